@@ -1,0 +1,41 @@
+# Every task of the project. README names two: `make serve` and `make test`.
+SHELL := /bin/bash
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CARGO_TERM_COLOR ?= never
+
+.PHONY: serve test setup setup-test lint test-native test-browser test-e2e dist bench-size
+
+## Serve the app in demo mode on http://127.0.0.1:8080
+serve: setup
+	trunk serve
+
+## Run every check: format, clippy (host + wasm32), native, browser component and end-to-end tests.
+test: setup-test lint test-native test-browser test-e2e
+
+setup:
+	tools/setup.sh build
+
+setup-test:
+	tools/setup.sh test
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test
+
+test-browser:
+	cargo test --target wasm32-unknown-unknown --test browser
+
+## The release build the e2e tests and benchmarks load.
+dist: setup
+	trunk build --release
+
+test-e2e: dist
+	cargo test --features e2e --test e2e -- --test-threads=1
+
+## Size benchmark: raw / gzip -9 / brotli of every file the first page loads.
+bench-size: dist
+	node tools/bench-size.mjs

@@ -1,0 +1,168 @@
+//! Runtime configuration: where it comes from and what it means. Plain Rust, no browser calls;
+//! the UI hands in the raw sources (query string, the host page's settings).
+
+/// Which backend the app talks to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Mocked data in the browser: nothing configured, or `?demo=1`.
+    Demo,
+    /// A backend implementing openapi.yaml at this base URL.
+    Http { base_url: String },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Config {
+    /// Raw `lang` query value; the i18n module decides what it means.
+    pub lang: Option<String>,
+    pub mode: Mode,
+}
+
+impl Config {
+    /// `query` is `location.search` (with or without `?`); `api_base` is the backend URL the
+    /// host page configured, if any. The URL can force demo mode but never names a backend, so a
+    /// crafted link cannot point an admin's session at someone else's server.
+    pub fn from_sources(query: &str, api_base: Option<&str>) -> Config {
+        let demo_forced = query_param(query, "demo").is_some_and(|v| is_truthy(&v));
+        let base = api_base.map(str::trim).filter(|b| !b.is_empty());
+        let mode = match base {
+            Some(b) if !demo_forced => Mode::Http {
+                base_url: b.trim_end_matches('/').to_string(),
+            },
+            _ => Mode::Demo,
+        };
+        Config {
+            lang: query_param(query, "lang"),
+            mode,
+        }
+    }
+
+    pub fn is_demo(&self) -> bool {
+        self.mode == Mode::Demo
+    }
+}
+
+fn is_truthy(v: &str) -> bool {
+    matches!(v, "" | "1" | "true" | "yes" | "on")
+}
+
+/// The first value of `key` in a query string, percent-decoded. Malformed escapes are kept
+/// literally rather than rejected: a bad link should degrade, not break the page.
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .find_map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(k) == key).then(|| percent_decode(v))
+        })
+}
+
+/// Returns `query` with `key` set to `value` (or removed when `None`), other pairs kept in order.
+pub fn with_query_param(query: &str, key: &str, value: Option<&str>) -> String {
+    let mut pairs: Vec<String> = query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .filter(|p| percent_decode(p.split('=').next().unwrap_or("")) != key)
+        .map(str::to_string)
+        .collect();
+    if let Some(v) = value {
+        pairs.push(format!("{key}={}", percent_encode(v)));
+    }
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' => {
+                let hex = bytes.get(i + 1..i + 3).and_then(|h| {
+                    std::str::from_utf8(h)
+                        .ok()
+                        .and_then(|h| u8::from_str_radix(h, 16).ok())
+                });
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_when_nothing_configured() {
+        let c = Config::from_sources("", None);
+        assert!(c.is_demo());
+        assert_eq!(c.lang, None);
+    }
+
+    #[test]
+    fn http_when_a_base_is_configured_unless_demo_is_forced() {
+        let c = Config::from_sources("?lang=en", Some("https://hr.example/api/"));
+        assert_eq!(
+            c.mode,
+            Mode::Http {
+                base_url: "https://hr.example/api".into()
+            }
+        );
+        assert_eq!(c.lang.as_deref(), Some("en"));
+        assert!(Config::from_sources("?demo=1", Some("https://x")).is_demo());
+        assert!(Config::from_sources("?demo", Some("https://x")).is_demo());
+        assert!(!Config::from_sources("?demo=0", Some("https://x")).is_demo());
+        assert!(Config::from_sources("", Some("   ")).is_demo());
+    }
+
+    #[test]
+    fn query_params_decode_and_tolerate_garbage() {
+        assert_eq!(
+            query_param("?a=1&lang=zh%2DCN", "lang").as_deref(),
+            Some("zh-CN")
+        );
+        assert_eq!(query_param("q=a+b%20c", "q").as_deref(), Some("a b c"));
+        assert_eq!(query_param("q=%zz%", "q").as_deref(), Some("%zz%"));
+        assert_eq!(query_param("q=%E4%B8%AD", "q").as_deref(), Some("中"));
+        assert_eq!(query_param("&&x", "x").as_deref(), Some(""));
+        assert_eq!(query_param("?a=1", "b"), None);
+    }
+
+    #[test]
+    fn setting_a_param_keeps_the_others() {
+        assert_eq!(
+            with_query_param("?a=1&lang=en", "lang", Some("zh-CN")),
+            "?a=1&lang=zh-CN"
+        );
+        assert_eq!(with_query_param("?lang=en", "lang", None), "");
+        assert_eq!(with_query_param("", "lang", Some("en")), "?lang=en");
+    }
+}

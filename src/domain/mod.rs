@@ -1,0 +1,3 @@
+//! Plain Rust: the product's rules, with no leptos, web-sys or HTTP. Tested natively.
+
+pub mod wizard;

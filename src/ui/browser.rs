@@ -1,0 +1,64 @@
+//! The few browser facts the app reads or writes, each failing soft: a blocked storage or a
+//! missing API degrades a feature, never the page.
+
+use web_sys::window;
+
+/// `location.search`, or empty.
+pub fn query() -> String {
+    window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// Replaces the query string without a navigation or a history entry.
+pub fn replace_query(query: &str) {
+    let Some(w) = window() else { return };
+    let path = w.location().pathname().unwrap_or_default();
+    let hash = w.location().hash().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let url = format!("{path}{query}{hash}");
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+pub fn local_get(key: &str) -> Option<String> {
+    window()?.local_storage().ok()??.get_item(key).ok()?
+}
+
+pub fn local_set(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// `navigator.languages`, most preferred first.
+pub fn languages() -> Vec<String> {
+    window()
+        .map(|w| {
+            w.navigator()
+                .languages()
+                .iter()
+                .filter_map(|v| v.as_string())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Content of `<meta name=…>` in the host page, for settings a portal team sets.
+pub fn meta_content(name: &str) -> Option<String> {
+    let doc = window()?.document()?;
+    let el = doc
+        .query_selector(&format!("meta[name=\"{name}\"]"))
+        .ok()??;
+    el.get_attribute("content")
+}
+
+/// Keeps `<html lang>` and the tab title in the UI's language.
+pub fn set_document_language(tag: &str, title: &str) {
+    if let Some(doc) = window().and_then(|w| w.document()) {
+        if let Some(html) = doc.document_element() {
+            let _ = html.set_attribute("lang", tag);
+        }
+        doc.set_title(title);
+    }
+}

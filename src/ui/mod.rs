@@ -1,0 +1,71 @@
+//! Views: thin components that read state and send intents to `domain`.
+
+pub mod browser;
+mod shell;
+mod steps;
+mod widgets;
+
+use leptos::prelude::*;
+
+use crate::config::{self, Config};
+use crate::i18n::{self, Locale, Messages};
+
+/// Storage key of the admin's language choice.
+const LANG_KEY: &str = "handover-console.lang";
+/// `<meta name>` a host page uses to point the app at its backend.
+const API_BASE_META: &str = "handover-console:api-base";
+
+/// The UI language, shared through context.
+#[derive(Clone, Copy)]
+pub struct Lang(RwSignal<Locale>);
+
+impl Lang {
+    pub fn locale(&self) -> Locale {
+        self.0.get()
+    }
+
+    /// The current message table; reading it inside a closure re-renders on language change.
+    pub fn t(&self) -> &'static Messages {
+        self.0.get().messages()
+    }
+
+    /// Switches language, remembers it, and keeps the URL's `lang` in step so a reload agrees.
+    pub fn set(&self, locale: Locale) {
+        self.0.set(locale);
+        browser::local_set(LANG_KEY, locale.tag());
+        let query = browser::query();
+        if config::query_param(&query, "lang").is_some() {
+            browser::replace_query(&config::with_query_param(
+                &query,
+                "lang",
+                Some(locale.tag()),
+            ));
+        }
+    }
+}
+
+pub fn use_lang() -> Lang {
+    expect_context::<Lang>()
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let config = Config::from_sources(
+        &browser::query(),
+        browser::meta_content(API_BASE_META).as_deref(),
+    );
+    let locale = i18n::negotiate(
+        config.lang.as_deref(),
+        browser::local_get(LANG_KEY).as_deref(),
+        &browser::languages(),
+    );
+    let lang = Lang(RwSignal::new(locale));
+    Effect::new(move |_| {
+        let l = lang.locale();
+        browser::set_document_language(l.tag(), l.messages().app_title);
+    });
+    provide_context(lang);
+    provide_context(config);
+
+    view! { <shell::Shell /> }
+}

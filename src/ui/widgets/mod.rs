@@ -1,0 +1,3 @@
+//! Reusable pieces with no knowledge of the handover.
+
+pub mod stepper;

@@ -1,0 +1,111 @@
+//! Component tests: the app mounted in headless Chromium by wasm-bindgen-test.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{HtmlElement, HtmlSelectElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Mounts the app into a fresh container and returns it; each test sees only its own app.
+fn mount_app() -> HtmlElement {
+    let doc = document();
+    let root: HtmlElement = doc
+        .create_element("div")
+        .ok()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("a div");
+    doc.body()
+        .expect("body")
+        .append_child(&root)
+        .expect("append");
+    leptos::mount::mount_to(root.clone(), handover_console::App).forget();
+    root
+}
+
+fn button(root: &HtmlElement, name: &str) -> Option<HtmlElement> {
+    let list = root.query_selector_all("button").expect("query");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<HtmlElement>().ok())
+        .find(|b| b.text_content().unwrap_or_default().trim() == name)
+}
+
+fn text_of(root: &HtmlElement, selector: &str) -> String {
+    root.query_selector(selector)
+        .ok()
+        .flatten()
+        .and_then(|e| e.text_content())
+        .unwrap_or_default()
+}
+
+fn current_index(root: &HtmlElement) -> Option<u32> {
+    let items = root.query_selector_all(".hoc-stepper li").expect("query");
+    (0..items.length()).find(|&i| {
+        items
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.get_attribute("aria-current"))
+            .as_deref()
+            == Some("step")
+    })
+}
+
+#[wasm_bindgen_test]
+async fn next_and_back_move_the_current_step_and_focus() {
+    let root = mount_app();
+    // Force a known language regardless of the browser's.
+    let select: HtmlSelectElement = root
+        .query_selector("select")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("language select");
+    select.set_value("en");
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    leptos::task::tick().await;
+
+    assert_eq!(text_of(&root, "h1"), "Departed-member handover");
+    assert_eq!(current_index(&root), Some(0));
+    let back = button(&root, "Back").expect("Back button");
+    assert!(back.has_attribute("disabled"));
+
+    button(&root, "Next").expect("Next button").click();
+    leptos::task::tick().await;
+    assert_eq!(current_index(&root), Some(1));
+    assert_eq!(text_of(&root, "h2"), "Customers and groups");
+    let focused = document().active_element().expect("focus");
+    assert_eq!(focused.id(), "hoc-step-heading");
+
+    button(&root, "Back").expect("Back button").click();
+    leptos::task::tick().await;
+    assert_eq!(current_index(&root), Some(0));
+    assert_eq!(text_of(&root, "h2"), "Departed member");
+    root.remove();
+}
+
+#[wasm_bindgen_test]
+async fn language_switch_translates_and_sets_html_lang() {
+    let root = mount_app();
+    let select: HtmlSelectElement = root
+        .query_selector("select")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("language select");
+    select.set_value("zh-CN");
+    select
+        .dispatch_event(&web_sys::Event::new("change").expect("event"))
+        .expect("dispatch");
+    leptos::task::tick().await;
+    assert_eq!(text_of(&root, "h1"), "离职继承");
+    assert!(button(&root, "下一步").is_some());
+    let lang = document()
+        .document_element()
+        .and_then(|e| e.get_attribute("lang"));
+    assert_eq!(lang.as_deref(), Some("zh-CN"));
+    root.remove();
+}

@@ -1,0 +1,116 @@
+//! End-to-end: the release build in headless Chromium, driven as an admin would drive it.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use support::server::StaticServer;
+use support::webdriver::{Browser, Element};
+
+fn app() -> StaticServer {
+    StaticServer::start(support::dist_dir())
+}
+
+fn html_lang(b: &Browser) -> String {
+    b.exec("return document.documentElement.lang", vec![])
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The stepper's items, and which one is current.
+fn current_step(b: &Browser) -> Vec<bool> {
+    b.css_all(".hoc-stepper li")
+        .iter()
+        .map(|li| b.attr(li, "aria-current").as_deref() == Some("step"))
+        .collect()
+}
+
+fn focused_is(b: &Browser, el: &Element) -> bool {
+    b.exec(
+        "return document.activeElement === arguments[0]",
+        vec![Browser::as_arg(el)],
+    ) == true
+}
+
+#[test]
+fn shell_speaks_chinese_by_default_and_walks_the_steps() {
+    let server = app();
+    // A browser with no language we ship falls back to the default, Simplified Chinese.
+    let b = Browser::launch("fr-FR,fr");
+    b.goto(&format!("{}/", server.base_url));
+
+    b.by_role("heading", "离职继承");
+    assert_eq!(html_lang(&b), "zh-CN");
+    let banner = b.css_all("[role=note]");
+    assert_eq!(banner.len(), 1, "demo-mode banner shown");
+    assert!(b.text(&banner[0]).contains("演示模式"));
+    b.by_role("navigation", "交接步骤");
+    assert_eq!(current_step(&b), vec![true, false, false, false, false]);
+    b.by_role("heading", "离职成员");
+    let back = b.by_role("button", "上一步");
+    assert!(!b.is_enabled(&back), "no step before the first");
+
+    b.click(&b.by_role("button", "下一步"));
+    let heading = b.by_role("heading", "客户和客户群");
+    assert_eq!(current_step(&b), vec![false, true, false, false, false]);
+    assert!(
+        focused_is(&b, &heading),
+        "focus moves to the new step's heading"
+    );
+
+    for title in ["接替成员", "聊天记录", "确认交接"] {
+        b.click(&b.by_role("button", "下一步"));
+        b.by_role("heading", title);
+    }
+    assert_eq!(current_step(&b), vec![false, false, false, false, true]);
+    assert!(
+        b.all_by_role("button", "下一步").is_empty(),
+        "no Next on the last step"
+    );
+
+    b.click(&b.by_role("button", "上一步"));
+    let heading = b.by_role("heading", "聊天记录");
+    assert!(focused_is(&b, &heading));
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn lang_query_shows_english() {
+    let server = app();
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?lang=en", server.base_url));
+    b.by_role("heading", "Departed-member handover");
+    assert_eq!(html_lang(&b), "en");
+    b.by_role("heading", "Departed member");
+    b.by_role("button", "Next");
+    let banner = b.css_all("[role=note]");
+    assert!(b.text(&banner[0]).starts_with("Demo mode"));
+    let title = b.exec("return document.title", vec![]);
+    assert_eq!(title, "Departed-member handover");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn browser_language_then_saved_choice_decide_without_a_query() {
+    let server = app();
+    let b = Browser::launch("en-US,en");
+    b.goto(&format!("{}/", server.base_url));
+    b.by_role("heading", "Departed-member handover");
+
+    // Switching keeps the current step and survives a reload.
+    b.click(&b.by_role("button", "Next"));
+    b.by_role("heading", "Customers and groups");
+    let select = b.by_role("combobox", "Language");
+    b.select_option(&select, "简体中文");
+    b.by_role("heading", "客户和客户群");
+    assert_eq!(html_lang(&b), "zh-CN");
+
+    b.refresh();
+    b.by_role("heading", "离职继承");
+    assert_eq!(html_lang(&b), "zh-CN");
+
+    // An explicit ?lang wins over the saved choice.
+    b.goto(&format!("{}/?lang=en", server.base_url));
+    b.by_role("heading", "Departed-member handover");
+    b.assert_no_console_errors();
+}

@@ -1,0 +1,294 @@
+//! A minimal W3C WebDriver client over chromedriver. Blocking on purpose: tests read top to
+//! bottom like the user's actions. Elements are found by role and accessible name through
+//! WebDriver's computedrole / computedlabel, i.e. Chromium's own accessibility tree.
+
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+const WAIT: Duration = Duration::from_secs(15);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Element(pub String);
+
+pub struct Browser {
+    agent: ureq::Agent,
+    session: String,
+    driver: Child,
+    _profile: TempDir,
+}
+
+/// A throwaway Chromium profile, so runs never share storage.
+struct TempDir(std::path::PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+impl Browser {
+    /// Starts chromedriver and a headless Chromium whose preferred languages are
+    /// `accept_languages` (e.g. "zh-CN,zh" or "en-US,en").
+    pub fn launch(accept_languages: &str) -> Browser {
+        let port = free_port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver (apt-get install chromium-driver)");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let root = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while agent.get(&format!("{root}/status")).call().is_err() {
+            assert!(start.elapsed() < WAIT, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let profile = std::env::temp_dir().join(format!("hoc-e2e-{port}-{}", std::process::id()));
+        let first_lang = accept_languages.split(',').next().unwrap_or("en-US");
+        let mut chrome = json!({
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--window-size=1280,900",
+                format!("--lang={first_lang}"),
+                format!("--user-data-dir={}", profile.display()),
+            ],
+            "prefs": { "intl.accept_languages": accept_languages },
+        });
+        if std::path::Path::new("/usr/bin/chromium").exists() {
+            chrome["binary"] = json!("/usr/bin/chromium");
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "chrome",
+            "goog:chromeOptions": chrome,
+            "goog:loggingPrefs": { "browser": "ALL" },
+        }}});
+        let mut resp = agent
+            .post(&format!("{root}/session"))
+            .send_json(&caps)
+            .expect("new WebDriver session");
+        let v: Value = resp.body_mut().read_json().expect("session json");
+        let id = v["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {v}"))
+            .to_string();
+        Browser {
+            agent,
+            session: format!("{root}/session/{id}"),
+            driver,
+            _profile: TempDir(profile),
+        }
+    }
+
+    fn cmd(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value, String> {
+        let url = format!("{}{}", self.session, path);
+        let resp = match method {
+            "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
+            _ => self.agent.post(&url).send_json(body.unwrap_or(json!({}))),
+        };
+        let mut resp = resp.map_err(|e| format!("{method} {path}: {e}"))?;
+        let ok = resp.status().is_success();
+        let v: Value = resp
+            .body_mut()
+            .read_json()
+            .map_err(|e| format!("{method} {path}: {e}"))?;
+        if ok {
+            Ok(v["value"].clone())
+        } else {
+            Err(format!("{method} {path}: {}", v["value"]))
+        }
+    }
+
+    fn ok(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        self.cmd(method, path, body)
+            .unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    pub fn goto(&self, url: &str) {
+        self.ok("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    pub fn refresh(&self) {
+        self.ok("POST", "/refresh", None);
+    }
+
+    pub fn exec(&self, script: &str, args: Vec<Value>) -> Value {
+        self.ok(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    pub fn as_arg(el: &Element) -> Value {
+        json!({ ELEMENT_KEY: el.0 })
+    }
+
+    pub fn css_all(&self, selector: &str) -> Vec<Element> {
+        self.cmd(
+            "POST",
+            "/elements",
+            Some(json!({ "using": "css selector", "value": selector })),
+        )
+        .ok()
+        .and_then(|v| v.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+        .collect()
+    }
+
+    pub fn role(&self, el: &Element) -> String {
+        self.cmd("GET", &format!("/element/{}/computedrole", el.0), None)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    pub fn label(&self, el: &Element) -> String {
+        self.cmd("GET", &format!("/element/{}/computedlabel", el.0), None)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    /// Elements whose computed role is `role` and accessible name is exactly `name`.
+    pub fn all_by_role(&self, role: &str, name: &str) -> Vec<Element> {
+        let candidates = match role {
+            "button" => "button,[role=button]",
+            "heading" => "h1,h2,h3,h4,h5,h6,[role=heading]",
+            "link" => "a[href],[role=link]",
+            "combobox" => "select,[role=combobox],input",
+            "textbox" | "searchbox" => "input,textarea,[role=textbox],[role=searchbox]",
+            "checkbox" => "input[type=checkbox],[role=checkbox]",
+            "radio" => "input[type=radio],[role=radio]",
+            "navigation" => "nav,[role=navigation]",
+            "listitem" => "li,[role=listitem]",
+            _ => "[role]",
+        };
+        self.css_all(candidates)
+            .into_iter()
+            .filter(|e| self.role(e) == role && self.label(e).trim() == name)
+            .collect()
+    }
+
+    /// Waits until exactly one element has this role and name.
+    pub fn by_role(&self, role: &str, name: &str) -> Element {
+        let start = Instant::now();
+        loop {
+            let found = self.all_by_role(role, name);
+            if found.len() == 1 {
+                return found.into_iter().next().expect("one element");
+            }
+            if start.elapsed() > WAIT {
+                panic!(
+                    "expected one {role} named {name:?}, found {}; page text: {}",
+                    found.len(),
+                    self.exec("return document.body.innerText", vec![])
+                );
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    pub fn click(&self, el: &Element) {
+        self.ok("POST", &format!("/element/{}/click", el.0), None);
+    }
+
+    pub fn text(&self, el: &Element) -> String {
+        self.ok("GET", &format!("/element/{}/text", el.0), None)
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    pub fn attr(&self, el: &Element, name: &str) -> Option<String> {
+        self.ok("GET", &format!("/element/{}/attribute/{name}", el.0), None)
+            .as_str()
+            .map(str::to_string)
+    }
+
+    pub fn is_enabled(&self, el: &Element) -> bool {
+        self.ok("GET", &format!("/element/{}/enabled", el.0), None)
+            .as_bool()
+            .unwrap_or(false)
+    }
+
+    /// The element that has focus.
+    pub fn active(&self) -> Element {
+        let v = self.ok("GET", "/element/active", None);
+        Element(v[ELEMENT_KEY].as_str().unwrap_or_default().to_string())
+    }
+
+    /// Chooses the `<option>` with this visible text in a `<select>`, as a user would.
+    pub fn select_option(&self, select: &Element, text: &str) {
+        self.click(select);
+        let options = self
+            .cmd(
+                "POST",
+                &format!("/element/{}/elements", select.0),
+                Some(json!({ "using": "css selector", "value": "option" })),
+            )
+            .unwrap_or_else(|e| panic!("{e}"));
+        let option = options
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|o| o[ELEMENT_KEY].as_str().map(|s| Element(s.to_string())))
+            .find(|o| self.text(o).trim() == text)
+            .unwrap_or_else(|| panic!("no option {text:?}"));
+        self.click(&option);
+    }
+
+    /// Polls until `check` holds, or fails with `what`.
+    pub fn wait_until(&self, what: &str, mut check: impl FnMut(&Browser) -> bool) {
+        let start = Instant::now();
+        while !check(self) {
+            assert!(start.elapsed() < WAIT, "timed out waiting for: {what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Console errors and uncaught exceptions since the last call.
+    pub fn console_errors(&self) -> Vec<String> {
+        self.cmd("POST", "/se/log", Some(json!({ "type": "browser" })))
+            .or_else(|_| self.cmd("POST", "/log", Some(json!({ "type": "browser" }))))
+            .unwrap_or_else(|e| panic!("cannot read the browser log: {e}"))
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+            .collect()
+    }
+
+    pub fn assert_no_console_errors(&self) {
+        let errors = self.console_errors();
+        assert!(errors.is_empty(), "console errors: {errors:#?}");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.cmd("DELETE", "", None);
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}

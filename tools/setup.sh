@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Installs what `make serve` / `make test` need, skipping whatever is already there.
+# Usage: tools/setup.sh build   (toolchain + npm tools)
+#        tools/setup.sh test    (the above + Chromium and chromedriver)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+say() { printf '[setup] %s\n' "$*"; }
+die() { printf '[setup] cannot continue: %s\n' "$*" >&2; exit 1; }
+
+is_debian_root() { [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; }
+apt_updated=
+apt_install() {
+  is_debian_root || die "please install the Debian packages: $* (needs root on Debian)"
+  if [ -z "$apt_updated" ]; then apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+command -v cargo >/dev/null || die "install Rust (rustup) first"
+command -v rustup >/dev/null || die "install rustup, needed for the wasm32-unknown-unknown target"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
+  say "installing trunk $TRUNK_VERSION (a few minutes)"
+  cargo install "trunk@$TRUNK_VERSION" --locked
+fi
+
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! command -v npm >/dev/null; then
+  say "installing Node.js and npm"
+  apt_install nodejs npm
+fi
+# npm ci only when node_modules is older than the lockfile (or missing).
+if [ ! node_modules/.package-lock.json -nt package-lock.json ]; then
+  say "installing npm tools from package-lock.json"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ "${1:-build}" = test ]; then
+  if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
+    say "installing Chromium and chromedriver"
+    apt_install chromium chromium-driver
+  fi
+fi
+say "ready"
