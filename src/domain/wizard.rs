@@ -82,12 +82,12 @@ impl Wizard {
     }
 
     /// Moves forward; returns whether the step changed.
-    pub fn next(&mut self) -> bool {
+    pub fn go_next(&mut self) -> bool {
         self.step.next().map(|s| self.step = s).is_some()
     }
 
     /// Moves back; returns whether the step changed.
-    pub fn back(&mut self) -> bool {
+    pub fn go_back(&mut self) -> bool {
         self.step.prev().map(|s| self.step = s).is_some()
     }
 
@@ -112,14 +112,14 @@ mod tests {
         assert_eq!(w.step(), Step::Member);
         assert!(!w.can_go_back());
         let mut seen = vec![w.step()];
-        while w.next() {
+        while w.go_next() {
             seen.push(w.step());
         }
         assert_eq!(seen, Step::ALL.to_vec());
         assert!(!w.can_go_next());
-        assert!(!w.next(), "next on the last step stays put");
+        assert!(!w.go_next(), "next on the last step stays put");
         assert_eq!(w.step(), Step::Confirm);
-        while w.back() {}
+        while w.go_back() {}
         assert_eq!(w.step(), Step::Member);
     }
 
@@ -127,8 +127,8 @@ mod tests {
     fn go_to_only_moves_backwards() {
         let mut w = Wizard::default();
         assert!(!w.go_to(Step::Confirm));
-        w.next();
-        w.next();
+        w.go_next();
+        w.go_next();
         assert!(w.go_to(Step::Member));
         assert_eq!(w.step(), Step::Member);
     }

@@ -62,7 +62,7 @@ pub fn Shell() -> impl IntoView {
                         disabled=move || !wizard.with(Wizard::can_go_back)
                         on:click=move |_| {
                             wizard.update(|w| {
-                                w.back();
+                                w.go_back();
                             })
                         }
                     >
@@ -74,7 +74,7 @@ pub fn Shell() -> impl IntoView {
                             class="hoc-button hoc-button-primary"
                             on:click=move |_| {
                                 wizard.update(|w| {
-                                    w.next();
+                                    w.go_next();
                                 })
                             }
                         >
