@@ -114,3 +114,18 @@ fn browser_language_then_saved_choice_decide_without_a_query() {
     b.by_role("heading", "Departed-member handover");
     b.assert_no_console_errors();
 }
+
+/// Guards the guard: the console check must see an error when there is one.
+#[test]
+fn console_check_sees_console_errors() {
+    let server = app();
+    let b = Browser::launch("en-US,en");
+    b.goto(&format!("{}/", server.base_url));
+    b.by_role("heading", "Departed-member handover");
+    b.exec("console.error('planted by the test')", vec![]);
+    let errors = b.console_errors();
+    assert!(
+        errors.iter().any(|e| e.contains("planted by the test")),
+        "{errors:?}"
+    );
+}
