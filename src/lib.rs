@@ -3,7 +3,9 @@
 //! `domain`, `config` and `i18n` are plain Rust and build without the `ui` feature; the views
 //! live under `ui`.
 
+pub mod api;
 pub mod config;
+pub mod demo;
 pub mod domain;
 pub mod i18n;
 

@@ -1,3 +1,5 @@
 //! Plain Rust: the product's rules, with no leptos, web-sys or HTTP. Tested natively.
 
+pub mod codes;
+pub mod time;
 pub mod wizard;

@@ -1,0 +1,3 @@
+//! The backend seam and the contract's types.
+
+pub mod types;

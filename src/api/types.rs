@@ -1,0 +1,480 @@
+//! The contract's types (openapi.yaml), in one place. Shared by the client, the demo store and
+//! the reference backend, so all three speak exactly the same JSON.
+
+use serde::{Deserialize, Serialize};
+
+/// Milliseconds since the Unix epoch; on the wire as RFC 3339 (see `time`).
+pub type Millis = i64;
+
+/// One page of a cursor-paged list. `next_cursor` is null at the end.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_cursor: Option<String>,
+    /// Total matching items, when the server knows it cheaply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Admin {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VerificationMethod {
+    Password,
+    SmsCode,
+    Totp,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Permissions {
+    /// Department ids whose departed members this admin may hand over; empty = all.
+    pub departments: Vec<String>,
+    pub may_approve: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerificationPolicy {
+    pub required: bool,
+    pub methods: Vec<VerificationMethod>,
+    /// Demo only: the code to type, shown on screen.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub demo_code: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApprovalPolicy {
+    pub required_for_important: bool,
+    /// Handovers with more customers than this need approval.
+    pub max_customers_without_approval: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Limits {
+    pub items_per_batch: u32,
+    pub groups_per_owner_per_day: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Features {
+    pub chat_archive: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Session {
+    pub admin: Admin,
+    pub permissions: Permissions,
+    pub verification: VerificationPolicy,
+    pub approval: ApprovalPolicy,
+    pub limits: Limits,
+    pub features: Features,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerificationRequest {
+    pub method: VerificationMethod,
+    pub code: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VerificationToken {
+    pub token: String,
+    pub expires_at: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Department {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountState {
+    Active,
+    Disabled,
+    Deleted,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DepartedMember {
+    pub id: String,
+    pub name: String,
+    pub department: Department,
+    pub position: String,
+    pub departed_at: String,
+    pub account_state: AccountState,
+    pub pending_customers: u32,
+    pub pending_groups: u32,
+    pub eligible: bool,
+    /// Why not eligible: `departed_over_a_year`, `no_permission`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerKind {
+    Wechat,
+    Wecom,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Customer {
+    /// WeCom external user id.
+    pub id: String,
+    pub name: String,
+    pub kind: CustomerKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corp_name: Option<String>,
+    pub remark: String,
+    pub tags: Vec<String>,
+    pub added_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_contact_at: Option<String>,
+    pub important: bool,
+    pub transferable: bool,
+    /// A code of shared/domain.md (e.g. 40100) when not transferable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    pub id: String,
+    pub name: String,
+    pub member_count: u32,
+    pub created_at: String,
+    pub transferable: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Member {
+    pub id: String,
+    pub name: String,
+    pub department: Department,
+    pub position: String,
+    pub customer_count: u32,
+    pub customer_limit: u32,
+    /// Present when asked `for=<departed id>`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<bool>,
+    /// `is_departed_member`, `contact_disabled`, `not_verified`, `inactive_over_a_year`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatScope {
+    None,
+    Recent,
+    All,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ChatHistory {
+    pub scope: ChatScope,
+    /// Required (1..=3650) when scope is `recent`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assignment {
+    pub successor: String,
+    #[serde(default)]
+    pub customer_ids: Vec<String>,
+    #[serde(default)]
+    pub group_ids: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewHandover {
+    /// Client-generated; the same id twice creates one handover.
+    pub id: String,
+    pub departed_member: String,
+    pub assignments: Vec<Assignment>,
+    pub chat_history: ChatHistory,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verification_token: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandoverState {
+    PendingApproval,
+    Ready,
+    Running,
+    Submitted,
+    Completed,
+    Rejected,
+    Cancelled,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StatusCounts {
+    pub unsent: u32,
+    pub waiting: u32,
+    pub taken_over: u32,
+    pub refused: u32,
+    pub limit_exceeded: u32,
+    pub failed: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Handover {
+    pub id: String,
+    pub state: HandoverState,
+    pub departed_member: Admin,
+    pub successors: Vec<Admin>,
+    pub created_by: Admin,
+    pub created_at: String,
+    pub chat_history: ChatHistory,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    pub customer_count: u32,
+    pub group_count: u32,
+    pub important_count: u32,
+    pub approval_required: bool,
+    /// Why approval is needed: `important_customers`, `large_handover`.
+    #[serde(default)]
+    pub approval_reasons: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_by: Option<Admin>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+    pub counts: StatusCounts,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NewBatch {
+    pub seq: u32,
+    pub successor: String,
+    #[serde(default)]
+    pub customer_ids: Vec<String>,
+    #[serde(default)]
+    pub group_ids: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    Customer,
+    Group,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "result", rename_all = "snake_case")]
+pub enum ItemOutcome {
+    Accepted {
+        id: String,
+        kind: ItemKind,
+        takeover_at: String,
+    },
+    Rejected {
+        id: String,
+        kind: ItemKind,
+        code: u32,
+        message: String,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BatchResult {
+    pub seq: u32,
+    pub outcomes: Vec<ItemOutcome>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemStatus {
+    Unsent,
+    Waiting,
+    TakenOver,
+    Refused,
+    LimitExceeded,
+    Failed,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverItem {
+    pub id: String,
+    pub kind: ItemKind,
+    pub name: String,
+    pub successor: String,
+    pub status: ItemStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub takeover_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HandoverEvent {
+    /// `created`, `verified`, `approved`, `rejected`, `batch_submitted`, `outcome_changed`.
+    pub kind: String,
+    pub at: String,
+    pub actor: Admin,
+    pub detail: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RejectRequest {
+    pub reason: String,
+}
+
+/// RFC 9457 problem details with the contract's stable `code`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Problem {
+    #[serde(rename = "type", default = "about_blank")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+    pub code: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
+}
+
+fn about_blank() -> String {
+    "about:blank".into()
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// JSON pointer-ish path of the offending field, e.g. `assignments/0/successor`.
+    pub field: String,
+    pub code: String,
+    pub message: String,
+}
+
+impl Problem {
+    pub fn new(status: u16, code: &str, title: &str) -> Problem {
+        Problem {
+            kind: about_blank(),
+            title: title.into(),
+            status,
+            detail: None,
+            code: code.into(),
+            errors: Vec::new(),
+        }
+    }
+
+    pub fn detail(mut self, detail: impl Into<String>) -> Problem {
+        self.detail = Some(detail.into());
+        self
+    }
+
+    pub fn field(mut self, field: &str, code: &str, message: &str) -> Problem {
+        self.errors.push(FieldError {
+            field: field.into(),
+            code: code.into(),
+            message: message.into(),
+        });
+        self
+    }
+
+    pub fn not_found(what: &str) -> Problem {
+        Problem::new(404, "not_found", "Not found").detail(format!("{what} does not exist"))
+    }
+
+    pub fn invalid() -> Problem {
+        Problem::new(422, "invalid", "The request is invalid")
+    }
+
+    pub fn conflict(code: &str, detail: &str) -> Problem {
+        Problem::new(409, code, "Conflict").detail(detail)
+    }
+}
+
+/// `GET /departed-members` query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DepartedQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departed_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departed_to: Option<String>,
+    /// Default true: only members with pending customers or groups.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub only_pending: Option<bool>,
+    /// `departed_at_desc` (default), `departed_at_asc`, `pending_desc`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sort: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// Plain paging, for lists without filters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// `GET /members` query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MembersQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub q: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// A departed member's id: each member then carries eligible + reason for that handover.
+    #[serde(default, rename = "for", skip_serializing_if = "Option::is_none")]
+    pub for_departed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// `GET /handovers` query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HandoversQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<HandoverState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_from: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_to: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub departed_member: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub successor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// `GET /handovers/{id}/items` query.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemsQuery {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<ItemStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}

@@ -1,0 +1,10 @@
+//! The demo store: the whole REST contract answered in plain Rust from a seeded dataset, with
+//! WeCom's rules. The browser's demo mode and the reference backend both run this code, so
+//! demo mode teaches exactly what a real backend does. No web-sys here; time comes in as `now`.
+
+mod paging;
+mod rng;
+mod seed;
+mod store;
+
+pub use store::{Options, Store, ADMINS};
