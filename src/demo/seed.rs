@@ -46,7 +46,6 @@ const CORPS: &[&str] = &[
     "苏州恒达精密制造有限公司",
 ];
 pub const TAGS: &[&str] = &[
-    "重点客户",
     "已成交",
     "意向强",
     "待跟进",
@@ -66,6 +65,8 @@ const REMARKS: &[&str] = &[
     "续约中",
     "需报价",
 ];
+/// The tag every important customer carries.
+pub const IMPORTANT_TAG: &str = "重点客户";
 const GROUP_NAMES: &[&str] = &[
     "客户交流群",
     "VIP 服务群",
@@ -152,7 +153,7 @@ const DEPARTED_PLAN: &[(i64, AccountState, u32, u32, u64)] = &[
     (33, AccountState::Disabled, 260, 12, 20),
     (45, AccountState::Deleted, 20_000, 40, 10), // the big one
     (60, AccountState::Disabled, 0, 8, 0),       // left with only groups
-    (75, AccountState::Disabled, 1_250, 25, 15),
+    (75, AccountState::Disabled, 1_250, 320, 15), // more groups than WeCom moves a day
     (90, AccountState::Deleted, 9, 0, 0),
     (120, AccountState::Disabled, 130, 4, 0),
     (150, AccountState::Disabled, 3, 0, 0),
@@ -231,6 +232,10 @@ pub fn customers_of(d: &SeedDeparted) -> Vec<SeedCustomer> {
             let tag_count = rng.below(3) as usize;
             let mut tags: Vec<String> =
                 (0..tag_count).map(|_| rng.pick(TAGS).to_string()).collect();
+            let important = rng.chance(40);
+            if important {
+                tags.push(IMPORTANT_TAG.to_string());
+            }
             tags.sort();
             tags.dedup();
             let added = d.departed_days_ago + 1 + rng.below(900) as i64;
@@ -244,7 +249,7 @@ pub fn customers_of(d: &SeedDeparted) -> Vec<SeedCustomer> {
                 },
                 corp_name: wecom.then(|| rng.pick(CORPS).to_string()),
                 remark: rng.pick(REMARKS).to_string(),
-                important: tags.iter().any(|t| t == "重点客户" || t == "VIP"),
+                important,
                 tags,
                 added_days_ago: added,
                 last_contact_days_ago: (!rng.chance(100)).then(|| {
