@@ -3,14 +3,14 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: serve test setup setup-test lint test-native test-browser test-e2e dist bench-size
+.PHONY: serve test setup setup-test lint lint-contract test-native test-browser test-e2e dist bench-size backend
 
 ## Serve the app in demo mode on http://127.0.0.1:8080
 serve: setup
 	trunk serve
 
 ## Run every check: format, clippy (host + wasm32), native, browser component and end-to-end tests.
-test: setup-test lint test-native test-browser test-e2e
+test: setup-test lint lint-contract test-native test-browser test-e2e
 
 setup:
 	tools/setup.sh build
@@ -18,13 +18,18 @@ setup:
 setup-test:
 	tools/setup.sh test
 
+## The REST contract must lint clean (Redocly's recommended rules).
+lint-contract: setup
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true redocly lint --format=stylish openapi.yaml
+
 lint:
 	cargo fmt --all --check
-	cargo clippy --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+## Plain-Rust modules, the contract suite (demo store and reference backend over HTTP).
 test-native:
-	cargo test
+	cargo test --workspace
 
 test-browser:
 	cargo test --target wasm32-unknown-unknown --test browser

@@ -20,7 +20,7 @@ pub async fn inject(State(app): State<Arc<AppState>>, req: Request, next: Next) 
     if f.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
     }
-    let n = app.faults.0.fetch_add(1, Ordering::Relaxed) + 1;
+    let n = app.faults.0.fetch_add(1, Ordering::Relaxed);
     let retry = f.retry_after_s;
     if f.burst_429 > 0 && n % (f.burst_429 + 3) >= f.burst_429 {
         return problem_response(
