@@ -10,29 +10,72 @@ pub enum Mode {
     Http { base_url: String },
 }
 
+/// How requests prove who the admin is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    Bearer(String),
+    /// The portal's session cookie; state-changing requests echo a CSRF cookie in a header.
+    Cookie {
+        csrf_header: String,
+        csrf_cookie: String,
+    },
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Config {
     /// Raw `lang` query value; the i18n module decides what it means.
     pub lang: Option<String>,
     pub mode: Mode,
+    pub auth: Auth,
+    pub timeout_ms: u32,
+    /// Demo only: which seeded admin the demo acts as (`?as=admin-2` to try approvals).
+    pub demo_admin: String,
 }
+
+/// Settings a host page gives as `<meta name="handover-console:KEY" content=…>`.
+pub mod keys {
+    pub const API_BASE: &str = "api-base";
+    pub const TOKEN: &str = "token";
+    pub const CSRF_HEADER: &str = "csrf-header";
+    pub const CSRF_COOKIE: &str = "csrf-cookie";
+    pub const TIMEOUT_MS: &str = "timeout-ms";
+}
+
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
 impl Config {
     /// `query` is `location.search` (with or without `?`); `api_base` is the backend URL the
     /// host page configured, if any. The URL can force demo mode but never names a backend, so a
     /// crafted link cannot point an admin's session at someone else's server.
-    pub fn from_sources(query: &str, api_base: Option<&str>) -> Config {
+    pub fn from_sources(query: &str, host: impl Fn(&str) -> Option<String>) -> Config {
         let demo_forced = query_param(query, "demo").is_some_and(|v| is_truthy(&v));
-        let base = api_base.map(str::trim).filter(|b| !b.is_empty());
+        let api_base = host(keys::API_BASE);
+        let base = api_base.as_deref().map(str::trim).filter(|b| !b.is_empty());
         let mode = match base {
             Some(b) if !demo_forced => Mode::Http {
                 base_url: b.trim_end_matches('/').to_string(),
             },
             _ => Mode::Demo,
         };
+        let auth = match host(keys::TOKEN).filter(|t| !t.trim().is_empty()) {
+            Some(t) => Auth::Bearer(t.trim().to_string()),
+            None => Auth::Cookie {
+                csrf_header: host(keys::CSRF_HEADER).unwrap_or_else(|| "X-CSRF-Token".into()),
+                csrf_cookie: host(keys::CSRF_COOKIE).unwrap_or_else(|| "csrf_token".into()),
+            },
+        };
+        let timeout_ms = host(keys::TIMEOUT_MS)
+            .and_then(|t| t.trim().parse::<u32>().ok())
+            .filter(|t| (100..=600_000).contains(t))
+            .unwrap_or(DEFAULT_TIMEOUT_MS);
         Config {
             lang: query_param(query, "lang"),
             mode,
+            auth,
+            timeout_ms,
+            demo_admin: query_param(query, "as")
+                .filter(|a| a.starts_with("admin-"))
+                .unwrap_or_else(|| "admin-1".into()),
         }
     }
 
@@ -68,7 +111,7 @@ pub fn with_query_param(query: &str, key: &str, value: Option<&str>) -> String {
         .map(str::to_string)
         .collect();
     if let Some(v) = value {
-        pairs.push(format!("{key}={}", percent_encode(v)));
+        pairs.push(format!("{key}={}", encode_component(v)));
     }
     if pairs.is_empty() {
         String::new()
@@ -105,7 +148,8 @@ fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-fn percent_encode(s: &str) -> String {
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub fn encode_component(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -120,16 +164,52 @@ fn percent_encode(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn host<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |k| pairs.iter().find(|p| p.0 == k).map(|p| p.1.to_string())
+    }
+
+    fn base(b: &str) -> [(&str, &str); 1] {
+        [(keys::API_BASE, b)]
+    }
+
     #[test]
     fn demo_when_nothing_configured() {
-        let c = Config::from_sources("", None);
+        let c = Config::from_sources("", host(&[]));
         assert!(c.is_demo());
         assert_eq!(c.lang, None);
+        assert_eq!(c.timeout_ms, DEFAULT_TIMEOUT_MS);
+        assert_eq!(c.demo_admin, "admin-1");
+    }
+
+    #[test]
+    fn auth_is_a_bearer_token_or_cookies_with_csrf() {
+        let c = Config::from_sources(
+            "",
+            host(&[(keys::TOKEN, " t0k "), (keys::TIMEOUT_MS, "500")]),
+        );
+        assert_eq!(c.auth, Auth::Bearer("t0k".into()));
+        assert_eq!(c.timeout_ms, 500);
+        let c = Config::from_sources(
+            "?as=admin-2",
+            host(&[
+                (keys::CSRF_HEADER, "X-XSRF"),
+                (keys::TIMEOUT_MS, "nonsense"),
+            ]),
+        );
+        assert_eq!(
+            c.auth,
+            Auth::Cookie {
+                csrf_header: "X-XSRF".into(),
+                csrf_cookie: "csrf_token".into()
+            }
+        );
+        assert_eq!(c.timeout_ms, DEFAULT_TIMEOUT_MS);
+        assert_eq!(c.demo_admin, "admin-2");
     }
 
     #[test]
     fn http_when_a_base_is_configured_unless_demo_is_forced() {
-        let c = Config::from_sources("?lang=en", Some("https://hr.example/api/"));
+        let c = Config::from_sources("?lang=en", host(&base("https://hr.example/api/")));
         assert_eq!(
             c.mode,
             Mode::Http {
@@ -137,10 +217,10 @@ mod tests {
             }
         );
         assert_eq!(c.lang.as_deref(), Some("en"));
-        assert!(Config::from_sources("?demo=1", Some("https://x")).is_demo());
-        assert!(Config::from_sources("?demo", Some("https://x")).is_demo());
-        assert!(!Config::from_sources("?demo=0", Some("https://x")).is_demo());
-        assert!(Config::from_sources("", Some("   ")).is_demo());
+        assert!(Config::from_sources("?demo=1", host(&base("https://x"))).is_demo());
+        assert!(Config::from_sources("?demo", host(&base("https://x"))).is_demo());
+        assert!(!Config::from_sources("?demo=0", host(&base("https://x"))).is_demo());
+        assert!(Config::from_sources("", host(&base("   "))).is_demo());
     }
 
     #[test]

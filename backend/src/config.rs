@@ -21,6 +21,8 @@ USAGE: handover-backend [FLAGS]
   --error-rate F            fault: answer this share (0..1) of API requests with 503
   --burst-429 N             fault: after every N API requests, answer 429 to the next 3
   --retry-after S           Retry-After seconds sent with injected 429/503 (default 1)
+  --fault-header            honour a per-request `X-Fault` header (tests only):
+                            status=NNN, delay=MS, malformed, bad-problem
   --help                    this text
 ";
 
@@ -42,6 +44,8 @@ pub struct Faults {
     pub error_rate: f64,
     pub burst_429: u64,
     pub retry_after_s: u64,
+    /// Honour `X-Fault` per request (tests only).
+    pub header: bool,
 }
 
 impl Default for Config {
@@ -109,6 +113,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
             }
             "--burst-429" => c.faults.burst_429 = num(value()?)?,
             "--retry-after" => c.faults.retry_after_s = num(value()?)?,
+            "--fault-header" => c.faults.header = true,
             other => return Err(format!("unknown flag {other} (see --help)")),
         }
     }

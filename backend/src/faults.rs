@@ -17,6 +17,16 @@ pub struct Counter(AtomicU64);
 
 pub async fn inject(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let f = &app.config.faults;
+    if f.header {
+        let fault = req
+            .headers()
+            .get("x-fault")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        if let Some(r) = per_request(fault, f.retry_after_s).await {
+            return r;
+        }
+    }
     if f.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
     }
@@ -39,4 +49,36 @@ pub async fn inject(State(app): State<Arc<AppState>>, req: Request, next: Next) 
         }
     }
     next.run(req).await.into_response()
+}
+
+/// `X-Fault` (only with `--fault-header`): `status=NNN` answers that status as a problem,
+/// `delay=MS` waits first, `malformed` answers 200 with a body that is not the contract's.
+async fn per_request(fault: Option<String>, retry: u64) -> Option<Response> {
+    let fault = fault?;
+    if let Some(ms) = fault.strip_prefix("delay=").and_then(|v| v.parse().ok()) {
+        tokio::time::sleep(Duration::from_millis(ms)).await;
+        return None;
+    }
+    if fault == "malformed" {
+        let mut r = "{\"admin\": {\"id\": 7}}".into_response();
+        r.headers_mut().insert(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        );
+        return Some(r);
+    }
+    if fault == "bad-problem" {
+        return Some(
+            (
+                axum::http::StatusCode::BAD_GATEWAY,
+                "<html>proxy error</html>",
+            )
+                .into_response(),
+        );
+    }
+    let status = fault.strip_prefix("status=")?.parse::<u16>().ok()?;
+    Some(problem_response(
+        Problem::new(status, "injected", "Injected fault").detail("requested by X-Fault"),
+        matches!(status, 429 | 503).then_some(retry),
+    ))
 }

@@ -241,6 +241,7 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
             header::AUTHORIZATION,
             header::CONTENT_TYPE,
             header::HeaderName::from_static("x-csrf-token"),
+            header::HeaderName::from_static("x-fault"),
         ])
         .expose_headers([header::RETRY_AFTER]);
     Some(if origins.iter().any(|o| o == "*") {

@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! One contract suite, run against the demo store directly and against the reference backend
 //! over HTTP: both must answer every scenario the same way.
 

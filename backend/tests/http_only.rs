@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! What only the HTTP side has: every documented path routed, fault injection, CORS, and the
 //! built app served against the backend.
 
@@ -20,7 +21,10 @@ fn documented_operations() -> Vec<(String, String)> {
         } else if in_paths && line.starts_with("  /") && line.ends_with(':') {
             path = line.trim().trim_end_matches(':').to_string();
         } else if in_paths && (line == "    get:" || line == "    post:") {
-            ops.push((line.trim().trim_end_matches(':').to_uppercase(), path.clone()));
+            ops.push((
+                line.trim().trim_end_matches(':').to_uppercase(),
+                path.clone(),
+            ));
         }
     }
     ops
@@ -35,7 +39,9 @@ fn every_documented_operation_is_answered() {
     for (method, path) in ops {
         let url = format!("{base}/api{}", path.replace("{id}", "d001"));
         let resp = if method == "GET" {
-            a.get(&url).header("Authorization", "Bearer admin-token").call()
+            a.get(&url)
+                .header("Authorization", "Bearer admin-token")
+                .call()
         } else {
             a.post(&url)
                 .header("Authorization", "Bearer admin-token")
@@ -67,7 +73,9 @@ fn unknown_api_paths_and_bad_tokens_answer_problems() {
         .expect("answer");
     assert_eq!(r.status().as_u16(), 401);
     assert_eq!(
-        r.headers().get("content-type").and_then(|v| v.to_str().ok()),
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
         Some("application/problem+json")
     );
     let mut r = a
@@ -106,7 +114,14 @@ fn injected_429_bursts_carry_retry_after() {
     let seven = || Some("7".to_string());
     assert_eq!(
         statuses,
-        vec![(200, None), (200, None), (429, seven()), (429, seven()), (429, seven()), (200, None)]
+        vec![
+            (200, None),
+            (200, None),
+            (429, seven()),
+            (429, seven()),
+            (429, seven()),
+            (200, None)
+        ]
     );
 }
 
@@ -129,8 +144,10 @@ fn injected_errors_answer_503_with_retry_after() {
 
 #[test]
 fn cors_allows_configured_origins_only() {
-    let mut config = Config::default();
-    config.cors_origins = vec!["http://portal.test".into()];
+    let config = Config {
+        cors_origins: vec!["http://portal.test".into()],
+        ..Config::default()
+    };
     let base = start_backend(config);
     let a = agent();
     let preflight = |origin: &str| {
@@ -146,7 +163,10 @@ fn cors_allows_configured_origins_only() {
             .and_then(|v| v.to_str().ok())
             .map(str::to_string)
     };
-    assert_eq!(preflight("http://portal.test").as_deref(), Some("http://portal.test"));
+    assert_eq!(
+        preflight("http://portal.test").as_deref(),
+        Some("http://portal.test")
+    );
     assert_eq!(preflight("http://evil.test"), None);
 }
 
@@ -160,8 +180,10 @@ fn serves_the_built_app_pointed_at_itself() {
     )
     .expect("write");
     std::fs::write(dir.join("app.js"), "console.log(1)").expect("write");
-    let mut config = Config::default();
-    config.dist = Some(dir.clone());
+    let config = Config {
+        dist: Some(dir.clone()),
+        ..Config::default()
+    };
     let base = start_backend(config);
     let a = agent();
     for path in ["/", "/handovers/h-1", "/index.html"] {
@@ -174,7 +196,10 @@ fn serves_the_built_app_pointed_at_itself() {
         );
     }
     let mut r = a.get(&format!("{base}/app.js")).call().expect("answer");
-    assert_eq!(r.body_mut().read_to_string().expect("text"), "console.log(1)");
+    assert_eq!(
+        r.body_mut().read_to_string().expect("text"),
+        "console.log(1)"
+    );
     let r = a
         .get(&format!("{base}/api/session"))
         .header("Authorization", "Bearer admin-token")

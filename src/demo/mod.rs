@@ -7,4 +7,4 @@ mod rng;
 mod seed;
 mod store;
 
-pub use store::{Options, Store, ADMINS};
+pub use store::{Options, State, Store, ADMINS, DEMO_CODE};

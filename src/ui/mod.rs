@@ -12,8 +12,6 @@ use crate::i18n::{self, Locale, Messages};
 
 /// Storage key of the admin's language choice.
 const LANG_KEY: &str = "handover-console.lang";
-/// `<meta name>` a host page uses to point the app at its backend.
-const API_BASE_META: &str = "handover-console:api-base";
 
 /// The UI language, shared through context.
 #[derive(Clone, Copy)]
@@ -50,10 +48,9 @@ pub fn use_lang() -> Lang {
 
 #[component]
 pub fn App() -> impl IntoView {
-    let config = Config::from_sources(
-        &browser::query(),
-        browser::meta_content(API_BASE_META).as_deref(),
-    );
+    let config = Config::from_sources(&browser::query(), |key| {
+        browser::meta_content(&format!("handover-console:{key}"))
+    });
     let locale = i18n::negotiate(
         config.lang.as_deref(),
         browser::local_get(LANG_KEY).as_deref(),

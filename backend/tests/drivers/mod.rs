@@ -1,3 +1,4 @@
+#![allow(clippy::result_large_err)]
 //! The two implementations the contract suite runs against: the demo store called directly
 //! (with a hand-driven clock) and the reference backend over HTTP (with real time).
 #![allow(dead_code)]

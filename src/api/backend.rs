@@ -1,0 +1,169 @@
+//! The seam: every contract operation, answered by the HTTP client or the demo store.
+
+use std::rc::Rc;
+
+use super::demo::DemoBackend;
+use super::http::HttpClient;
+use super::types::*;
+use super::ApiError;
+
+#[derive(Clone)]
+pub enum Backend {
+    Http(Rc<HttpClient>),
+    Demo(Rc<DemoBackend>),
+}
+
+type R<T> = Result<T, ApiError>;
+
+/// For lists a newer request replaces (typing in a search box): the old one is aborted.
+const LATEST_DEPARTED: &str = "departed-members";
+const LATEST_MEMBERS: &str = "members";
+const LATEST_RECORDS: &str = "handovers";
+
+impl Backend {
+    pub fn is_demo(&self) -> bool {
+        matches!(self, Backend::Demo(_))
+    }
+
+    pub async fn session(&self) -> R<Session> {
+        match self {
+            Backend::Http(c) => c.get("/session", &(), None).await,
+            Backend::Demo(d) => d.call(false, |s, a, _| s.session(a)).await,
+        }
+    }
+
+    pub async fn verify(&self, req: &VerificationRequest) -> R<VerificationToken> {
+        match self {
+            Backend::Http(c) => c.post("/session/verification", req).await,
+            Backend::Demo(d) => d.call(true, |s, a, now| s.verify(a, req, now)).await,
+        }
+    }
+
+    pub async fn departments(&self) -> R<Vec<Department>> {
+        match self {
+            Backend::Http(c) => c.get("/departments", &(), None).await,
+            Backend::Demo(d) => d.call(false, |s, a, _| s.departments(a)).await,
+        }
+    }
+
+    pub async fn departed_members(&self, q: &DepartedQuery) -> R<Page<DepartedMember>> {
+        match self {
+            Backend::Http(c) => c.get("/departed-members", q, Some(LATEST_DEPARTED)).await,
+            Backend::Demo(d) => {
+                d.call(false, |s, a, now| s.departed_members(a, q, now))
+                    .await
+            }
+        }
+    }
+
+    pub async fn customers(&self, departed: &str, q: &PageQuery) -> R<Page<Customer>> {
+        match self {
+            Backend::Http(c) => {
+                let path = format!("/departed-members/{}/customers", seg(departed));
+                c.get(&path, q, None).await
+            }
+            Backend::Demo(d) => {
+                d.call(false, |s, a, now| s.customers(a, departed, q, now))
+                    .await
+            }
+        }
+    }
+
+    pub async fn groups(&self, departed: &str, q: &PageQuery) -> R<Page<Group>> {
+        match self {
+            Backend::Http(c) => {
+                let path = format!("/departed-members/{}/groups", seg(departed));
+                c.get(&path, q, None).await
+            }
+            Backend::Demo(d) => {
+                d.call(false, |s, a, now| s.groups(a, departed, q, now))
+                    .await
+            }
+        }
+    }
+
+    pub async fn members(&self, q: &MembersQuery) -> R<Page<Member>> {
+        match self {
+            Backend::Http(c) => c.get("/members", q, Some(LATEST_MEMBERS)).await,
+            Backend::Demo(d) => d.call(false, |s, a, _| s.members(a, q)).await,
+        }
+    }
+
+    pub async fn create_handover(&self, req: &NewHandover) -> R<Handover> {
+        match self {
+            Backend::Http(c) => c.post("/handovers", req).await,
+            Backend::Demo(d) => {
+                d.call(true, |s, a, now| {
+                    s.create_handover(a, req, now).map(|(h, _)| h)
+                })
+                .await
+            }
+        }
+    }
+
+    pub async fn submit_batch(&self, id: &str, b: &NewBatch) -> R<BatchResult> {
+        match self {
+            Backend::Http(c) => c.post(&format!("/handovers/{}/batches", seg(id)), b).await,
+            Backend::Demo(d) => {
+                d.call(true, |s, a, now| s.submit_batch(a, id, b, now))
+                    .await
+            }
+        }
+    }
+
+    pub async fn handovers(&self, q: &HandoversQuery) -> R<Page<Handover>> {
+        match self {
+            Backend::Http(c) => c.get("/handovers", q, Some(LATEST_RECORDS)).await,
+            Backend::Demo(d) => d.call(false, |s, a, now| s.handovers(a, q, now)).await,
+        }
+    }
+
+    pub async fn handover(&self, id: &str) -> R<Handover> {
+        match self {
+            Backend::Http(c) => c.get(&format!("/handovers/{}", seg(id)), &(), None).await,
+            Backend::Demo(d) => d.call(false, |s, a, now| s.handover(a, id, now)).await,
+        }
+    }
+
+    pub async fn items(&self, id: &str, q: &ItemsQuery) -> R<Page<HandoverItem>> {
+        match self {
+            Backend::Http(c) => {
+                c.get(&format!("/handovers/{}/items", seg(id)), q, None)
+                    .await
+            }
+            Backend::Demo(d) => d.call(false, |s, a, now| s.items(a, id, q, now)).await,
+        }
+    }
+
+    pub async fn events(&self, id: &str, q: &PageQuery) -> R<Page<HandoverEvent>> {
+        match self {
+            Backend::Http(c) => {
+                c.get(&format!("/handovers/{}/events", seg(id)), q, None)
+                    .await
+            }
+            Backend::Demo(d) => d.call(false, |s, a, now| s.events(a, id, q, now)).await,
+        }
+    }
+
+    pub async fn approve(&self, id: &str) -> R<Handover> {
+        match self {
+            Backend::Http(c) => {
+                let path = format!("/handovers/{}/approve", seg(id));
+                c.post(&path, &serde_json::json!({})).await
+            }
+            Backend::Demo(d) => d.call(true, |s, a, now| s.approve(a, id, now)).await,
+        }
+    }
+
+    pub async fn reject(&self, id: &str, req: &RejectRequest) -> R<Handover> {
+        match self {
+            Backend::Http(c) => c.post(&format!("/handovers/{}/reject", seg(id)), req).await,
+            Backend::Demo(d) => d.call(true, |s, a, now| s.reject(a, id, req, now)).await,
+        }
+    }
+}
+
+/// A path segment from an opaque id.
+fn seg(id: &str) -> String {
+    crate::config::encode_component(id)
+}

@@ -1,0 +1,88 @@
+//! Demo mode in the browser: the demo store behind the same seam as the HTTP client, with
+//! realistic latency and its state kept in local storage so a reload keeps the demo's history.
+
+use std::cell::{Cell, RefCell};
+
+use super::types::Problem;
+use super::ApiError;
+use crate::demo::{Options, State, Store};
+
+const STORAGE_KEY: &str = "handover-console.demo-state";
+
+pub struct DemoBackend {
+    store: RefCell<Store>,
+    actor: String,
+    latency_ms: u32,
+    calls: Cell<u32>,
+}
+
+pub fn now_ms() -> i64 {
+    js_sys::Date::now() as i64
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(w) = web_sys::window() {
+            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok()?
+}
+
+impl DemoBackend {
+    /// Restores the saved demo, or starts a fresh one when there is none or it does not parse.
+    pub fn load(actor: &str, latency_ms: u32) -> DemoBackend {
+        let saved = storage()
+            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str::<State>(&json).ok());
+        let store = match saved {
+            Some(state) => Store::with_state(Options::default(), state),
+            None => Store::new(Options::default(), now_ms()),
+        };
+        DemoBackend {
+            store: RefCell::new(store),
+            actor: actor.into(),
+            latency_ms,
+            calls: Cell::new(0),
+        }
+    }
+
+    /// Forgets every demo handover and starts from the seeded data again.
+    pub fn reset(&self) {
+        if let Some(s) = storage() {
+            let _ = s.remove_item(STORAGE_KEY);
+        }
+        *self.store.borrow_mut() = Store::new(Options::default(), now_ms());
+    }
+
+    fn save(&self) {
+        if let (Some(s), Ok(json)) = (
+            storage(),
+            serde_json::to_string(self.store.borrow().state()),
+        ) {
+            let _ = s.set_item(STORAGE_KEY, &json);
+        }
+    }
+
+    /// One contract call: waits like a network would, runs the store, saves after writes.
+    pub async fn call<T>(
+        &self,
+        write: bool,
+        op: impl FnOnce(&mut Store, &str, i64) -> Result<T, Problem>,
+    ) -> Result<T, ApiError> {
+        // Latency varies a little, as it does on a real network.
+        let n = self.calls.get().wrapping_add(1);
+        self.calls.set(n);
+        sleep(self.latency_ms + (n * 37) % 60).await;
+        let result = op(&mut self.store.borrow_mut(), &self.actor, now_ms());
+        if write {
+            self.save();
+        }
+        result.map_err(ApiError::from)
+    }
+}

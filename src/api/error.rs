@@ -1,0 +1,149 @@
+//! What can go wrong talking to a backend, told apart so the UI can say the right thing and
+//! offer the right way forward. Plain Rust: the HTTP client feeds it status, headers and text.
+
+use serde::de::DeserializeOwned;
+
+use super::types::Problem;
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// No answer: offline, DNS, CORS, connection refused.
+    Network(String),
+    /// No answer within the configured time.
+    Timeout { after_ms: u32 },
+    /// A newer request replaced this one; nothing to show.
+    Aborted,
+    /// An error status with a proper problem body.
+    Status {
+        status: u16,
+        problem: Problem,
+        retry_after_s: Option<u32>,
+    },
+    /// An error status whose body is not a problem document (e.g. a proxy's HTML page).
+    BadProblem { status: u16, body: String },
+    /// A success status whose body does not match the contract.
+    Decode { path: String, message: String },
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Status { status, .. } | ApiError::BadProblem { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    /// The stable machine code of a problem, if there is one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Status { problem, .. } => Some(&problem.code),
+            _ => None,
+        }
+    }
+
+    /// Worth trying again as is: network, timeout, 429, 5xx.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            ApiError::Network(_) | ApiError::Timeout { .. } => true,
+            ApiError::Status { status, .. } | ApiError::BadProblem { status, .. } => {
+                *status == 429 || *status >= 500
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError::Status {
+            status: problem.status,
+            problem,
+            retry_after_s: None,
+        }
+    }
+}
+
+/// Turns an HTTP answer into the decoded value or the right error.
+pub fn interpret<T: DeserializeOwned>(
+    status: u16,
+    retry_after: Option<&str>,
+    body: &str,
+) -> Result<T, ApiError> {
+    if !(200..300).contains(&status) {
+        let retry_after_s = retry_after.and_then(|v| v.trim().parse::<u32>().ok());
+        return match serde_json::from_str::<Problem>(body) {
+            Ok(problem) => Err(ApiError::Status {
+                status,
+                problem,
+                retry_after_s,
+            }),
+            Err(_) => Err(ApiError::BadProblem {
+                status,
+                body: body.chars().take(200).collect(),
+            }),
+        };
+    }
+    decode(body)
+}
+
+/// Decodes a body, naming the JSON path of the first field that does not fit.
+pub fn decode<T: DeserializeOwned>(body: &str) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_str(body);
+    serde_path_to_error::deserialize(de).map_err(|e| ApiError::Decode {
+        path: e.path().to_string(),
+        message: e.inner().to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::Session;
+
+    #[test]
+    fn problems_keep_code_fields_and_retry_after() {
+        let body = r#"{"title":"Invalid","status":422,"code":"invalid","errors":[{"field":"code","code":"wrong_code","message":"no"}]}"#;
+        let e = interpret::<Session>(422, None, body).unwrap_err();
+        match &e {
+            ApiError::Status { problem, .. } => assert_eq!(problem.errors[0].field, "code"),
+            other => panic!("{other:?}"),
+        }
+        assert!(!e.is_transient());
+        let e = interpret::<Session>(
+            429,
+            Some("7"),
+            r#"{"title":"Slow down","status":429,"code":"rate_limited"}"#,
+        )
+        .unwrap_err();
+        assert!(matches!(
+            e,
+            ApiError::Status {
+                retry_after_s: Some(7),
+                ..
+            }
+        ));
+        assert!(e.is_transient());
+    }
+
+    #[test]
+    fn non_problem_error_bodies_and_bad_success_bodies_are_told_apart() {
+        let e = interpret::<Session>(502, None, "<html>proxy</html>").unwrap_err();
+        assert_eq!(
+            e,
+            ApiError::BadProblem {
+                status: 502,
+                body: "<html>proxy</html>".into()
+            }
+        );
+        assert!(e.is_transient());
+        let e = interpret::<Session>(200, None, r#"{"admin":{"id":7}}"#).unwrap_err();
+        match e {
+            ApiError::Decode { path, .. } => assert_eq!(path, "admin.id"),
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            interpret::<Session>(200, None, "not json").unwrap_err(),
+            ApiError::Decode { .. }
+        ));
+    }
+}

@@ -1,0 +1,198 @@
+//! The HTTP client: gloo-net fetch with auth, a timeout, cancellation, and problem+json errors.
+
+use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortController, RequestCredentials};
+
+use super::error::{interpret, ApiError};
+use crate::config::{encode_component, Auth};
+
+pub struct HttpClient {
+    base: String,
+    auth: Auth,
+    timeout_ms: u32,
+    /// Extra headers on every request (a tenant header, a test's fault switch).
+    extra_headers: Vec<(String, String)>,
+    /// The live request per supersede key; a newer request aborts the older one.
+    inflight: RefCell<HashMap<&'static str, AbortController>>,
+}
+
+/// Clears the timer and aborts the request if the future is dropped before it finishes
+/// (a component unmounted, a newer search): no stale request outlives its reader.
+struct Guard {
+    controller: AbortController,
+    timer: Option<i32>,
+    _on_timeout: Closure<dyn FnMut()>,
+    done: bool,
+}
+
+impl Drop for Guard {
+    fn drop(&mut self) {
+        if let (Some(w), Some(t)) = (web_sys::window(), self.timer) {
+            w.clear_timeout_with_handle(t);
+        }
+        if !self.done {
+            self.controller.abort();
+        }
+    }
+}
+
+impl HttpClient {
+    pub fn new(base: String, auth: Auth, timeout_ms: u32) -> HttpClient {
+        HttpClient {
+            base,
+            auth,
+            timeout_ms,
+            extra_headers: Vec::new(),
+            inflight: RefCell::new(HashMap::new()),
+        }
+    }
+
+    pub fn with_header(mut self, name: &str, value: &str) -> HttpClient {
+        self.extra_headers.push((name.into(), value.into()));
+        self
+    }
+
+    pub async fn get<T: DeserializeOwned, Q: Serialize>(
+        &self,
+        path: &str,
+        query: &Q,
+        supersede: Option<&'static str>,
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{}{}", self.base, path, query_string(query));
+        self.send(Request::get(&url), None, supersede).await
+    }
+
+    pub async fn post<T: DeserializeOwned, B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        let url = format!("{}{}", self.base, path);
+        let json = serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?;
+        self.send(Request::post(&url), Some(json), None).await
+    }
+
+    async fn send<T: DeserializeOwned>(
+        &self,
+        mut req: RequestBuilder,
+        body: Option<String>,
+        supersede: Option<&'static str>,
+    ) -> Result<T, ApiError> {
+        let controller =
+            AbortController::new().map_err(|_| ApiError::Network("AbortController".into()))?;
+        if let Some(key) = supersede {
+            if let Some(old) = self.inflight.borrow_mut().insert(key, controller.clone()) {
+                old.abort();
+            }
+        }
+        let timed_out = Rc::new(Cell::new(false));
+        let on_timeout = {
+            let (flag, ctrl) = (timed_out.clone(), controller.clone());
+            Closure::<dyn FnMut()>::new(move || {
+                flag.set(true);
+                ctrl.abort();
+            })
+        };
+        let timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.as_ref().unchecked_ref(),
+                self.timeout_ms as i32,
+            )
+            .ok()
+        });
+        let mut guard = Guard {
+            controller: controller.clone(),
+            timer,
+            _on_timeout: on_timeout,
+            done: false,
+        };
+
+        req = req
+            .header("Accept", "application/json, application/problem+json")
+            .abort_signal(Some(&controller.signal()));
+        for (k, v) in &self.extra_headers {
+            req = req.header(k, v);
+        }
+        match &self.auth {
+            Auth::Bearer(token) => req = req.header("Authorization", &format!("Bearer {token}")),
+            Auth::Cookie {
+                csrf_header,
+                csrf_cookie,
+            } => {
+                req = req.credentials(RequestCredentials::Include);
+                if let Some(v) = cookie(csrf_cookie) {
+                    req = req.header(csrf_header, &v);
+                }
+            }
+        }
+        let request = match body {
+            Some(json) => req.header("Content-Type", "application/json").body(json),
+            None => req.build(),
+        }
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+
+        let result = async {
+            let resp = request.send().await?;
+            let status = resp.status();
+            let retry_after = resp.headers().get("retry-after");
+            let text = resp.text().await?;
+            Ok::<_, gloo_net::Error>((status, retry_after, text))
+        }
+        .await;
+        guard.done = true;
+        if let Some(key) = supersede {
+            let mut inflight = self.inflight.borrow_mut();
+            if inflight.get(key) == Some(&controller) {
+                inflight.remove(key);
+            }
+        }
+        match result {
+            Ok((status, retry_after, text)) => interpret(status, retry_after.as_deref(), &text),
+            Err(_) if timed_out.get() => Err(ApiError::Timeout {
+                after_ms: self.timeout_ms,
+            }),
+            Err(_) if controller.signal().aborted() => Err(ApiError::Aborted),
+            Err(e) => Err(ApiError::Network(e.to_string())),
+        }
+    }
+}
+
+/// `?k=v&…` from a query struct, skipping absent fields.
+fn query_string<Q: Serialize>(query: &Q) -> String {
+    let Ok(serde_json::Value::Object(map)) = serde_json::to_value(query) else {
+        return String::new();
+    };
+    let pairs: Vec<String> = map
+        .into_iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, v)| {
+            let v = match v {
+                serde_json::Value::String(s) => s,
+                other => other.to_string(),
+            };
+            format!("{}={}", encode_component(&k), encode_component(&v))
+        })
+        .collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
+}
+
+fn cookie(name: &str) -> Option<String> {
+    let doc: web_sys::HtmlDocument = web_sys::window()?.document()?.dyn_into().ok()?;
+    let all = doc.cookie().ok()?;
+    all.split(';').find_map(|c| {
+        let (k, v) = c.trim().split_once('=')?;
+        (k == name).then(|| v.to_string())
+    })
+}
