@@ -31,8 +31,10 @@ lint:
 test-native:
 	cargo test --workspace
 
+## Component tests, and the HTTP client against the reference backend, in headless Chromium.
 test-browser:
 	cargo test --target wasm32-unknown-unknown --test browser
+	tools/with-backend.sh cargo test --target wasm32-unknown-unknown --test client
 
 ## The release build the e2e tests and benchmarks load.
 dist: setup
