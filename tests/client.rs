@@ -15,8 +15,9 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn base() -> String {
-    let url = option_env!("HOC_TEST_BACKEND")
-        .expect("HOC_TEST_BACKEND is set by `make test-browser` (tools/with-backend.sh)");
+    let Some(url) = option_env!("HOC_TEST_BACKEND") else {
+        panic!("HOC_TEST_BACKEND is set by `make test-browser` (tools/with-backend.sh)");
+    };
     format!("{url}/api")
 }
 
@@ -120,7 +121,8 @@ async fn unreachable_backends_are_network_errors() {
 #[wasm_bindgen_test]
 async fn a_newer_search_aborts_the_older_one() {
     let b = backend(client(5_000).with_header("X-Fault", "delay=800"));
-    let first: Rc<RefCell<Option<Result<Page<DepartedMember>, ApiError>>>> = Rc::default();
+    type Slot = Rc<RefCell<Option<Result<Page<DepartedMember>, ApiError>>>>;
+    let first: Slot = Rc::default();
     {
         let (b, first) = (b.clone(), first.clone());
         wasm_bindgen_futures::spawn_local(async move {

@@ -62,3 +62,41 @@ pub fn set_document_language(tag: &str, title: &str) {
         doc.set_title(title);
     }
 }
+
+pub fn session_get(key: &str) -> Option<String> {
+    window()?.session_storage().ok()??.get_item(key).ok()?
+}
+
+pub fn session_set(key: &str, value: &str) {
+    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.set_item(key, value);
+    }
+}
+
+/// A User Timing mark, for benchmarks to read.
+pub fn mark(name: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
+/// A User Timing measure from the mark `start` (or from navigation when it is missing) to now.
+pub fn measure(name: &str, start: &str) {
+    if let Some(p) = window().and_then(|w| w.performance()) {
+        if p.measure_with_start_mark(name, start).is_err() {
+            let _ = p.measure(name);
+        }
+    }
+}
+
+/// Focuses the first element matching `selector`, if any.
+pub fn focus(selector: &str) {
+    use wasm_bindgen::JsCast;
+    if let Some(el) = window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = el.focus();
+    }
+}

@@ -2,6 +2,7 @@
 
 pub mod browser;
 mod shell;
+mod state;
 mod steps;
 mod widgets;
 
@@ -62,6 +63,7 @@ pub fn App() -> impl IntoView {
         browser::set_document_language(l.tag(), l.messages().app_title);
     });
     provide_context(lang);
+    provide_context(state::Ctx::new(&config));
     provide_context(config);
 
     view! { <shell::Shell /> }

@@ -3,31 +3,52 @@
 use leptos::html::H2;
 use leptos::prelude::*;
 
+use super::browser;
+use super::state::use_ctx;
+use super::steps::{Created, StepBody};
+use super::use_lang;
 use super::widgets::stepper::Stepper;
-use super::{steps::StepBody, use_lang};
 use crate::config::Config;
 use crate::domain::wizard::{Step, Wizard};
+use crate::i18n::errors::blocker_text;
 use crate::i18n::Locale;
 
 #[component]
 pub fn Shell() -> impl IntoView {
     let lang = use_lang();
+    let ctx = use_ctx();
     let config = expect_context::<Config>();
-    let wizard = RwSignal::new(Wizard::default());
+    let wizard = ctx.wizard;
     let step = Memo::new(move |_| wizard.with(Wizard::step));
     let heading = NodeRef::<H2>::new();
+    let done = move || ctx.created.with(Option::is_some);
 
     // Each step change moves focus to the new step's heading, so keyboard and screen-reader
     // users land at the top of what changed.
     Effect::watch(
-        move || step.get(),
-        move |_, _, _| {
+        move || (step.get(), done()),
+        move |(s, _), _, _| {
             if let Some(h) = heading.get() {
                 let _ = h.focus();
             }
+            let slug = s.slug();
+            request_animation_frame(move || {
+                browser::measure(&format!("step:{slug}:ready"), "step-start")
+            });
         },
         false,
     );
+    let go = move |forward: bool| {
+        browser::mark("step-start");
+        wizard.update(|w| {
+            if forward {
+                w.go_next();
+            } else {
+                w.go_back();
+            }
+        });
+    };
+    let blocker = move || wizard.with(|w| w.blocker(w.step()));
 
     view! {
         <div class="hoc-app">
@@ -35,54 +56,79 @@ pub fn Shell() -> impl IntoView {
                 <h1 class="hoc-title">{move || lang.t().app_title}</h1>
                 <LanguageSwitch />
             </header>
-            {config
-                .is_demo()
-                .then(|| {
-                    view! {
-                        <p class="hoc-demo-banner" role="note">
-                            {move || lang.t().demo_banner}
-                        </p>
-                    }
-                })}
+            {config.is_demo().then(|| view! { <DemoBanner /> })}
             <Stepper current=step />
             <main class="hoc-main">
                 <section class="hoc-step" aria-labelledby="hoc-step-heading">
-                    <p class="hoc-step-position">
-                        {move || (lang.t().step_position)(step.get().index() + 1, Step::ALL.len())}
-                    </p>
+                    <Show when=move || !done()>
+                        <p class="hoc-step-position">
+                            {move || (lang.t().step_position)(step.get().index() + 1, Step::ALL.len())}
+                        </p>
+                    </Show>
                     <h2 id="hoc-step-heading" class="hoc-step-heading" tabindex="-1" node_ref=heading>
-                        {move || lang.t().step_title(step.get())}
+                        {move || if done() { lang.t().handover_created } else { lang.t().step_title(step.get()) }}
                     </h2>
-                    <StepBody step=step />
-                </section>
-                <nav class="hoc-step-nav">
-                    <button
-                        type="button"
-                        class="hoc-button"
-                        disabled=move || !wizard.with(Wizard::can_go_back)
-                        on:click=move |_| {
-                            wizard.update(|w| {
-                                w.go_back();
-                            })
+                    {move || match ctx.created.get() {
+                        Some(h) => view! { <Created handover=h /> }.into_any(),
+                        None => view! {
+                            <p class="hoc-step-intro">{move || lang.t().step_intro(step.get())}</p>
+                            <StepBody step=step />
                         }
-                    >
-                        {move || lang.t().back}
-                    </button>
-                    <Show when=move || wizard.with(Wizard::can_go_next)>
+                        .into_any(),
+                    }}
+                </section>
+                <Show when=move || !done()>
+                    <nav class="hoc-step-nav">
                         <button
                             type="button"
-                            class="hoc-button hoc-button-primary"
-                            on:click=move |_| {
-                                wizard.update(|w| {
-                                    w.go_next();
-                                })
-                            }
+                            class="hoc-button"
+                            disabled=move || !wizard.with(Wizard::can_go_back)
+                            on:click=move |_| go(false)
                         >
-                            {move || lang.t().next}
+                            {move || lang.t().back}
                         </button>
-                    </Show>
-                </nav>
+                        <Show when=move || step.get() != Step::Confirm>
+                            <div class="hoc-next">
+                                <p id="hoc-next-reason" class="hoc-help">
+                                    {move || blocker().map(|b| blocker_text(lang.t(), b))}
+                                </p>
+                                <button
+                                    type="button"
+                                    class="hoc-button hoc-button-primary"
+                                    disabled=move || blocker().is_some()
+                                    aria-describedby="hoc-next-reason"
+                                    on:click=move |_| go(true)
+                                >
+                                    {move || lang.t().next}
+                                </button>
+                            </div>
+                        </Show>
+                    </nav>
+                </Show>
             </main>
+        </div>
+    }
+}
+
+#[component]
+fn DemoBanner() -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let said = RwSignal::new(false);
+    view! {
+        <div class="hoc-demo-banner" role="note">
+            <span>{move || lang.t().demo_banner}</span>
+            <button
+                type="button"
+                class="hoc-button"
+                on:click=move |_| {
+                    ctx.reset_demo();
+                    said.set(true);
+                }
+            >
+                {move || lang.t().reset_demo}
+            </button>
+            <span role="status">{move || said.get().then(|| lang.t().demo_was_reset)}</span>
         </div>
     }
 }

@@ -1,12 +1,24 @@
-//! The body of each wizard step. Placeholders until each step gets its own module.
+//! One module per wizard step.
+
+mod chat_history;
+mod confirm;
+mod customers;
+mod member;
+mod successor;
 
 use leptos::prelude::*;
 
 use crate::domain::wizard::Step;
-use crate::ui::use_lang;
+
+pub use confirm::Created;
 
 #[component]
 pub fn StepBody(step: Memo<Step>) -> impl IntoView {
-    let lang = use_lang();
-    view! { <p class="hoc-step-intro">{move || lang.t().step_intro(step.get())}</p> }
+    move || match step.get() {
+        Step::Member => view! { <member::MemberStep /> }.into_any(),
+        Step::Customers => view! { <customers::CustomersStep /> }.into_any(),
+        Step::Successor => view! { <successor::SuccessorStep /> }.into_any(),
+        Step::ChatHistory => view! { <chat_history::ChatHistoryStep /> }.into_any(),
+        Step::Confirm => view! { <confirm::ConfirmStep /> }.into_any(),
+    }
 }

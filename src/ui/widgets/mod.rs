@@ -1,3 +1,6 @@
 //! Reusable pieces with no knowledge of the handover.
 
+pub mod error;
+pub mod pager;
 pub mod stepper;
+pub mod virtual_list;

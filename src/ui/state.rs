@@ -1,0 +1,116 @@
+//! What the views share: the backend seam, the session, the wizard, and the loaded lists of the
+//! customers step (kept while the departed member stays the same).
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+
+use super::browser;
+use crate::api::demo::DemoBackend;
+use crate::api::http::HttpClient;
+use crate::api::types::{Customer, Group, Handover, Session};
+use crate::api::{ApiError, Backend};
+use crate::config::{Config, Mode};
+use crate::domain::selection::{Catalog, Selection};
+use crate::domain::wizard::Wizard;
+
+const WIZARD_KEY: &str = "handover-console.wizard";
+/// Demo latency: enough to feel like a network, short enough not to annoy.
+const DEMO_LATENCY_MS: u32 = 120;
+
+#[derive(Clone, Copy)]
+pub struct Picks {
+    /// Whose lists are loaded.
+    pub member: RwSignal<Option<String>>,
+    pub customers: RwSignal<Option<Arc<Catalog<Customer>>>>,
+    pub groups: RwSignal<Option<Arc<Catalog<Group>>>>,
+    pub customer_sel: RwSignal<Selection>,
+    pub group_sel: RwSignal<Selection>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Ctx {
+    backend: StoredValue<Backend, LocalStorage>,
+    pub session: LocalResource<Result<Session, ApiError>>,
+    pub wizard: RwSignal<Wizard>,
+    pub picks: Picks,
+    /// The handover "Confirm handover" created.
+    pub created: RwSignal<Option<Handover>>,
+}
+
+pub fn use_ctx() -> Ctx {
+    expect_context::<Ctx>()
+}
+
+/// A new client-generated handover id.
+pub fn new_handover_id() -> String {
+    let rand = (js_sys::Math::random() * 1e12) as u64;
+    format!("ho-{:x}-{rand:x}", js_sys::Date::now() as u64)
+}
+
+impl Ctx {
+    pub fn new(config: &Config) -> Ctx {
+        let backend = match &config.mode {
+            Mode::Demo => Backend::Demo(Rc::new(DemoBackend::load(
+                &config.demo_admin,
+                DEMO_LATENCY_MS,
+            ))),
+            Mode::Http { base_url } => Backend::Http(Rc::new(HttpClient::new(
+                base_url.clone(),
+                config.auth.clone(),
+                config.timeout_ms,
+            ))),
+        };
+        let backend = StoredValue::new_local(backend);
+        let session = LocalResource::new(move || {
+            let b = backend.get_value();
+            async move { b.session().await }
+        });
+        let saved =
+            browser::session_get(WIZARD_KEY).and_then(|j| serde_json::from_str::<Wizard>(&j).ok());
+        let wizard = RwSignal::new(saved.unwrap_or_else(|| Wizard::new(new_handover_id())));
+        Effect::new(move |_| {
+            wizard.with(|w| {
+                if let Ok(json) = serde_json::to_string(w) {
+                    browser::session_set(WIZARD_KEY, &json);
+                }
+            })
+        });
+        Ctx {
+            backend,
+            session,
+            wizard,
+            picks: Picks {
+                member: RwSignal::new(None),
+                customers: RwSignal::new(None),
+                groups: RwSignal::new(None),
+                customer_sel: RwSignal::new(Selection::default()),
+                group_sel: RwSignal::new(Selection::default()),
+            },
+            created: RwSignal::new(None),
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend.get_value()
+    }
+
+    /// Forgets the draft and begins a new handover.
+    pub fn start_over(&self) {
+        self.created.set(None);
+        self.picks.member.set(None);
+        self.picks.customers.set(None);
+        self.picks.groups.set(None);
+        self.wizard.set(Wizard::new(new_handover_id()));
+    }
+
+    /// Demo only: back to the seeded data.
+    pub fn reset_demo(&self) {
+        if let Backend::Demo(d) = self.backend() {
+            d.reset();
+        }
+        self.start_over();
+        self.session.refetch();
+    }
+}

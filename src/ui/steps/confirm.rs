@@ -1,0 +1,247 @@
+//! Step 5: check your answers, re-verify, confirm. The handover id was generated when the draft
+//! began, so a double click or a retry creates one handover, never two.
+
+use leptos::html::{Dialog, Input};
+use leptos::prelude::*;
+
+use crate::api::types::{ChatScope, Handover, VerificationMethod, VerificationRequest};
+use crate::api::ApiError;
+use crate::domain::wizard::{ApprovalReason, Step};
+use crate::i18n::errors::error_text;
+use crate::ui::state::use_ctx;
+use crate::ui::use_lang;
+
+#[component]
+pub fn ConfirmStep() -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let w = move || ctx.wizard.get();
+    let session = move || ctx.session.get().and_then(Result::ok);
+    let dialog = NodeRef::<Dialog>::new();
+    let code_input = NodeRef::<Input>::new();
+    let code = RwSignal::new(String::new());
+
+    let submit = Action::new_local(move |code: &Option<String>| {
+        let b = ctx.backend();
+        let code = code.clone();
+        async move {
+            let token = match code {
+                Some(code) => Some(
+                    b.verify(&VerificationRequest {
+                        method: VerificationMethod::SmsCode,
+                        code,
+                    })
+                    .await?
+                    .token,
+                ),
+                None => None,
+            };
+            let req = ctx
+                .wizard
+                .with_untracked(|w| w.to_request(token))
+                .ok_or_else(|| ApiError::Network("incomplete".into()))?;
+            b.create_handover(&req).await
+        }
+    });
+    let error = Memo::new(move |_| submit.value().get().and_then(Result::err));
+    Effect::new(move |_| {
+        if let Some(Ok(h)) = submit.value().get() {
+            if let Some(d) = dialog.get_untracked() {
+                d.close();
+            }
+            ctx.created.set(Some(h));
+        }
+    });
+    let needs_verification = move || session().is_none_or(|s| s.verification.required);
+    let confirm = move |_| {
+        if submit.pending().get_untracked() {
+            return;
+        }
+        if needs_verification() {
+            if let Some(d) = dialog.get_untracked() {
+                let _ = d.show_modal();
+            }
+            if let Some(i) = code_input.get_untracked() {
+                let _ = i.focus();
+            }
+        } else {
+            submit.dispatch_local(None);
+        }
+    };
+    let change = move |step: Step, label: fn(&crate::i18n::Messages) -> &'static str| {
+        view! {
+            <button
+                type="button"
+                class="hoc-link"
+                on:click=move |_| ctx.wizard.update(|w| { w.go_to(step); })
+            >
+                {move || lang.t().change}
+                <span class="hoc-visually-hidden">" " {move || label(lang.t())}</span>
+            </button>
+        }
+    };
+    let approval = move || {
+        let s = session()?;
+        Some(w().approval_reasons(&s.approval))
+    };
+
+    view! {
+        <dl class="hoc-summary">
+            <div>
+                <dt>{move || lang.t().step_member}</dt>
+                <dd>{move || w().draft.departed.map(|d| format!("{} · {}", d.name, d.department.name))}</dd>
+                <dd>{change(Step::Member, |m| m.step_member)}</dd>
+            </div>
+            <div>
+                <dt>{move || lang.t().step_customers}</dt>
+                <dd>
+                    {move || {
+                        let w = w();
+                        format!(
+                            "{}（{}）· {}",
+                            (lang.t().customers_n)(w.customer_count()),
+                            (lang.t().important_n)(w.draft.important_count),
+                            (lang.t().groups_n)(w.group_count()),
+                        )
+                    }}
+                </dd>
+                <dd>{change(Step::Customers, |m| m.step_customers)}</dd>
+            </div>
+            <div>
+                <dt>{move || lang.t().step_successor}</dt>
+                <dd>
+                    {move || {
+                        let w = w();
+                        w.draft.successor.as_ref().map(|s| {
+                            format!("{} · {} {}", s.name, lang.t().capacity_after, w.capacity_after().unwrap_or(0))
+                        })
+                    }}
+                </dd>
+                <dd>{change(Step::Successor, |m| m.step_successor)}</dd>
+            </div>
+            <div>
+                <dt>{move || lang.t().step_chat_history}</dt>
+                <dd>
+                    {move || {
+                        let c = w().draft.chat;
+                        match c.scope {
+                            ChatScope::None => lang.t().scope_none.to_string(),
+                            ChatScope::Recent => (lang.t().recent_days)(c.days),
+                            ChatScope::All => lang.t().scope_all.to_string(),
+                        }
+                    }}
+                </dd>
+                <dd>{change(Step::ChatHistory, |m| m.step_chat_history)}</dd>
+            </div>
+            <div>
+                <dt>{move || lang.t().approval_needed}</dt>
+                <dd>
+                    {move || match approval() {
+                        Some(r) if r.is_empty() => lang.t().approval_not_needed.to_string(),
+                        Some(r) => {
+                            let why: Vec<&str> = r
+                                .iter()
+                                .map(|r| match r {
+                                    ApprovalReason::ImportantCustomers => lang.t().approval_reason_important,
+                                    ApprovalReason::LargeHandover => lang.t().approval_reason_large,
+                                })
+                                .collect();
+                            format!("{}：{}", lang.t().approval_needed, why.join("、"))
+                        }
+                        None => lang.t().loading.to_string(),
+                    }}
+                </dd>
+            </div>
+        </dl>
+        <label class="hoc-field hoc-note">
+            <span>{move || lang.t().note}</span>
+            <textarea
+                maxlength="500"
+                prop:value=move || w().draft.note
+                on:input:target=move |e| ctx.wizard.update(|w| w.draft.note = e.target().value())
+            ></textarea>
+        </label>
+        <div role="alert" class="hoc-alert-region">
+            {move || {
+                error
+                    .get()
+                    .filter(|_| !dialog.get().is_some_and(|d| d.open()))
+                    .map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })
+            }}
+        </div>
+        <button
+            type="button"
+            class="hoc-button hoc-button-primary"
+            aria-disabled=move || submit.pending().get().to_string()
+            on:click=confirm
+        >
+            {move || if submit.pending().get() { lang.t().submitting } else { lang.t().confirm_handover }}
+        </button>
+        <dialog class="hoc-dialog" node_ref=dialog aria-labelledby="hoc-verify-h">
+            <form
+                method="dialog"
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    if !submit.pending().get_untracked() {
+                        submit.dispatch_local(Some(code.get_untracked()));
+                    }
+                }
+            >
+                <h2 id="hoc-verify-h">{move || lang.t().verification}</h2>
+                {move || {
+                    session()
+                        .and_then(|s| s.verification.demo_code)
+                        .map(|c| view! { <p class="hoc-help">{(lang.t().demo_code_hint)(&c)}</p> })
+                }}
+                <label class="hoc-field">
+                    <span>{move || lang.t().verification_code}</span>
+                    <input
+                        type="text"
+                        inputmode="numeric"
+                        autocomplete="one-time-code"
+                        node_ref=code_input
+                        prop:value=code
+                        on:input:target=move |e| code.set(e.target().value())
+                    />
+                </label>
+                <div role="alert" class="hoc-alert-region">
+                    {move || error.get().map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })}
+                </div>
+                <div class="hoc-dialog-actions">
+                    <button
+                        type="button"
+                        class="hoc-button"
+                        on:click=move |_| {
+                            if let Some(d) = dialog.get_untracked() {
+                                d.close();
+                            }
+                        }
+                    >
+                        {move || lang.t().cancel}
+                    </button>
+                    <button type="submit" class="hoc-button hoc-button-primary">
+                        {move || if submit.pending().get() { lang.t().submitting } else { lang.t().verify }}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+}
+
+/// What the admin sees once the handover exists.
+#[component]
+pub fn Created(handover: Handover) -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let pending = handover.approval_required && handover.decided_by.is_none();
+    view! {
+        <p>{move || lang.t().handover_id} ": " <code>{handover.id.clone()}</code></p>
+        <p>{move || lang.t().state} ": " {format!("{:?}", handover.state)}</p>
+        <p role="status">
+            {move || if pending { lang.t().handover_pending_approval } else { lang.t().handover_ready }}
+        </p>
+        <button type="button" class="hoc-button" on:click=move |_| ctx.start_over()>
+            {move || lang.t().start_over}
+        </button>
+    }
+}

@@ -1,0 +1,152 @@
+//! Step 3: the successor, with spare capacity and eligibility; warns when the selection would
+//! overflow their customer limit.
+
+use leptos::prelude::*;
+
+use crate::api::types::{Member, MembersQuery};
+use crate::i18n::errors::reason_text;
+use crate::ui::state::use_ctx;
+use crate::ui::use_lang;
+use crate::ui::widgets::error::ErrorNotice;
+use crate::ui::widgets::pager::Pager;
+
+#[component]
+pub fn SuccessorStep() -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let q = RwSignal::new(String::new());
+    let pager = Pager::<Member>::new();
+    let departed = ctx
+        .wizard
+        .with_untracked(|w| w.draft.departed.as_ref().map(|d| d.id.clone()));
+    let load = move |more: bool| {
+        let b = ctx.backend();
+        let query = MembersQuery {
+            q: Some(q.get_untracked()).filter(|s| !s.trim().is_empty()),
+            for_departed: departed.clone(),
+            limit: Some(30),
+            ..Default::default()
+        };
+        pager.load(more, move |cursor| async move {
+            b.members(&MembersQuery { cursor, ..query }).await
+        });
+    };
+    let reload = load.clone();
+    Effect::new(move |_| {
+        q.track();
+        untrack(|| reload(false));
+    });
+    let overflow = move || ctx.wizard.with(|w| w.overflow());
+    let chosen = Signal::derive(move || {
+        ctx.wizard
+            .with(|w| w.draft.successor.as_ref().map(|s| s.id.clone()))
+    });
+    let load_retry = load.clone();
+    let load_more = load.clone();
+
+    view! {
+        <div class="hoc-filters">
+            <label class="hoc-field">
+                <span>{move || lang.t().successor_search}</span>
+                <input type="search" prop:value=q on:input:target=move |e| q.set(e.target().value()) />
+            </label>
+        </div>
+        <div role="alert" class="hoc-alert-region">
+            <Show when=move || { overflow() > 0 }>
+                <div class="hoc-warning">
+                    <p>{move || (lang.t().overflow_warning)(overflow())}</p>
+                    <button type="button" class="hoc-button" on:click=move |_| trim_to_capacity()>
+                        {move || lang.t().trim_selection}
+                    </button>
+                </div>
+            </Show>
+        </div>
+        <ErrorNotice error=pager.error on_retry=move |_| load_retry(false) />
+        <fieldset class="hoc-choices">
+            <legend class="hoc-visually-hidden">{move || lang.t().successors_list}</legend>
+            <ul class="hoc-cards">
+                <For each=move || pager.items.get() key=|m| m.id.clone() let:m>
+                    <SuccessorCard member=m chosen=chosen />
+                </For>
+            </ul>
+            <Show when=move || !pager.loading.get() && pager.error.with(Option::is_none) && pager.items.with(Vec::is_empty)>
+                <p class="hoc-empty">{move || lang.t().no_members}</p>
+            </Show>
+        </fieldset>
+        <p role="status" class="hoc-status">{move || pager.loading.get().then(|| lang.t().loading)}</p>
+        <Show when=move || pager.next.with(Option::is_some) && !pager.loading.get()>
+            <button type="button" class="hoc-button" on:click={
+                let load_more = load_more.clone();
+                move |_| load_more(true)
+            }>{move || lang.t().load_more}</button>
+        </Show>
+    }
+}
+
+/// Keeps as many selected customers as the successor has room for.
+fn trim_to_capacity() {
+    let ctx = use_ctx();
+    let Some(room) = ctx.wizard.with_untracked(|w| {
+        w.draft
+            .successor
+            .as_ref()
+            .map(|s| s.customer_limit.saturating_sub(s.customer_count) as usize)
+    }) else {
+        return;
+    };
+    let picks = ctx.picks;
+    if let Some(cat) = picks.customers.get_untracked() {
+        picks.customer_sel.update(|s| s.keep_first(room));
+        let ids = picks.customer_sel.with_untracked(|s| s.ids(&cat));
+        let important = picks
+            .customer_sel
+            .with_untracked(|s| s.important_count(&cat));
+        ctx.wizard.update(|w| {
+            w.draft.customer_ids = Some(ids);
+            w.draft.important_count = important;
+        });
+    } else {
+        ctx.wizard.update(|w| {
+            if let Some(ids) = w.draft.customer_ids.as_mut() {
+                ids.truncate(room);
+            }
+        });
+    }
+}
+
+#[component]
+fn SuccessorCard(member: Member, chosen: Signal<Option<String>>) -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let eligible = member.eligible != Some(false);
+    let spare = member.customer_limit.saturating_sub(member.customer_count);
+    let radio = format!("hoc-sm-{}-radio", member.id);
+    let name_id = format!("hoc-sm-{}", member.id);
+    let info_id = format!("hoc-sm-{}-info", member.id);
+    let id = member.id.clone();
+    let m = member.clone();
+    let reason = member.reason.clone();
+    view! {
+        <li class="hoc-card" data-disabled=(!eligible).to_string()>
+            <input
+                type="radio"
+                name="hoc-successor"
+                id=radio.clone()
+                aria-labelledby=name_id.clone()
+                aria-describedby=info_id.clone()
+                disabled=!eligible
+                prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
+                on:change=move |_| ctx.wizard.update(|w| w.draft.successor = Some(m.clone()))
+            />
+            <label for=radio class="hoc-card-body">
+                <span class="hoc-card-title" id=name_id>{member.name.clone()}</span>
+                <span class="hoc-card-info" id=info_id>
+                    <span>{member.department.name.clone()} " · " {member.position.clone()}</span>
+                    <span>{move || lang.t().current_customers} " " {member.customer_count} " / " {member.customer_limit}</span>
+                    <span class=if spare < 50 { "hoc-warn" } else { "" }>{move || lang.t().spare_capacity} " " {spare}</span>
+                    {reason.map(|r| view! { <span class="hoc-reason">{move || reason_text(lang.t(), &r)}</span> })}
+                </span>
+            </label>
+        </li>
+    }
+}

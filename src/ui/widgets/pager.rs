@@ -1,0 +1,79 @@
+//! A list loaded page by page ("load more"), where a newer load replaces an older one.
+
+use std::future::Future;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use crate::api::types::Page;
+use crate::api::ApiError;
+
+pub struct Pager<T: Send + Sync + 'static> {
+    pub items: RwSignal<Vec<T>>,
+    pub next: RwSignal<Option<String>>,
+    pub total: RwSignal<Option<u64>>,
+    pub loading: RwSignal<bool>,
+    pub error: RwSignal<Option<ApiError>>,
+    generation: RwSignal<u32>,
+}
+
+impl<T: Send + Sync + 'static> Clone for Pager<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Pager<T> {}
+
+impl<T: Clone + Send + Sync + 'static> Pager<T> {
+    pub fn new() -> Pager<T> {
+        Pager {
+            items: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            total: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            error: RwSignal::new(None),
+            generation: RwSignal::new(0),
+        }
+    }
+
+    /// Loads the first page (`more == false`) or the next one. Answers to superseded loads are
+    /// dropped, and an error keeps what was loaded so far.
+    pub fn load<Fut>(&self, more: bool, fetch: impl FnOnce(Option<String>) -> Fut + 'static)
+    where
+        Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
+    {
+        let this = *self;
+        let cursor = if more {
+            this.next.get_untracked()
+        } else {
+            None
+        };
+        if more && cursor.is_none() {
+            return;
+        }
+        let generation = this.generation.get_untracked().wrapping_add(1);
+        this.generation.set(generation);
+        this.loading.set(true);
+        this.error.set(None);
+        spawn_local(async move {
+            let result = fetch(cursor).await;
+            if this.generation.get_untracked() != generation {
+                return;
+            }
+            this.loading.set(false);
+            match result {
+                Ok(page) => {
+                    if more {
+                        this.items.update(|v| v.extend(page.items));
+                    } else {
+                        this.items.set(page.items);
+                    }
+                    this.next.set(page.next_cursor);
+                    this.total.set(page.total);
+                }
+                Err(ApiError::Aborted) => {}
+                Err(e) => this.error.set(Some(e)),
+            }
+        });
+    }
+}
