@@ -41,7 +41,8 @@ dist: setup
 	trunk build --release
 
 test-e2e: dist
-	cargo test --features e2e --test e2e -- --test-threads=1
+	cargo build -p handover-backend
+	cargo test --features e2e --test e2e --test wizard -- --test-threads=1
 
 ## Size benchmark: raw / gzip -9 / brotli of every file the first page loads.
 bench-size: dist

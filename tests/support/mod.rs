@@ -2,6 +2,7 @@
 //! drives Debian's Chromium through chromedriver and finds elements by role and accessible name.
 #![allow(dead_code)]
 
+pub mod backend;
 pub mod server;
 pub mod webdriver;
 

@@ -177,6 +177,9 @@ impl Browser {
             "combobox" => "select,[role=combobox],input",
             "textbox" | "searchbox" => "input,textarea,[role=textbox],[role=searchbox]",
             "checkbox" => "input[type=checkbox],[role=checkbox]",
+            "dialog" => "dialog,[role=dialog]",
+            "status" => "[role=status],output",
+            "alert" => "[role=alert]",
             "radio" => "input[type=radio],[role=radio]",
             "navigation" => "nav,[role=navigation]",
             "listitem" => "li,[role=listitem]",
@@ -209,6 +212,38 @@ impl Browser {
 
     pub fn click(&self, el: &Element) {
         self.ok("POST", &format!("/element/{}/click", el.0), None);
+    }
+
+    /// Types into an element, as a keyboard would.
+    pub fn type_text(&self, el: &Element, text: &str) {
+        self.ok(
+            "POST",
+            &format!("/element/{}/value", el.0),
+            Some(json!({ "text": text })),
+        );
+    }
+
+    pub fn clear(&self, el: &Element) {
+        self.ok("POST", &format!("/element/{}/clear", el.0), None);
+    }
+
+    /// The page's visible text.
+    pub fn page_text(&self) -> String {
+        self.exec("return document.body.innerText", vec![])
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+
+    /// Waits until the page shows `text`.
+    pub fn wait_text(&self, text: &str) {
+        let start = Instant::now();
+        while !self.page_text().contains(text) {
+            if start.elapsed() > WAIT {
+                panic!("timed out waiting for text {text:?}; page: {}", self.page_text());
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
     }
 
     pub fn text(&self, el: &Element) -> String {

@@ -222,6 +222,12 @@ pub fn CustomersStep() -> impl IntoView {
     .into_any()
 }
 
+/// Names which list a bulk button acts on, for screen readers (the section heading says it
+/// visually).
+fn hidden(what: &'static str) -> impl IntoView {
+    view! { <span class="hoc-visually-hidden">" " {what}</span> }
+}
+
 /// Filter + bulk actions + count + list for one catalogue.
 #[component]
 fn CustomerPicker() -> impl IntoView {
@@ -291,12 +297,12 @@ fn CustomerPicker() -> impl IntoView {
                 <button type="button" class="hoc-button" on:click=move |_| {
                     bulk("select-all-start", |s, c, r| s.select_all(c, r));
                     request_animation_frame(|| browser::measure("customers:select-all", "select-all-start"));
-                }>{move || lang.t().select_all_matching}</button>
+                }>{move || lang.t().select_all_matching}{move || hidden(lang.t().customers)}</button>
                 <button type="button" class="hoc-button" on:click=move |_| bulk("clear-start", |s, c, r| s.clear_rows(c, r))>
-                    {move || lang.t().clear_selection}
+                    {move || lang.t().clear_selection}{move || hidden(lang.t().customers)}
                 </button>
                 <button type="button" class="hoc-button" on:click=move |_| bulk("invert-start", |s, c, r| s.invert(c, r))>
-                    {move || lang.t().invert_selection}
+                    {move || lang.t().invert_selection}{move || hidden(lang.t().customers)}
                 </button>
                 <p class="hoc-count" role="status" aria-live="polite">
                     {move || (lang.t().selected_of)(picks.customer_sel.with(Selection::count), total())}
@@ -403,10 +409,10 @@ fn GroupPicker() -> impl IntoView {
             <h3 id="hoc-groups-h">{move || lang.t().groups}</h3>
             <div class="hoc-bulk">
                 <button type="button" class="hoc-button" on:click=move |_| bulk(|s, c, r| s.select_all(c, r))>
-                    {move || lang.t().select_all_matching}
+                    {move || lang.t().select_all_matching}{move || hidden(lang.t().groups)}
                 </button>
                 <button type="button" class="hoc-button" on:click=move |_| bulk(|s, c, r| s.clear_rows(c, r))>
-                    {move || lang.t().clear_selection}
+                    {move || lang.t().clear_selection}{move || hidden(lang.t().groups)}
                 </button>
                 <p class="hoc-count" role="status" aria-live="polite">
                     {move || (lang.t().selected_of)(picks.group_sel.with(Selection::count), total())}

@@ -1,0 +1,266 @@
+//! End-to-end: the handover wizard on the release build, in demo mode and against the reference
+//! backend over HTTP, driven by role and accessible name as an admin would drive it.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use handover_console::api::types::{DepartedMember, DepartedQuery, Member, MembersQuery};
+use handover_console::demo::{Options, Store};
+use support::backend::BackendProcess;
+use support::server::StaticServer;
+use support::webdriver::Browser;
+
+/// The seeded dataset the app shows (same seed as the app's demo and the backend).
+fn store() -> Store {
+    Store::new(Options::default(), 1_795_623_928_000)
+}
+
+fn departed(id: &str) -> DepartedMember {
+    store()
+        .departed_members(
+            "admin-1",
+            &DepartedQuery {
+                only_pending: Some(false),
+                limit: Some(200),
+                ..Default::default()
+            },
+            1_795_623_928_000,
+        )
+        .expect("list")
+        .items
+        .into_iter()
+        .find(|m| m.id == id)
+        .expect("seeded member")
+}
+
+/// Eligible successors for a departed member, as the app lists them (first page of 30).
+fn successors(departed: &str) -> Vec<Member> {
+    store()
+        .members(
+            "admin-1",
+            &MembersQuery {
+                for_departed: Some(departed.into()),
+                limit: Some(30),
+                ..Default::default()
+            },
+        )
+        .expect("members")
+        .items
+        .into_iter()
+        .filter(|m| m.eligible == Some(true))
+        .collect()
+}
+
+fn roomy(departed: &str) -> Member {
+    successors(departed)
+        .into_iter()
+        .find(|m| m.customer_limit - m.customer_count > 25_000.min(m.customer_limit) / 2)
+        .expect("a roomy successor")
+}
+
+struct Words {
+    next: &'static str,
+    confirm: &'static str,
+    code: &'static str,
+    verify: &'static str,
+    created: &'static str,
+    customers_h: &'static str,
+    successor_h: &'static str,
+    chat_h: &'static str,
+    confirm_h: &'static str,
+}
+
+const ZH: Words = Words {
+    next: "下一步",
+    confirm: "确认交接",
+    code: "验证码",
+    verify: "验证并确认交接",
+    created: "交接已创建",
+    customers_h: "客户和客户群",
+    successor_h: "接替成员",
+    chat_h: "聊天记录",
+    confirm_h: "确认交接",
+};
+
+const EN: Words = Words {
+    next: "Next",
+    confirm: "Confirm handover",
+    code: "Verification code",
+    verify: "Verify and confirm",
+    created: "Handover created",
+    customers_h: "Customers and groups",
+    successor_h: "Successor",
+    chat_h: "Chat history",
+    confirm_h: "Confirm handover",
+};
+
+/// Waits until the customers step has loaded every page and shows its lists.
+fn wait_loaded(b: &Browser) {
+    b.wait_until("the customers are loaded", |b| !b.css_all(".hoc-count").is_empty());
+}
+
+/// Walks the whole wizard for a departed member with everything selected.
+fn walk(b: &Browser, w: &Words, departed_id: &str, double_click: bool) {
+    let d = departed(departed_id);
+    let s = roomy(departed_id);
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", w.next));
+    b.by_role("heading", w.customers_h);
+    wait_loaded(b);
+    b.click(&b.by_role("button", w.next));
+    b.by_role("heading", w.successor_h);
+    b.click(&b.by_role("radio", &s.name));
+    b.click(&b.by_role("button", w.next));
+    b.by_role("heading", w.chat_h);
+    b.click(&b.by_role("button", w.next));
+    b.by_role("heading", w.confirm_h);
+    b.click(&b.by_role("button", w.confirm));
+    let code = b.by_role("textbox", w.code);
+    b.type_text(&code, "246810");
+    let verify = b.by_role("button", w.verify);
+    b.click(&verify);
+    if double_click {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.click(&verify)));
+    }
+    b.by_role("heading", w.created);
+}
+
+#[test]
+fn demo_small_member_full_path_in_chinese() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    walk(&b, &ZH, "d001", false);
+    b.wait_text("ho-");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn backend_full_path_in_english_and_a_double_click_creates_one_handover() {
+    let backend = BackendProcess::start(&[]);
+    let b = Browser::launch("en-US,en");
+    b.goto(&format!("{}/?lang=en", backend.base_url));
+    assert!(
+        b.css_all("[role=note]").is_empty(),
+        "no demo banner against a real backend"
+    );
+    walk(&b, &EN, "d002", true);
+    let list = backend.get("/handovers");
+    let items = list["items"].as_array().cloned().unwrap_or_default();
+    assert_eq!(items.len(), 1, "one handover: {list}");
+    assert_eq!(items[0]["departed_member"]["id"], "d002");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn an_ineligible_member_cannot_be_chosen() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let old = departed("d014");
+    let radio = b.by_role("radio", &old.name);
+    assert!(!b.is_enabled(&radio));
+    b.wait_text("离职超过一年，无法继承");
+    let next = b.by_role("button", "下一步");
+    assert!(!b.is_enabled(&next));
+    b.wait_text("请先选择一位离职成员。");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn a_successor_near_capacity_warns_and_trim_fits_the_selection() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = departed("d004");
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(&b);
+    b.click(&b.by_role("button", "下一步"));
+    let near = successors("d004")
+        .into_iter()
+        .find(|m| m.customer_limit - m.customer_count < 100)
+        .expect("a successor near the limit");
+    let spare = near.customer_limit - near.customer_count;
+    b.click(&b.by_role("radio", &near.name));
+    b.wait_text("超出接替成员的客户上限");
+    b.click(&b.by_role("button", "减少所选客户至容量以内"));
+    b.wait_until("the warning goes away", |b| {
+        !b.page_text().contains("超出接替成员的客户上限")
+    });
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_text(&format!("{spare} 位客户"));
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn a_reload_in_the_middle_keeps_the_choices() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = departed("d003");
+    b.click(&b.by_role("radio", &d.name));
+    b.wait_text("账号仍可登录：访问权限尚未收回");
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(&b);
+    // Deselect one customer, then reload.
+    let boxes = b.css_all(".hoc-vrow input[type=checkbox]:not([disabled])");
+    b.click(&boxes[0]);
+    let expected = format!("已选 {} / {}", d.pending_customers as usize - 1, d.pending_customers);
+    b.wait_text(&expected);
+    b.refresh();
+    b.by_role("heading", "客户和客户群");
+    b.wait_text(&expected);
+    b.click(&b.by_role("button", "上一步"));
+    let radio = b.by_role("radio", &d.name);
+    assert_eq!(
+        b.exec("return arguments[0].checked", vec![Browser::as_arg(&radio)]),
+        true
+    );
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn twenty_thousand_customers_filter_select_and_confirm() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = departed("d005");
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(&b);
+    let rows = b.css_all(".hoc-vrow").len();
+    assert!(rows <= 100, "virtualised: {rows} rows in the DOM");
+    // Start from nothing, then select all VIP customers matching a name.
+    b.click(&b.by_role("button", "清空 客户"));
+    let search = b.by_role("searchbox", "搜索");
+    b.type_text(&search, "王");
+    b.select_option(&b.by_role("combobox", "标签"), "VIP");
+    b.click(&b.by_role("button", "全选筛选结果 客户"));
+    b.wait_until("a selection", |b| !b.page_text().contains("已选 0 / 20000"));
+    let text = b.page_text();
+    let picked: usize = text
+        .split("已选 ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .expect("a count");
+    assert!(picked > 10, "{picked}");
+    let boxes = b.css_all(".hoc-vrow input[type=checkbox]:checked");
+    for cb in boxes.iter().take(3) {
+        b.click(cb);
+    }
+    b.wait_text(&format!("已选 {} / 20000", picked - 3));
+    b.click(&b.by_role("button", "下一步"));
+    let s = roomy("d005");
+    b.click(&b.by_role("radio", &s.name));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_text(&format!("{} 位客户", picked - 3));
+    b.click(&b.by_role("button", "确认交接"));
+    b.type_text(&b.by_role("textbox", "验证码"), "246810");
+    b.click(&b.by_role("button", "验证并确认交接"));
+    b.by_role("heading", "交接已创建");
+    b.assert_no_console_errors();
+}
