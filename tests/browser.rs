@@ -52,8 +52,19 @@ fn current_index(root: &HtmlElement) -> Option<u32> {
     })
 }
 
+/// Waits (up to ~3 s) until `check` holds, yielding to the app between looks.
+async fn eventually(mut check: impl FnMut() -> bool) -> bool {
+    for _ in 0..60 {
+        if check() {
+            return true;
+        }
+        handover_console::api::demo::sleep(50).await;
+    }
+    check()
+}
+
 #[wasm_bindgen_test]
-async fn next_and_back_move_the_current_step_and_focus() {
+async fn next_waits_for_a_choice_then_moves_the_current_step_and_focus() {
     let root = mount_app();
     // Force a known language regardless of the browser's.
     let select: HtmlSelectElement = root
@@ -70,10 +81,33 @@ async fn next_and_back_move_the_current_step_and_focus() {
 
     assert_eq!(text_of(&root, "h1"), "Departed-member handover");
     assert_eq!(current_index(&root), Some(0));
-    let back = button(&root, "Back").expect("Back button");
-    assert!(back.has_attribute("disabled"));
+    assert!(button(&root, "Back")
+        .expect("Back")
+        .has_attribute("disabled"));
+    let next = button(&root, "Next").expect("Next button");
+    assert!(next.has_attribute("disabled"), "nothing chosen yet");
+    assert!(text_of(&root, "#hoc-next-reason").contains("Pick a departed member"));
 
-    button(&root, "Next").expect("Next button").click();
+    // The demo store answers after its latency; then a member can be chosen.
+    assert!(
+        eventually(|| root
+            .query_selector("input[name=hoc-departed]:not([disabled])")
+            .ok()
+            .flatten()
+            .is_some())
+        .await
+    );
+    let radio: HtmlElement = root
+        .query_selector("input[name=hoc-departed]:not([disabled])")
+        .ok()
+        .flatten()
+        .and_then(|e| e.dyn_into().ok())
+        .expect("a member");
+    radio.click();
+    leptos::task::tick().await;
+    let next = button(&root, "Next").expect("Next button");
+    assert!(!next.has_attribute("disabled"));
+    next.click();
     leptos::task::tick().await;
     assert_eq!(current_index(&root), Some(1));
     assert_eq!(text_of(&root, "h2"), "Customers and groups");

@@ -96,7 +96,9 @@ const EN: Words = Words {
 
 /// Waits until the customers step has loaded every page and shows its lists.
 fn wait_loaded(b: &Browser) {
-    b.wait_until("the customers are loaded", |b| !b.css_all(".hoc-count").is_empty());
+    b.wait_until("the customers are loaded", |b| {
+        !b.css_all(".hoc-count").is_empty()
+    });
 }
 
 /// Walks the whole wizard for a departed member with everything selected.
@@ -207,7 +209,11 @@ fn a_reload_in_the_middle_keeps_the_choices() {
     // Deselect one customer, then reload.
     let boxes = b.css_all(".hoc-vrow input[type=checkbox]:not([disabled])");
     b.click(&boxes[0]);
-    let expected = format!("已选 {} / {}", d.pending_customers as usize - 1, d.pending_customers);
+    let expected = format!(
+        "已选 {} / {}",
+        d.pending_customers as usize - 1,
+        d.pending_customers
+    );
     b.wait_text(&expected);
     b.refresh();
     b.by_role("heading", "客户和客户群");

@@ -11,8 +11,12 @@ pub struct BackendProcess {
 impl BackendProcess {
     /// Starts `target/debug/handover-backend` (built by `make test-e2e`) with extra flags.
     pub fn start(extra: &[&str]) -> BackendProcess {
-        let bin = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/handover-backend");
-        assert!(bin.is_file(), "build the backend first: cargo build -p handover-backend");
+        let bin =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/handover-backend");
+        assert!(
+            bin.is_file(),
+            "build the backend first: cargo build -p handover-backend"
+        );
         let mut child = Command::new(bin)
             .args(["--addr", "127.0.0.1:0", "--dist"])
             .arg(super::dist_dir())
@@ -23,7 +27,9 @@ impl BackendProcess {
             .expect("start the backend");
         let stdout = child.stdout.take().expect("stdout");
         let mut line = String::new();
-        BufReader::new(stdout).read_line(&mut line).expect("backend prints its address");
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("backend prints its address");
         let base_url = line
             .trim()
             .rsplit(' ')

@@ -240,7 +240,10 @@ impl Browser {
         let start = Instant::now();
         while !self.page_text().contains(text) {
             if start.elapsed() > WAIT {
-                panic!("timed out waiting for text {text:?}; page: {}", self.page_text());
+                panic!(
+                    "timed out waiting for text {text:?}; page: {}",
+                    self.page_text()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
