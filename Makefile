@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: serve test setup setup-test lint lint-contract test-native test-browser test-e2e dist bench-size backend
+.PHONY: bench-wizard serve test setup setup-test lint lint-contract test-native test-browser test-e2e dist bench-size backend
 
 ## Serve the app in demo mode on http://127.0.0.1:8080
 serve: setup
@@ -47,3 +47,7 @@ test-e2e: dist
 ## Size benchmark: raw / gzip -9 / brotli of every file the first page loads.
 bench-size: dist
 	node tools/bench-size.mjs
+
+## Wizard benchmark: the 20,000-customer member in headless Chromium → target/bench/wizard.json
+bench-wizard: dist setup-test
+	cargo run --features e2e --example bench-wizard
