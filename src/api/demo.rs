@@ -78,7 +78,7 @@ impl DemoBackend {
         // Latency varies a little, as it does on a real network.
         let n = self.calls.get().wrapping_add(1);
         self.calls.set(n);
-        sleep(self.latency_ms + (n * 37) % 60).await;
+        sleep(self.latency_ms + (n * 37) % 20).await;
         let result = op(&mut self.store.borrow_mut(), &self.actor, now_ms());
         if write {
             self.save();

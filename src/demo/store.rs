@@ -427,28 +427,37 @@ impl Store {
         self.authenticate(actor)?;
         let i = self.find_departed(departed)?;
         let states = self.customer_states(departed, now);
-        let all = self
+        let pending: Vec<&SeedCustomer> = self
             .seed_customers(i)
             .iter()
             .filter(|c| status_of(&states, &c.id) != Some(ItemStatus::TakenOver))
-            .map(|c| {
-                let busy = c.locked || status_of(&states, &c.id) == Some(ItemStatus::Waiting);
-                Customer {
-                    id: c.id.clone(),
-                    name: c.name.clone(),
-                    kind: c.kind,
-                    corp_name: c.corp_name.clone(),
-                    remark: c.remark.clone(),
-                    tags: c.tags.clone(),
-                    added_at: self.ago(c.added_days_ago),
-                    last_contact_at: c.last_contact_days_ago.map(|d| self.ago(d)),
-                    important: c.important,
-                    transferable: !busy,
-                    reason: busy.then_some(codes::CUSTOMER_IN_TRANSFER),
-                }
-            })
             .collect();
-        paginate(all, q.cursor.as_deref(), q.limit, 1000, 1000)
+        // Page first, then build the views: a page costs its own size, not the list's.
+        let page = paginate(pending, q.cursor.as_deref(), q.limit, 1000, 1000)?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|c| {
+                    let busy = c.locked || status_of(&states, &c.id) == Some(ItemStatus::Waiting);
+                    Customer {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        kind: c.kind,
+                        corp_name: c.corp_name.clone(),
+                        remark: c.remark.clone(),
+                        tags: c.tags.clone(),
+                        added_at: self.ago(c.added_days_ago),
+                        last_contact_at: c.last_contact_days_ago.map(|d| self.ago(d)),
+                        important: c.important,
+                        transferable: !busy,
+                        reason: busy.then_some(codes::CUSTOMER_IN_TRANSFER),
+                    }
+                })
+                .collect(),
+            next_cursor: page.next_cursor,
+            total: page.total,
+        })
     }
 
     pub fn groups(

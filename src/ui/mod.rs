@@ -1,6 +1,7 @@
 //! Views: thin components that read state and send intents to `domain`.
 
 pub mod browser;
+mod lists;
 mod shell;
 mod state;
 mod steps;

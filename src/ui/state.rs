@@ -7,6 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use super::browser;
+use super::lists::Load;
 use crate::api::demo::DemoBackend;
 use crate::api::http::HttpClient;
 use crate::api::types::{Customer, Group, Handover, Session};
@@ -17,12 +18,18 @@ use crate::domain::wizard::Wizard;
 
 const WIZARD_KEY: &str = "handover-console.wizard";
 /// Demo latency: enough to feel like a network, short enough not to annoy.
-const DEMO_LATENCY_MS: u32 = 120;
+const DEMO_LATENCY_MS: u32 = 40;
 
 #[derive(Clone, Copy)]
 pub struct Picks {
-    /// Whose lists are loaded.
+    /// Whose lists are loaded (or loading).
     pub member: RwSignal<Option<String>>,
+    pub state: RwSignal<Load>,
+    /// Customers loaded so far, of how many.
+    pub progress: RwSignal<(usize, Option<u64>)>,
+    pub error: RwSignal<Option<ApiError>>,
+    pub cancel: RwSignal<bool>,
+    pub generation: RwSignal<u32>,
     pub customers: RwSignal<Option<Arc<Catalog<Customer>>>>,
     pub groups: RwSignal<Option<Arc<Catalog<Group>>>>,
     pub customer_sel: RwSignal<Selection>,
@@ -83,6 +90,11 @@ impl Ctx {
             wizard,
             picks: Picks {
                 member: RwSignal::new(None),
+                state: RwSignal::new(Load::Idle),
+                progress: RwSignal::new((0, None)),
+                error: RwSignal::new(None),
+                cancel: RwSignal::new(false),
+                generation: RwSignal::new(0),
                 customers: RwSignal::new(None),
                 groups: RwSignal::new(None),
                 customer_sel: RwSignal::new(Selection::default()),
@@ -99,6 +111,8 @@ impl Ctx {
     /// Forgets the draft and begins a new handover.
     pub fn start_over(&self) {
         self.created.set(None);
+        self.picks.generation.update(|g| *g = g.wrapping_add(1));
+        self.picks.state.set(Load::Idle);
         self.picks.member.set(None);
         self.picks.customers.set(None);
         self.picks.groups.set(None);

@@ -1,17 +1,14 @@
 //! Step 2: the departed member's customers and groups. All pages load (with a cancellable
 //! progress), then filter, select and deselect over id sets in virtualised lists.
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api::types::{Customer, CustomerKind, Group, PageQuery};
-use crate::api::ApiError;
+use crate::api::types::{Customer, CustomerKind, Group};
 use crate::domain::selection::{Catalog, Filter, Pickable, Selection};
 use crate::i18n::codes::code_text;
 use crate::ui::browser;
-use crate::ui::state::{use_ctx, Ctx};
+use crate::ui::lists::{self, sync_draft, Load};
+use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::virtual_list::VirtualList;
@@ -20,182 +17,39 @@ const ROW_HEIGHT: f64 = 56.0;
 const LIST_HEIGHT: f64 = 448.0;
 const GROUP_LIST_HEIGHT: f64 = 280.0;
 
-#[derive(Clone, Copy, PartialEq)]
-enum Load {
-    Loading,
-    Done,
-    Cancelled,
-    Failed,
-}
-
-/// Fetches every page of a list, reporting progress; stops when `stop` says so.
-async fn all_pages<T, F, Fut>(
-    mut fetch: F,
-    progress: impl Fn(usize, Option<u64>),
-    stop: impl Fn() -> bool,
-) -> Result<Option<Vec<T>>, ApiError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<crate::api::types::Page<T>, ApiError>>,
-{
-    let mut all = Vec::new();
-    let mut cursor = None;
-    loop {
-        if stop() {
-            return Ok(None);
-        }
-        let page = fetch(cursor.take()).await?;
-        all.extend(page.items);
-        progress(all.len(), page.total);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(Some(all)),
-        }
-    }
-}
-
-/// Copies the selections into the wizard's draft (ids, important count).
-fn sync_draft(ctx: Ctx) {
-    let picks = ctx.picks;
-    let (Some(cust), Some(groups)) = (
-        picks.customers.get_untracked(),
-        picks.groups.get_untracked(),
-    ) else {
-        return;
-    };
-    let customer_ids = picks.customer_sel.with_untracked(|s| s.ids(&cust));
-    let important = picks
-        .customer_sel
-        .with_untracked(|s| s.important_count(&cust));
-    let group_ids = picks.group_sel.with_untracked(|s| s.ids(&groups));
-    ctx.wizard.update(|w| {
-        w.draft.customer_ids = Some(customer_ids);
-        w.draft.group_ids = Some(group_ids);
-        w.draft.important_count = important;
-    });
-}
-
 #[component]
 pub fn CustomersStep() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let picks = ctx.picks;
-    let departed = ctx.wizard.with_untracked(|w| w.draft.departed.clone());
-    let Some(departed) = departed else {
+    let Some(departed) = ctx.wizard.with_untracked(|w| w.draft.departed.clone()) else {
         return view! { <p>{move || lang.t().blocker_no_member}</p> }.into_any();
     };
-    let loaded = (RwSignal::new(0usize), RwSignal::new(None::<u64>));
-    let state = RwSignal::new(
-        if picks.member.get_untracked().as_deref() == Some(departed.id.as_str()) {
-            Load::Done
-        } else {
-            Load::Loading
-        },
-    );
-    let error = RwSignal::new(None::<ApiError>);
-    let cancel = RwSignal::new(false);
-
-    let departed_id = departed.id.clone();
-    let load = move || {
-        let b = ctx.backend();
-        let id = departed_id.clone();
-        state.set(Load::Loading);
-        error.set(None);
-        cancel.set(false);
-        loaded.0.set(0);
-        spawn_local(async move {
-            let stop = move || cancel.get_untracked();
-            let customers = all_pages(
-                |cursor| {
-                    let (b, id) = (b.clone(), id.clone());
-                    async move {
-                        b.customers(
-                            &id,
-                            &PageQuery {
-                                cursor,
-                                limit: None,
-                            },
-                        )
-                        .await
-                    }
-                },
-                move |n, total| {
-                    loaded.0.set(n);
-                    loaded.1.set(total);
-                },
-                stop,
-            )
-            .await;
-            let groups = match customers {
-                Ok(Some(_)) => {
-                    all_pages(
-                        |cursor| {
-                            let (b, id) = (b.clone(), id.clone());
-                            async move {
-                                b.groups(
-                                    &id,
-                                    &PageQuery {
-                                        cursor,
-                                        limit: None,
-                                    },
-                                )
-                                .await
-                            }
-                        },
-                        |_, _| {},
-                        stop,
-                    )
-                    .await
-                }
-                _ => Ok(None),
-            };
-            match (customers, groups) {
-                (Ok(Some(c)), Ok(Some(g))) => {
-                    let (cust, groups) = (Catalog::new(c), Catalog::new(g));
-                    let (saved_c, saved_g) = ctx.wizard.with_untracked(|w| {
-                        (w.draft.customer_ids.clone(), w.draft.group_ids.clone())
-                    });
-                    picks.customer_sel.set(match &saved_c {
-                        Some(ids) => Selection::from_ids(&cust, ids),
-                        None => Selection::all_transferable(&cust),
-                    });
-                    picks.group_sel.set(match &saved_g {
-                        Some(ids) => Selection::from_ids(&groups, ids),
-                        None => Selection::all_transferable(&groups),
-                    });
-                    picks.customers.set(Some(Arc::new(cust)));
-                    picks.groups.set(Some(Arc::new(groups)));
-                    picks.member.set(Some(id));
-                    sync_draft(ctx);
-                    state.set(Load::Done);
-                    request_animation_frame(|| {
-                        browser::measure("customers:list-ready", "step-start")
-                    });
-                }
-                (Err(e), _) | (_, Err(e)) => {
-                    error.set(Some(e));
-                    state.set(Load::Failed);
-                }
-                _ => state.set(Load::Cancelled),
-            }
-        });
-    };
-    if state.get_untracked() == Load::Loading {
-        load();
+    // Usually already loading: choosing the member on step 1 starts it.
+    if picks.member.get_untracked().as_deref() != Some(departed.id.as_str()) {
+        lists::load(ctx, departed.id.clone());
     }
-    let reload = load.clone();
+    let state = picks.state;
+    let loaded = picks.progress;
+    let error = picks.error;
+    let cancel = picks.cancel;
+    let id = departed.id.clone();
+    let reload = move || lists::load(ctx, id.clone());
 
     view! {
         <div class="hoc-picks">
             <Show when=move || state.get() == Load::Loading>
                 <div class="hoc-progress-block">
                     <label for="hoc-load-progress">
-                        {move || (lang.t().loaded_of)(loaded.0.get(), loaded.1.get().unwrap_or(0) as usize)}
+                        {move || {
+                            let (n, total) = loaded.get();
+                            (lang.t().loaded_of)(n, total.unwrap_or(0) as usize)
+                        }}
                     </label>
                     <progress
                         id="hoc-load-progress"
-                        max=move || loaded.1.get().unwrap_or(1).max(1)
-                        value=move || loaded.0.get()
+                        max=move || loaded.get().1.unwrap_or(1).max(1)
+                        value=move || loaded.get().0
                     ></progress>
                     <button type="button" class="hoc-button" on:click=move |_| cancel.set(true)>
                         {move || lang.t().cancel}

@@ -144,7 +144,13 @@ fn MemberCard(member: DepartedMember, chosen: Signal<Option<String>>) -> impl In
                 aria-describedby=info_id.clone()
                 disabled=!member.eligible
                 prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
-                on:change=move |_| ctx.wizard.update(|w| w.choose_member(m.clone()))
+                on:change=move |_| {
+                    ctx.wizard.update(|w| w.choose_member(m.clone()));
+                    // Start loading the lists now, so the next step opens ready.
+                    if ctx.picks.member.get_untracked().as_deref() != Some(m.id.as_str()) {
+                        crate::ui::lists::load(ctx, m.id.clone());
+                    }
+                }
             />
             <label for=format!("hoc-dm-{}-radio", member.id) class="hoc-card-body">
                 <span class="hoc-card-title" id=name_id>{member.name.clone()}</span>
