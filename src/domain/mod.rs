@@ -1,6 +1,10 @@
 //! Plain Rust: the product's rules, with no leptos, web-sys or HTTP. Tested natively.
 
 pub mod codes;
+pub mod csv;
+pub mod ledger;
+pub mod plan;
+pub mod retry;
 pub mod selection;
 pub mod time;
 pub mod wizard;

@@ -1,0 +1,124 @@
+//! The batching plan: every assigned customer and group lands in exactly one batch of at most
+//! `per_batch` items, per successor, customers and groups apart (WeCom takes them by separate
+//! calls). Sequence numbers follow from the assignments alone, so a reloaded page computes the
+//! same plan and the backend's (handover, seq) idempotency holds.
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::types::{Assignment, ItemKind, NewBatch};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchSpec {
+    pub seq: u32,
+    pub successor: String,
+    pub kind: ItemKind,
+    pub ids: Vec<String>,
+}
+
+impl BatchSpec {
+    pub fn to_request(&self) -> NewBatch {
+        let (customer_ids, group_ids) = match self.kind {
+            ItemKind::Customer => (self.ids.clone(), Vec::new()),
+            ItemKind::Group => (Vec::new(), self.ids.clone()),
+        };
+        NewBatch {
+            seq: self.seq,
+            successor: self.successor.clone(),
+            customer_ids,
+            group_ids,
+        }
+    }
+}
+
+pub fn plan(assignments: &[Assignment], per_batch: usize) -> Vec<BatchSpec> {
+    let per_batch = per_batch.max(1);
+    let mut out = Vec::new();
+    for a in assignments {
+        for (kind, ids) in [
+            (ItemKind::Customer, &a.customer_ids),
+            (ItemKind::Group, &a.group_ids),
+        ] {
+            for chunk in ids.chunks(per_batch) {
+                out.push(BatchSpec {
+                    seq: out.len() as u32 + 1,
+                    successor: a.successor.clone(),
+                    kind,
+                    ids: chunk.to_vec(),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn assignment(successor: &str, customers: usize, groups: usize) -> Assignment {
+        Assignment {
+            successor: successor.into(),
+            customer_ids: (0..customers).map(|i| format!("{successor}-c{i}")).collect(),
+            group_ids: (0..groups).map(|i| format!("{successor}-g{i}")).collect(),
+        }
+    }
+
+    #[test]
+    fn chunks_per_successor_and_kind() {
+        let p = plan(&[assignment("a", 250, 101), assignment("b", 100, 0)], 100);
+        let shape: Vec<(u32, &str, ItemKind, usize)> = p
+            .iter()
+            .map(|b| (b.seq, b.successor.as_str(), b.kind, b.ids.len()))
+            .collect();
+        use ItemKind::*;
+        assert_eq!(
+            shape,
+            vec![
+                (1, "a", Customer, 100),
+                (2, "a", Customer, 100),
+                (3, "a", Customer, 50),
+                (4, "a", Group, 100),
+                (5, "a", Group, 1),
+                (6, "b", Customer, 100),
+            ]
+        );
+        let r = p[4].to_request();
+        assert_eq!((r.seq, r.customer_ids.len(), r.group_ids.len()), (5, 0, 1));
+        assert!(plan(&[], 100).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn every_item_lands_in_exactly_one_batch(
+            sizes in proptest::collection::vec((0usize..450, 0usize..250), 1..4),
+            per_batch in 1usize..150,
+        ) {
+            let assignments: Vec<Assignment> = sizes
+                .iter()
+                .enumerate()
+                .map(|(i, (c, g))| assignment(&format!("s{i}"), *c, *g))
+                .collect();
+            let p = plan(&assignments, per_batch);
+            let mut seen = std::collections::HashMap::new();
+            for b in &p {
+                prop_assert!(!b.ids.is_empty() && b.ids.len() <= per_batch);
+                for id in &b.ids {
+                    *seen.entry(id.clone()).or_insert(0) += 1;
+                    prop_assert!(id.starts_with(&format!("{}-", b.successor)), "right successor");
+                    let kind_ok = match b.kind {
+                        ItemKind::Customer => id.contains("-c"),
+                        ItemKind::Group => id.contains("-g"),
+                    };
+                    prop_assert!(kind_ok);
+                }
+            }
+            let total: usize = sizes.iter().map(|(c, g)| c + g).sum();
+            prop_assert_eq!(seen.len(), total);
+            prop_assert!(seen.values().all(|n| *n == 1));
+            let seqs: Vec<u32> = p.iter().map(|b| b.seq).collect();
+            prop_assert_eq!(seqs, (1..=p.len() as u32).collect::<Vec<_>>());
+            prop_assert_eq!(plan(&assignments, per_batch), p, "deterministic");
+        }
+    }
+}
