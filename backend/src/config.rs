@@ -21,6 +21,7 @@ USAGE: handover-backend [FLAGS]
   --error-rate F            fault: answer this share (0..1) of API requests with 503
   --burst-429 N             fault: after every N API requests, answer 429 to the next 3
   --retry-after S           Retry-After seconds sent with injected 429/503 (default 1)
+  --fault-path TEXT         inject faults only into API paths containing TEXT (e.g. /batches)
   --fault-header            honour a per-request `X-Fault` header (tests only):
                             status=NNN, delay=MS, malformed, bad-problem
   --help                    this text
@@ -46,6 +47,8 @@ pub struct Faults {
     pub retry_after_s: u64,
     /// Honour `X-Fault` per request (tests only).
     pub header: bool,
+    /// Only paths containing this get latency, 503s and 429s.
+    pub path: Option<String>,
 }
 
 impl Default for Config {
@@ -114,6 +117,7 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, S
             "--burst-429" => c.faults.burst_429 = num(value()?)?,
             "--retry-after" => c.faults.retry_after_s = num(value()?)?,
             "--fault-header" => c.faults.header = true,
+            "--fault-path" => c.faults.path = Some(value()?),
             other => return Err(format!("unknown flag {other} (see --help)")),
         }
     }

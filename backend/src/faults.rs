@@ -27,6 +27,12 @@ pub async fn inject(State(app): State<Arc<AppState>>, req: Request, next: Next) 
             return r;
         }
     }
+    if f.path
+        .as_deref()
+        .is_some_and(|p| !req.uri().path().contains(p))
+    {
+        return next.run(req).await.into_response();
+    }
     if f.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
     }

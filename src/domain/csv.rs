@@ -52,7 +52,10 @@ mod tests {
 
     #[test]
     fn documents_start_with_a_bom_and_use_crlf() {
-        let doc = document(&["名称", "备注"], vec![vec!["张三".to_string(), "=1+1".to_string()]]);
+        let doc = document(
+            &["名称", "备注"],
+            vec![vec!["张三".to_string(), "=1+1".to_string()]],
+        );
         assert_eq!(doc, "\u{feff}名称,备注\r\n张三,'=1+1\r\n");
     }
 }

@@ -81,7 +81,10 @@ impl Ledger {
 
     /// The next batch to send, now in flight.
     pub fn take_next(&mut self) -> Option<BatchSpec> {
-        let e = self.entries.iter_mut().find(|e| e.state == BatchState::Pending)?;
+        let e = self
+            .entries
+            .iter_mut()
+            .find(|e| e.state == BatchState::Pending)?;
         e.state = BatchState::InFlight;
         e.attempts += 1;
         Some(e.spec.clone())
@@ -113,7 +116,11 @@ impl Ledger {
 
     /// The admin's "retry" on waiting batches.
     pub fn retry_waiting(&mut self) {
-        for e in self.entries.iter_mut().filter(|e| e.state == BatchState::Waiting) {
+        for e in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.state == BatchState::Waiting)
+        {
             e.state = BatchState::Pending;
             e.attempts = 0;
             e.error = None;
@@ -122,7 +129,11 @@ impl Ledger {
 
     /// After a reload or a pause: in-flight batches go back to pending, keeping their seq.
     pub fn resume(&mut self) {
-        for e in self.entries.iter_mut().filter(|e| e.state == BatchState::InFlight) {
+        for e in self
+            .entries
+            .iter_mut()
+            .filter(|e| e.state == BatchState::InFlight)
+        {
             e.state = BatchState::Pending;
         }
     }
@@ -295,7 +306,10 @@ mod tests {
         }
         assert!(l.is_finished());
         let t = l.tally();
-        assert_eq!((t.total, t.submitted, t.accepted, t.rejected, t.remaining), (250, 250, 249, 1, 0));
+        assert_eq!(
+            (t.total, t.submitted, t.accepted, t.rejected, t.remaining),
+            (250, 250, 249, 1, 0)
+        );
         assert_eq!(l.rejections()[0].code, 40100);
     }
 

@@ -47,9 +47,16 @@ mod tests {
         assert_eq!(p.delay_ms(2, None, 1.0), Some(800));
         assert_eq!(p.delay_ms(3, None, 0.0), Some(800), "jitter halves at most");
         assert_eq!(p.delay_ms(5, None, 1.0), Some(6_400));
-        let capped = RetryPolicy { max_attempts: 40, ..p };
+        let capped = RetryPolicy {
+            max_attempts: 40,
+            ..p
+        };
         assert_eq!(capped.delay_ms(30, None, 1.0), Some(20_000));
-        assert_eq!(p.delay_ms(1, Some(7), 0.0), Some(7_000), "Retry-After is a floor");
+        assert_eq!(
+            p.delay_ms(1, Some(7), 0.0),
+            Some(7_000),
+            "Retry-After is a floor"
+        );
         assert_eq!(p.delay_ms(6, None, 0.5), None);
     }
 }

@@ -2,6 +2,7 @@
 
 pub mod browser;
 mod lists;
+mod run;
 mod shell;
 mod state;
 mod steps;
@@ -64,8 +65,16 @@ pub fn App() -> impl IntoView {
         browser::set_document_language(l.tag(), l.messages().app_title);
     });
     provide_context(lang);
-    provide_context(state::Ctx::new(&config));
+    let ctx = state::Ctx::new(&config);
+    provide_context(ctx);
     provide_context(config);
+    // Going offline pauses the run and says so; coming back resumes it.
+    let _ = window_event_listener(leptos::ev::offline, move |_| ctx.run.offline.set(true));
+    let _ = window_event_listener(leptos::ev::online, move |_| {
+        ctx.run.offline.set(false);
+        run::spawn_workers(ctx, lang);
+    });
+    run::restore(ctx, lang);
 
     view! { <shell::Shell /> }
 }

@@ -8,6 +8,7 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::lists::Load;
+use super::run::{self, Run};
 use crate::api::demo::DemoBackend;
 use crate::api::http::HttpClient;
 use crate::api::types::{Customer, Group, Handover, Session};
@@ -44,6 +45,7 @@ pub struct Ctx {
     pub picks: Picks,
     /// The handover "Confirm handover" created.
     pub created: RwSignal<Option<Handover>>,
+    pub run: Run,
 }
 
 pub fn use_ctx() -> Ctx {
@@ -101,6 +103,7 @@ impl Ctx {
                 group_sel: RwSignal::new(Selection::default()),
             },
             created: RwSignal::new(None),
+            run: Run::new(),
         }
     }
 
@@ -110,6 +113,9 @@ impl Ctx {
 
     /// Forgets the draft and begins a new handover.
     pub fn start_over(&self) {
+        run::forget();
+        self.run.ledger.set(None);
+        self.run.paused.set(false);
         self.created.set(None);
         self.picks.generation.update(|g| *g = g.wrapping_add(1));
         self.picks.state.set(Load::Idle);

@@ -237,9 +237,28 @@ pub fn Created(handover: Handover) -> impl IntoView {
     view! {
         <p>{move || lang.t().handover_id} ": " <code>{handover.id.clone()}</code></p>
         <p>{move || lang.t().state} ": " {format!("{:?}", handover.state)}</p>
-        <p role="status">
+        <p>
             {move || if pending { lang.t().handover_pending_approval } else { lang.t().handover_ready }}
         </p>
+        <Show when=move || !pending && ctx.run.ledger.with(Option::is_none)>
+            <button
+                type="button"
+                class="hoc-button hoc-button-primary"
+                on:click=move |_| {
+                    let assignments = ctx
+                        .wizard
+                        .with_untracked(|w| w.to_request(None))
+                        .map(|r| r.assignments)
+                        .unwrap_or_default();
+                    crate::ui::run::start(ctx, lang, &assignments);
+                }
+            >
+                {move || lang.t().start_run}
+            </button>
+        </Show>
+        <Show when=move || ctx.run.ledger.with(Option::is_some)>
+            <crate::ui::run::RunPanel />
+        </Show>
         <button type="button" class="hoc-button" on:click=move |_| ctx.start_over()>
             {move || lang.t().start_over}
         </button>
