@@ -42,7 +42,7 @@ dist: setup
 
 test-e2e: dist
 	cargo build -p handover-backend
-	cargo test --features e2e --test e2e --test wizard --test run -- --test-threads=1
+	cargo test --features e2e --test e2e --test wizard --test run --test records -- --test-threads=1
 
 ## Size benchmark: raw / gzip -9 / brotli of every file the first page loads.
 bench-size: dist

@@ -84,6 +84,36 @@ impl Config {
     }
 }
 
+/// Which page the URL asks for. Query parameters rather than paths, so deep links work on any
+/// static host without rewrite rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Wizard,
+    Records,
+    Handover(String),
+}
+
+impl Route {
+    pub fn from_query(query: &str) -> Route {
+        match query_param(query, "handover").filter(|h| !h.trim().is_empty()) {
+            Some(id) => Route::Handover(id),
+            None if query_param(query, "view").as_deref() == Some("records") => Route::Records,
+            None => Route::Wizard,
+        }
+    }
+
+    /// `query` with this route's parameters, the others (lang, demo, as) kept.
+    pub fn to_query(&self, query: &str) -> String {
+        let (view, handover) = match self {
+            Route::Wizard => (None, None),
+            Route::Records => (Some("records"), None),
+            Route::Handover(id) => (None, Some(id.as_str())),
+        };
+        let q = with_query_param(query, "view", view);
+        with_query_param(&q, "handover", handover)
+    }
+}
+
 fn is_truthy(v: &str) -> bool {
     matches!(v, "" | "1" | "true" | "yes" | "on")
 }
@@ -234,6 +264,21 @@ mod tests {
         assert_eq!(query_param("q=%E4%B8%AD", "q").as_deref(), Some("中"));
         assert_eq!(query_param("&&x", "x").as_deref(), Some(""));
         assert_eq!(query_param("?a=1", "b"), None);
+    }
+
+    #[test]
+    fn routes_round_trip_through_the_query() {
+        assert_eq!(Route::from_query(""), Route::Wizard);
+        assert_eq!(Route::from_query("?view=records&lang=en"), Route::Records);
+        assert_eq!(
+            Route::from_query("?handover=ho-1%2F2"),
+            Route::Handover("ho-1/2".into())
+        );
+        assert_eq!(Route::from_query("?handover="), Route::Wizard);
+        let q = Route::Handover("h 1".into()).to_query("?lang=en&view=records");
+        assert_eq!(q, "?lang=en&handover=h%201");
+        assert_eq!(Route::from_query(&q), Route::Handover("h 1".into()));
+        assert_eq!(Route::Wizard.to_query(&q), "?lang=en");
     }
 
     #[test]

@@ -220,7 +220,7 @@ pub enum HandoverState {
     Cancelled,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct StatusCounts {
     pub unsent: u32,
     pub waiting: u32,

@@ -1,7 +1,9 @@
 //! Views: thin components that read state and send intents to `domain`.
 
 pub mod browser;
+mod handover;
 mod lists;
+mod records;
 mod run;
 mod shell;
 mod state;
@@ -73,6 +75,9 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::online, move |_| {
         ctx.run.offline.set(false);
         run::spawn_workers(ctx, lang);
+    });
+    let _ = window_event_listener(leptos::ev::popstate, move |_| {
+        ctx.route.set(config::Route::from_query(&browser::query()));
     });
     run::restore(ctx, lang);
 

@@ -4,11 +4,13 @@ use leptos::html::H2;
 use leptos::prelude::*;
 
 use super::browser;
+use super::handover::HandoverPage;
+use super::records::Records;
 use super::state::use_ctx;
 use super::steps::{Created, StepBody};
 use super::use_lang;
 use super::widgets::stepper::Stepper;
-use crate::config::Config;
+use crate::config::{Config, Route};
 use crate::domain::wizard::{Step, Wizard};
 use crate::i18n::errors::blocker_text;
 use crate::i18n::Locale;
@@ -54,9 +56,29 @@ pub fn Shell() -> impl IntoView {
         <div class="hoc-app">
             <header class="hoc-header">
                 <h1 class="hoc-title">{move || lang.t().app_title}</h1>
+                <nav class="hoc-nav" aria-label=move || lang.t().app_title>
+                    <NavLink route=Route::Wizard label=|m| m.nav_wizard />
+                    <NavLink route=Route::Records label=|m| m.nav_records />
+                </nav>
                 <LanguageSwitch />
             </header>
             {config.is_demo().then(|| view! { <DemoBanner /> })}
+            {move || match ctx.route.get() {
+                Route::Wizard => None,
+                Route::Records => Some(view! {
+                    <main class="hoc-main">
+                        <h2 class="hoc-step-heading" tabindex="-1" id="hoc-page-heading">{move || lang.t().records_title}</h2>
+                        <Records />
+                    </main>
+                }.into_any()),
+                Route::Handover(id) => Some(view! {
+                    <main class="hoc-main">
+                        <h2 class="hoc-step-heading" tabindex="-1" id="hoc-page-heading">{move || lang.t().nav_records}</h2>
+                        <HandoverPage id=id />
+                    </main>
+                }.into_any()),
+            }}
+            <Show when=move || ctx.route.get() == Route::Wizard>
             <Stepper current=step />
             <main class="hoc-main">
                 <section class="hoc-step" aria-labelledby="hoc-step-heading">
@@ -106,7 +128,38 @@ pub fn Shell() -> impl IntoView {
                     </nav>
                 </Show>
             </main>
+            </Show>
         </div>
+    }
+}
+
+/// A link to one of the app's pages; `aria-current="page"` on the one shown.
+#[component]
+fn NavLink(route: Route, label: fn(&crate::i18n::Messages) -> &'static str) -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let href = route.to_query(&browser::query());
+    let here = {
+        let route = route.clone();
+        move || {
+            let current = ctx.route.get();
+            (current == route || (route == Route::Records && matches!(current, Route::Handover(_))))
+                .then_some("page")
+        }
+    };
+    view! {
+        <a
+            class="hoc-nav-link"
+            href=href
+            aria-current=here
+            on:click=move |ev| {
+                ev.prevent_default();
+                ctx.navigate(route.clone());
+                browser::focus("#hoc-page-heading, #hoc-step-heading");
+            }
+        >
+            {move || label(lang.t())}
+        </a>
     }
 }
 

@@ -13,7 +13,7 @@ use crate::api::demo::DemoBackend;
 use crate::api::http::HttpClient;
 use crate::api::types::{Customer, Group, Handover, Session};
 use crate::api::{ApiError, Backend};
-use crate::config::{Config, Mode};
+use crate::config::{Config, Mode, Route};
 use crate::domain::selection::{Catalog, Selection};
 use crate::domain::wizard::Wizard;
 
@@ -46,6 +46,8 @@ pub struct Ctx {
     /// The handover "Confirm handover" created.
     pub created: RwSignal<Option<Handover>>,
     pub run: Run,
+    /// Which page the URL shows.
+    pub route: RwSignal<Route>,
 }
 
 pub fn use_ctx() -> Ctx {
@@ -104,6 +106,7 @@ impl Ctx {
             },
             created: RwSignal::new(None),
             run: Run::new(),
+            route: RwSignal::new(Route::from_query(&browser::query())),
         }
     }
 
@@ -123,6 +126,12 @@ impl Ctx {
         self.picks.customers.set(None);
         self.picks.groups.set(None);
         self.wizard.set(Wizard::new(new_handover_id()));
+    }
+
+    /// Shows another page, as a new history entry.
+    pub fn navigate(&self, route: Route) {
+        browser::push_query(&route.to_query(&browser::query()));
+        self.route.set(route);
     }
 
     /// Demo only: back to the seeded data.

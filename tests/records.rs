@@ -1,0 +1,166 @@
+//! End-to-end: records, a handover's page (deep link, outcomes on the demo clock), CSV export,
+//! and approval by a second admin, in demo mode.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use handover_console::api::types::{DepartedQuery, MembersQuery};
+use handover_console::demo::{Options, Store};
+use serde_json::json;
+use support::server::StaticServer;
+use support::webdriver::Browser;
+
+const NOW: i64 = 1_795_623_928_000;
+
+fn name_of(departed: &str) -> String {
+    Store::new(Options::default(), NOW)
+        .departed_members(
+            "admin-1",
+            &DepartedQuery {
+                limit: Some(200),
+                ..Default::default()
+            },
+            NOW,
+        )
+        .expect("list")
+        .items
+        .into_iter()
+        .find(|m| m.id == departed)
+        .expect("member")
+        .name
+}
+
+fn roomy(departed: &str) -> String {
+    Store::new(Options::default(), NOW)
+        .members(
+            "admin-1",
+            &MembersQuery {
+                for_departed: Some(departed.into()),
+                limit: Some(30),
+                ..Default::default()
+            },
+        )
+        .expect("members")
+        .items
+        .into_iter()
+        .find(|m| m.eligible == Some(true) && m.customer_limit - m.customer_count > 2000)
+        .expect("roomy")
+        .name
+}
+
+/// Creates a handover of everything `departed` has, with `note`.
+fn create(b: &Browser, departed: &str, note: &str) {
+    b.click(&b.by_role("radio", &name_of(departed)));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("radio", &roomy(departed)));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "下一步"));
+    b.type_text(&b.by_role("textbox", "备注（可选）"), note);
+    b.click(&b.by_role("button", "确认交接"));
+    b.type_text(&b.by_role("textbox", "验证码"), "246810");
+    b.click(&b.by_role("button", "验证并确认交接"));
+    b.by_role("heading", "交接已创建");
+}
+
+/// Captures what the next download would save, by watching object URLs.
+fn capture_downloads(b: &Browser) {
+    b.exec(
+        "window.__blobs = []; const o = URL.createObjectURL; \
+         URL.createObjectURL = (x) => { window.__blobs.push(x); return o.call(URL, x); };",
+        vec![],
+    );
+}
+
+fn last_download(b: &Browser) -> String {
+    b.wait_until("a download", |b| {
+        b.exec("return window.__blobs.length", vec![]) != json!(0)
+    });
+    b.exec(
+        "return window.__blobs[window.__blobs.length - 1].arrayBuffer().then(a => Array.from(new Uint8Array(a)))",
+        vec![],
+    )
+    .as_array()
+    .map(|bytes| {
+        let raw: Vec<u8> = bytes.iter().filter_map(|v| v.as_u64()).map(|v| v as u8).collect();
+        String::from_utf8_lossy(&raw).into_owned()
+    })
+    .unwrap_or_default()
+}
+
+#[test]
+fn records_deep_links_outcomes_and_csv() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    create(&b, "d002", "=HYPERLINK(\"http://x\",\"点我\")");
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
+
+    b.click(&b.by_role("link", "分配记录"));
+    b.by_role("heading", "分配记录");
+    capture_downloads(&b);
+    b.click(&b.by_role("button", "导出 CSV"));
+    let doc = last_download(&b);
+    assert!(doc.starts_with('\u{feff}'), "UTF-8 BOM");
+    assert!(doc.contains("\r\n"), "CRLF rows");
+    assert!(
+        doc.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"点我\"\")\""),
+        "neutralised and quoted: {doc}"
+    );
+    assert!(doc.contains(&name_of("d002")));
+
+    let open = b.css_all("table a");
+    assert_eq!(open.len(), 1);
+    b.click(&open[0]);
+    let url = b.exec("return location.search", vec![]);
+    assert!(url.as_str().unwrap_or("").contains("handover=ho-"), "{url}");
+    b.refresh();
+    b.by_role("heading", "分配记录");
+    // The demo clock takes over after a few seconds; the page polls and shows it.
+    b.wait_until("outcomes on the demo clock", |b| {
+        b.css_all("[data-count=TakenOver]")
+            .first()
+            .map(|e| b.text(e).trim() != "0")
+            .unwrap_or(false)
+    });
+    b.wait_text("outcome_changed");
+    capture_downloads(&b);
+    b.click(&b.by_role("button", "导出 CSV"));
+    let items = last_download(&b);
+    assert!(items.starts_with("\u{feff}id,"), "{items}");
+    assert!(items.contains("接替完毕"));
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn a_second_admin_approves_what_the_creator_cannot() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    // d001 has an important customer: approval is required.
+    create(&b, "d001", "");
+    b.wait_text("此交接需要另一位有审批权限的管理员审批后才能执行。");
+    assert!(b.all_by_role("button", "开始执行").is_empty());
+    let id = b
+        .page_text()
+        .split("ho-")
+        .nth(1)
+        .and_then(|t| t.split_whitespace().next())
+        .map(|t| format!("ho-{t}"))
+        .expect("id");
+    b.goto(&format!("{}/?demo=1&handover={id}", server.base_url));
+    b.wait_text("待审批");
+    assert!(
+        b.all_by_role("button", "审批通过").is_empty(),
+        "the creator cannot approve"
+    );
+    b.goto(&format!(
+        "{}/?demo=1&as=admin-2&handover={id}",
+        server.base_url
+    ));
+    b.click(&b.by_role("button", "审批通过"));
+    b.wait_text("待执行");
+    b.assert_no_console_errors();
+}
