@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: bench-wizard serve test setup setup-test lint lint-contract test-native test-browser test-e2e dist bench-size backend
+.PHONY: bench-run bench-wizard serve test setup setup-test lint lint-contract test-native test-browser test-e2e dist bench-size backend
 
 ## Serve the app in demo mode on http://127.0.0.1:8080
 serve: setup
@@ -51,3 +51,8 @@ bench-size: dist
 ## Wizard benchmark: the 20,000-customer member in headless Chromium → target/bench/wizard.json
 bench-wizard: dist setup-test
 	cargo run --features e2e --example bench-wizard
+
+## Run benchmark: 20,000 customers, 50 ms latency, against the reference backend → target/bench/run.json
+bench-run: dist setup-test
+	cargo build -p handover-backend
+	cargo run --features e2e --example bench-run

@@ -162,5 +162,8 @@ fn a_second_admin_approves_what_the_creator_cannot() {
     ));
     b.click(&b.by_role("button", "审批通过"));
     b.wait_text("待执行");
+    // The approver may start the run.
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
     b.assert_no_console_errors();
 }

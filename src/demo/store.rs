@@ -946,12 +946,20 @@ impl Store {
             "group_ids"
         };
         let mut idx = Vec::with_capacity(ids.len());
+        let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
+        let positions: HashMap<&str, usize> = h
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, it)| {
+                it.kind == kind
+                    && it.successor == batch.successor
+                    && wanted.contains(it.id.as_str())
+            })
+            .map(|(k, it)| (it.id.as_str(), k))
+            .collect();
         for (j, id) in ids.iter().enumerate() {
-            match h
-                .items
-                .iter()
-                .position(|it| it.id == *id && it.kind == kind && it.successor == batch.successor)
-            {
+            match positions.get(id.as_str()).copied() {
                 Some(k) => idx.push(k),
                 None => {
                     p = p.field(

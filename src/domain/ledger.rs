@@ -50,6 +50,8 @@ pub struct Rejection {
 pub struct Ledger {
     pub handover_id: String,
     pub entries: Vec<Entry>,
+    /// Items in the original plan (retries re-send some of them; they are not new items).
+    pub planned: usize,
 }
 
 fn outcome_id(o: &ItemOutcome) -> &str {
@@ -62,6 +64,7 @@ impl Ledger {
     pub fn new(handover_id: String, plan: Vec<BatchSpec>) -> Ledger {
         Ledger {
             handover_id,
+            planned: plan.iter().map(|b| b.ids.len()).sum(),
             entries: plan
                 .into_iter()
                 .map(|spec| Entry {
@@ -150,13 +153,6 @@ impl Ledger {
     }
 
     pub fn tally(&self) -> Tally {
-        let mut items: Vec<&str> = self
-            .entries
-            .iter()
-            .flat_map(|e| e.spec.ids.iter().map(String::as_str))
-            .collect();
-        items.sort_unstable();
-        items.dedup();
         let latest = self.latest();
         let accepted = latest
             .values()
@@ -164,11 +160,11 @@ impl Ledger {
             .count();
         let rejected = latest.len() - accepted;
         Tally {
-            total: items.len(),
+            total: self.planned,
             submitted: latest.len(),
             accepted,
             rejected,
-            remaining: items.len() - latest.len(),
+            remaining: self.planned.saturating_sub(latest.len()),
         }
     }
 

@@ -13,8 +13,8 @@ use super::use_lang;
 use super::widgets::virtual_list::VirtualList;
 use crate::api::demo::sleep;
 use crate::api::types::{
-    Handover, HandoverEvent, HandoverItem, HandoverState, ItemStatus, ItemsQuery, PageQuery,
-    RejectRequest,
+    Assignment, Handover, HandoverEvent, HandoverItem, HandoverState, ItemKind, ItemStatus,
+    ItemsQuery, PageQuery, RejectRequest,
 };
 use crate::api::ApiError;
 use crate::config::Route;
@@ -142,6 +142,50 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             && s.permissions.may_approve
             && s.admin.id != h.created_by.id
     };
+    // After approval the creator or the approver starts the run from here.
+    let can_run = move || {
+        let (Some(h), Some(s)) = (handover(), me()) else {
+            return false;
+        };
+        let mine = s.admin.id == h.created_by.id
+            || h.decided_by.as_ref().is_some_and(|d| d.id == s.admin.id);
+        let ours = ctx
+            .run
+            .ledger
+            .with(|l| l.as_ref().is_some_and(|l| l.handover_id == h.id));
+        mine && !ours && h.state == HandoverState::Ready && h.counts.unsent > 0
+    };
+    let running_here = move || {
+        let id = data.with(|d| d.handover.as_ref().map(|h| h.id.clone()));
+        ctx.run.ledger.with(|l| {
+            l.as_ref()
+                .is_some_and(|l| Some(&l.handover_id) == id.as_ref())
+        })
+    };
+    let start_run = move |_| {
+        let Some(h) = handover() else { return };
+        let items = data.with_untracked(|d| d.items.clone());
+        let mut assignments: Vec<Assignment> = Vec::new();
+        for it in items.iter().filter(|i| i.status == ItemStatus::Unsent) {
+            let pos = match assignments.iter().position(|a| a.successor == it.successor) {
+                Some(p) => p,
+                None => {
+                    assignments.push(Assignment {
+                        successor: it.successor.clone(),
+                        customer_ids: vec![],
+                        group_ids: vec![],
+                    });
+                    assignments.len() - 1
+                }
+            };
+            match it.kind {
+                ItemKind::Customer => assignments[pos].customer_ids.push(it.id.clone()),
+                ItemKind::Group => assignments[pos].group_ids.push(it.id.clone()),
+            }
+        }
+        ctx.created.set(Some(h));
+        crate::ui::run::start(ctx, lang, &assignments);
+    };
     let reason = RwSignal::new(String::new());
     let decide = Action::new_local(move |approve: &bool| {
         let (b, approve, id) = (ctx.backend(), *approve, id.clone());
@@ -261,6 +305,14 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                     {move || lang.t().reject}
                 </button>
             </div>
+        </Show>
+        <Show when=can_run>
+            <button type="button" class="hoc-button hoc-button-primary" on:click=start_run>
+                {move || lang.t().start_run}
+            </button>
+        </Show>
+        <Show when=running_here>
+            <crate::ui::run::RunPanel />
         </Show>
         <div role="alert" class="hoc-alert-region">
             {move || decide.value().get().and_then(Result::err).map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })}

@@ -31,6 +31,7 @@ pub struct Run {
     pub workers: RwSignal<usize>,
     pub paused: RwSignal<bool>,
     pub offline: RwSignal<bool>,
+    saved_at: StoredValue<f64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -46,11 +47,24 @@ impl Run {
             workers: RwSignal::new(0),
             paused: RwSignal::new(false),
             offline: RwSignal::new(false),
+            saved_at: StoredValue::new(0.0),
         }
     }
 }
 
+/// Writes the ledger to local storage, at most every half second (and always at the end). A
+/// save that did not happen only means a batch is re-sent with its seq after a reload, which the
+/// backend answers idempotently.
 fn save(ctx: Ctx) {
+    let now = js_sys::Date::now();
+    let finished = ctx
+        .run
+        .ledger
+        .with_untracked(|l| l.as_ref().is_none_or(Ledger::is_finished));
+    if !finished && now - ctx.run.saved_at.get_value() < 500.0 {
+        return;
+    }
+    ctx.run.saved_at.set_value(now);
     let (Some(handover), Some(ledger)) =
         (ctx.created.get_untracked(), ctx.run.ledger.get_untracked())
     else {
@@ -204,6 +218,14 @@ async fn worker(ctx: Ctx, lang: Lang) {
         }
     }
     run.workers.update(|n| *n = n.saturating_sub(1));
+    if run.workers.get_untracked() == 0
+        && run
+            .ledger
+            .with_untracked(|l| l.as_ref().is_some_and(Ledger::is_finished))
+    {
+        browser::measure("run:complete", "run-start");
+        save(ctx);
+    }
 }
 
 #[component]

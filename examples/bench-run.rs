@@ -1,0 +1,138 @@
+//! Benchmark (not a test): 20,000 customers to one successor against the reference backend with
+//! 50 ms added latency, run in headless Chromium. Writes target/bench/run.json with the wall
+//! time and its ratio to the floor ceil(n / 100) × latency ÷ in-flight. Run: `make bench-run`.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use serde_json::{json, Value};
+use support::backend::BackendProcess;
+use support::webdriver::Browser;
+
+const LATENCY_MS: f64 = 50.0;
+const IN_FLIGHT: f64 = 4.0;
+
+fn call(base: &str, token: &str, method: &str, path: &str, body: Value) -> Value {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let url = format!("{base}/api{path}");
+    let auth = format!("Bearer {token}");
+    let resp = if method == "GET" {
+        agent.get(&url).header("Authorization", &auth).call()
+    } else {
+        agent
+            .post(&url)
+            .header("Authorization", &auth)
+            .send_json(body)
+    };
+    resp.expect("answer").body_mut().read_json().expect("json")
+}
+
+fn main() {
+    let backend = BackendProcess::start(&["--latency-ms", "50"]);
+    let base = backend.base_url.clone();
+    // The big member's transferable customers, all pages.
+    let mut ids = Vec::new();
+    let mut cursor = String::new();
+    loop {
+        let page = call(
+            &base,
+            "admin-token",
+            "GET",
+            &format!("/departed-members/d005/customers?cursor={cursor}"),
+            json!(null),
+        );
+        for c in page["items"].as_array().cloned().unwrap_or_default() {
+            if c["transferable"] == true {
+                ids.push(c["id"].as_str().unwrap_or_default().to_string());
+            }
+        }
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    let members = call(
+        &base,
+        "admin-token",
+        "GET",
+        "/members?for=d005&limit=200",
+        json!(null),
+    );
+    let successor = members["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .find(|m| m["eligible"] == true)
+        .and_then(|m| m["id"].as_str().map(str::to_string))
+        .expect("a successor");
+    let token = call(
+        &base,
+        "admin-token",
+        "POST",
+        "/session/verification",
+        json!({"method": "sms_code", "code": "246810"}),
+    );
+    let created = call(
+        &base,
+        "admin-token",
+        "POST",
+        "/handovers",
+        json!({
+            "id": "bench-run-1",
+            "departed_member": "d005",
+            "assignments": [{"successor": successor, "customer_ids": ids, "group_ids": []}],
+            "chat_history": {"scope": "all"},
+            "verification_token": token["token"],
+        }),
+    );
+    assert_eq!(created["state"], "pending_approval", "{created}");
+    let approved = call(
+        &base,
+        "approver-token",
+        "POST",
+        "/handovers/bench-run-1/approve",
+        json!({}),
+    );
+    assert_eq!(approved["state"], "ready", "{approved}");
+
+    let n = ids.len() as f64;
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{base}/?handover=bench-run-1"));
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("the run to finish", |b| {
+        b.exec(
+            "return performance.getEntriesByName('run:complete').length",
+            vec![],
+        ) != json!(0)
+    });
+    let wall = b
+        .exec(
+            "return performance.getEntriesByName('run:complete')[0].duration",
+            vec![],
+        )
+        .as_f64()
+        .unwrap_or(f64::NAN);
+    let floor = (n / 100.0).ceil() * LATENCY_MS / IN_FLIGHT;
+    let report = json!({
+        "customers": n,
+        "batches": (n / 100.0).ceil(),
+        "latency_ms": LATENCY_MS,
+        "in_flight": IN_FLIGHT,
+        "wall_ms": wall,
+        "floor_ms": floor,
+        "ratio": wall / floor,
+        "goal_ratio": 1.1,
+    });
+    std::fs::create_dir_all("target/bench").expect("dir");
+    std::fs::write(
+        "target/bench/run.json",
+        serde_json::to_string_pretty(&report).expect("json"),
+    )
+    .expect("write");
+    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    println!("written: target/bench/run.json");
+}
