@@ -24,7 +24,7 @@ lint-contract: setup
 
 lint:
 	cargo fmt --all --check
-	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --features e2e -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 ## Plain-Rust modules, the contract suite (demo store and reference backend over HTTP).

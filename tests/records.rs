@@ -4,49 +4,10 @@
 
 mod support;
 
-use handover_console::api::types::{DepartedQuery, MembersQuery};
-use handover_console::demo::{Options, Store};
 use serde_json::json;
+use support::seed::{name_of, roomy};
 use support::server::StaticServer;
 use support::webdriver::Browser;
-
-const NOW: i64 = 1_795_623_928_000;
-
-fn name_of(departed: &str) -> String {
-    Store::new(Options::default(), NOW)
-        .departed_members(
-            "admin-1",
-            &DepartedQuery {
-                limit: Some(200),
-                ..Default::default()
-            },
-            NOW,
-        )
-        .expect("list")
-        .items
-        .into_iter()
-        .find(|m| m.id == departed)
-        .expect("member")
-        .name
-}
-
-fn roomy(departed: &str) -> String {
-    Store::new(Options::default(), NOW)
-        .members(
-            "admin-1",
-            &MembersQuery {
-                for_departed: Some(departed.into()),
-                limit: Some(30),
-                ..Default::default()
-            },
-        )
-        .expect("members")
-        .items
-        .into_iter()
-        .find(|m| m.eligible == Some(true) && m.customer_limit - m.customer_count > 2000)
-        .expect("roomy")
-        .name
-}
 
 /// Creates a handover of everything `departed` has, with `note`.
 fn create(b: &Browser, departed: &str, note: &str) {
@@ -54,7 +15,7 @@ fn create(b: &Browser, departed: &str, note: &str) {
     b.click(&b.by_role("button", "下一步"));
     b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
     b.click(&b.by_role("button", "下一步"));
-    b.click(&b.by_role("radio", &roomy(departed)));
+    b.click(&b.by_role("radio", &roomy(departed).name));
     b.click(&b.by_role("button", "下一步"));
     b.click(&b.by_role("button", "下一步"));
     b.type_text(&b.by_role("textbox", "备注（可选）"), note);

@@ -4,59 +4,10 @@
 
 mod support;
 
-use handover_console::api::types::{DepartedMember, DepartedQuery, Member, MembersQuery};
-use handover_console::demo::{Options, Store};
 use support::backend::BackendProcess;
+use support::seed::{departed, roomy, successors};
 use support::server::StaticServer;
 use support::webdriver::Browser;
-
-/// The seeded dataset the app shows (same seed as the app's demo and the backend).
-fn store() -> Store {
-    Store::new(Options::default(), 1_795_623_928_000)
-}
-
-fn departed(id: &str) -> DepartedMember {
-    store()
-        .departed_members(
-            "admin-1",
-            &DepartedQuery {
-                only_pending: Some(false),
-                limit: Some(200),
-                ..Default::default()
-            },
-            1_795_623_928_000,
-        )
-        .expect("list")
-        .items
-        .into_iter()
-        .find(|m| m.id == id)
-        .expect("seeded member")
-}
-
-/// Eligible successors for a departed member, as the app lists them (first page of 30).
-fn successors(departed: &str) -> Vec<Member> {
-    store()
-        .members(
-            "admin-1",
-            &MembersQuery {
-                for_departed: Some(departed.into()),
-                limit: Some(30),
-                ..Default::default()
-            },
-        )
-        .expect("members")
-        .items
-        .into_iter()
-        .filter(|m| m.eligible == Some(true))
-        .collect()
-}
-
-fn roomy(departed: &str) -> Member {
-    successors(departed)
-        .into_iter()
-        .find(|m| m.customer_limit - m.customer_count > 25_000.min(m.customer_limit) / 2)
-        .expect("a roomy successor")
-}
 
 struct Words {
     next: &'static str,

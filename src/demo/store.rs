@@ -147,6 +147,18 @@ fn item_status(sent: &Option<Sent>, now: i64) -> ItemStatus {
     }
 }
 
+/// An optional date filter: absent or empty is no bound; anything else must parse.
+fn date_bound(field: &str, v: &Option<String>) -> Result<Option<i64>, Problem> {
+    v.as_deref()
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            parse_rfc3339(s).ok_or_else(|| {
+                Problem::invalid().field(field, "invalid_date", "expected an RFC 3339 date")
+            })
+        })
+        .transpose()
+}
+
 fn status_of(states: &HashMap<&str, (ItemKind, ItemStatus)>, id: &str) -> Option<ItemStatus> {
     states.get(id).map(|(_, s)| *s)
 }
@@ -367,18 +379,8 @@ impl Store {
         now: i64,
     ) -> Result<Page<DepartedMember>, Problem> {
         self.authenticate(actor)?;
-        let bound = |field: &str, v: &Option<String>| -> Result<Option<i64>, Problem> {
-            v.as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    parse_rfc3339(s).ok_or_else(|| {
-                        Problem::invalid().field(field, "invalid_date", "expected an RFC 3339 date")
-                    })
-                })
-                .transpose()
-        };
-        let from = bound("departed_from", &q.departed_from)?;
-        let to = bound("departed_to", &q.departed_to)?;
+        let from = date_bound("departed_from", &q.departed_from)?;
+        let to = date_bound("departed_to", &q.departed_to)?;
         let only_pending = q.only_pending.unwrap_or(true);
         let mut all: Vec<DepartedMember> = (0..self.data.departed.len())
             .map(|i| self.departed_view(actor, i, now))
@@ -1109,18 +1111,8 @@ impl Store {
         now: i64,
     ) -> Result<Page<Handover>, Problem> {
         self.authenticate(actor)?;
-        let bound = |field: &str, v: &Option<String>| -> Result<Option<i64>, Problem> {
-            v.as_deref()
-                .filter(|s| !s.is_empty())
-                .map(|s| {
-                    parse_rfc3339(s).ok_or_else(|| {
-                        Problem::invalid().field(field, "invalid_date", "expected an RFC 3339 date")
-                    })
-                })
-                .transpose()
-        };
-        let from = bound("created_from", &q.created_from)?;
-        let to = bound("created_to", &q.created_to)?;
+        let from = date_bound("created_from", &q.created_from)?;
+        let to = date_bound("created_to", &q.created_to)?;
         let mut all: Vec<Handover> = self
             .state
             .handovers

@@ -102,11 +102,10 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                                 d.handover.as_ref().map(|h| (&h.counts, h.state))
                                     != l.handover.as_ref().map(|h| (&h.counts, h.state))
                             });
-                            delay = if changed {
-                                1_000
-                            } else {
-                                (delay * 2).min(30_000)
-                            };
+                            // While customers wait for takeover, look at least every 5 s.
+                            let waiting = l.handover.as_ref().is_some_and(|h| h.counts.waiting > 0);
+                            let cap = if waiting { 5_000 } else { 30_000 };
+                            delay = if changed { 1_000 } else { (delay * 2).min(cap) };
                             let settled = l.handover.as_ref().is_some_and(|h| {
                                 matches!(
                                     h.state,
