@@ -30,6 +30,8 @@ pub struct Config {
     pub timeout_ms: u32,
     /// Demo only: which seeded admin the demo acts as (`?as=admin-2` to try approvals).
     pub demo_admin: String,
+    /// Batches a run keeps in flight at once.
+    pub in_flight: usize,
 }
 
 /// Settings a host page gives as `<meta name="handover-console:KEY" content=…>`.
@@ -39,9 +41,11 @@ pub mod keys {
     pub const CSRF_HEADER: &str = "csrf-header";
     pub const CSRF_COOKIE: &str = "csrf-cookie";
     pub const TIMEOUT_MS: &str = "timeout-ms";
+    pub const IN_FLIGHT: &str = "in-flight";
 }
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+pub const DEFAULT_IN_FLIGHT: usize = 4;
 
 impl Config {
     /// `query` is `location.search` (with or without `?`); `api_base` is the backend URL the
@@ -73,6 +77,10 @@ impl Config {
             mode,
             auth,
             timeout_ms,
+            in_flight: host(keys::IN_FLIGHT)
+                .and_then(|t| t.trim().parse::<usize>().ok())
+                .filter(|n| (1..=16).contains(n))
+                .unwrap_or(DEFAULT_IN_FLIGHT),
             demo_admin: query_param(query, "as")
                 .filter(|a| a.starts_with("admin-"))
                 .unwrap_or_else(|| "admin-1".into()),

@@ -128,3 +128,18 @@ fn a_second_admin_approves_what_the_creator_cannot() {
     b.wait_text("全部已提交并被接受");
     b.assert_no_console_errors();
 }
+
+#[test]
+fn reset_demo_data_forgets_every_demo_handover() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    create(&b, "d002", "");
+    b.click(&b.by_role("link", "分配记录"));
+    b.wait_until("one record", |b| b.css_all("table tbody tr").len() == 1);
+    b.click(&b.by_role("button", "重置演示数据"));
+    b.wait_text("演示数据已重置。");
+    b.refresh();
+    b.wait_text("还没有交接记录。");
+    b.assert_no_console_errors();
+}

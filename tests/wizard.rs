@@ -105,11 +105,9 @@ fn backend_full_path_in_english_and_a_double_click_creates_one_handover() {
     b.assert_no_console_errors();
 }
 
-#[test]
-fn an_ineligible_member_cannot_be_chosen() {
-    let server = StaticServer::start(support::dist_dir());
+fn an_ineligible_member_cannot_be_chosen(start: &str) {
     let b = Browser::launch("zh-CN,zh");
-    b.goto(&format!("{}/?demo=1", server.base_url));
+    b.goto(start);
     let old = departed("d014");
     let radio = b.by_role("radio", &old.name);
     assert!(!b.is_enabled(&radio));
@@ -147,11 +145,9 @@ fn a_successor_near_capacity_warns_and_trim_fits_the_selection() {
     b.assert_no_console_errors();
 }
 
-#[test]
-fn a_reload_in_the_middle_keeps_the_choices() {
-    let server = StaticServer::start(support::dist_dir());
+fn a_reload_in_the_middle_keeps_the_choices(start: &str) {
     let b = Browser::launch("zh-CN,zh");
-    b.goto(&format!("{}/?demo=1", server.base_url));
+    b.goto(start);
     let d = departed("d003");
     b.click(&b.by_role("radio", &d.name));
     b.wait_text("账号仍可登录：访问权限尚未收回");
@@ -178,11 +174,9 @@ fn a_reload_in_the_middle_keeps_the_choices() {
     b.assert_no_console_errors();
 }
 
-#[test]
-fn twenty_thousand_customers_filter_select_and_confirm() {
-    let server = StaticServer::start(support::dist_dir());
+fn twenty_thousand_customers_filter_select_and_confirm(start: &str) {
     let b = Browser::launch("zh-CN,zh");
-    b.goto(&format!("{}/?demo=1", server.base_url));
+    b.goto(start);
     let d = departed("d005");
     b.click(&b.by_role("radio", &d.name));
     b.click(&b.by_role("button", "下一步"));
@@ -221,3 +215,97 @@ fn twenty_thousand_customers_filter_select_and_confirm() {
     b.by_role("heading", "交接已创建");
     b.assert_no_console_errors();
 }
+
+#[test]
+fn keyboard_shift_click_and_change_links() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = departed("d004");
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(&b);
+    b.click(&b.by_role("button", "清空 客户"));
+    let total = d.pending_customers;
+    b.wait_text(&format!("已选 0 / {total}"));
+    // Shift+click selects the range between two clicks.
+    let row = |pos: usize| b.css_all(&format!(".hoc-vrow[data-pos=\"{pos}\"] input"))[0].clone();
+    b.click(&row(0));
+    b.shift_click(&row(4));
+    let locked = (0..=4)
+        .filter(|p| {
+            b.exec(
+                "return arguments[0].disabled",
+                vec![Browser::as_arg(&row(*p))],
+            ) == true
+        })
+        .count();
+    b.wait_text(&format!("已选 {} / {total}", 5 - locked));
+    // Arrow keys move between rows, Space toggles.
+    b.click(&b.by_role("button", "清空 客户"));
+    b.wait_text(&format!("已选 0 / {total}"));
+    b.click(&row(0));
+    b.type_text(&row(0), "\u{E015}");
+    b.wait_until("focus on the next row", |b| {
+        b.exec(
+            "return document.activeElement.closest('[data-pos]').dataset.pos",
+            vec![],
+        ) == "1"
+    });
+    b.type_text(&row(1), " ");
+    let expected = 2
+        - (0..=1)
+            .filter(|p| {
+                b.exec(
+                    "return arguments[0].disabled",
+                    vec![Browser::as_arg(&row(*p))],
+                ) == true
+            })
+            .count();
+    b.wait_text(&format!("已选 {expected} / {total}"));
+    // On the summary, "change" goes back to a step and keeps every choice.
+    b.click(&b.by_role("button", "下一步"));
+    let s = roomy("d004");
+    b.click(&b.by_role("radio", &s.name));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "修改 接替成员"));
+    let heading = b.by_role("heading", "接替成员");
+    assert!(
+        b.exec(
+            "return document.activeElement === arguments[0]",
+            vec![Browser::as_arg(&heading)]
+        ) == true
+    );
+    let radio = b.by_role("radio", &s.name);
+    assert_eq!(
+        b.exec("return arguments[0].checked", vec![Browser::as_arg(&radio)]),
+        true
+    );
+    b.assert_no_console_errors();
+}
+
+/// Runs a scenario on the demo store and on the reference backend over HTTP.
+macro_rules! both_backends {
+    ($($scenario:ident),* $(,)?) => {$(
+        mod $scenario {
+            use super::*;
+            #[test]
+            fn demo() {
+                let server = StaticServer::start(support::dist_dir());
+                super::$scenario(&format!("{}/?demo=1", server.base_url));
+            }
+            #[test]
+            fn backend() {
+                let backend = BackendProcess::start(&[]);
+                super::$scenario(&format!("{}/", backend.base_url));
+            }
+        }
+    )*};
+}
+
+both_backends!(
+    an_ineligible_member_cannot_be_chosen,
+    a_reload_in_the_middle_keeps_the_choices,
+    twenty_thousand_customers_filter_select_and_confirm,
+);

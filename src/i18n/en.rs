@@ -185,4 +185,5 @@ pub const MESSAGES: Messages = Messages {
     actor: "Actor",
     time: "Time",
     event: "Event",
+    countdown: |s| if s > 0 { format!("takes over in {s} s") } else { "due now".to_string() },
 };

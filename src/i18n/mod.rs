@@ -97,6 +97,8 @@ pub struct Messages {
     pub intro_confirm: &'static str,
     /// "Step n of total", for screen readers and the step header.
     pub step_position: fn(usize, usize) -> String,
+    /// Time left until a waiting customer is taken over.
+    pub countdown: fn(i64) -> String,
     pub nav_wizard: &'static str,
     pub nav_records: &'static str,
     pub records_title: &'static str,

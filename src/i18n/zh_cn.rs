@@ -187,4 +187,11 @@ pub const MESSAGES: Messages = Messages {
     actor: "操作人",
     time: "时间",
     event: "事件",
+    countdown: |s| {
+        if s > 0 {
+            format!("{s} 秒后接替")
+        } else {
+            "即将接替".to_string()
+        }
+    },
 };

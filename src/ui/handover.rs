@@ -85,6 +85,14 @@ pub fn HandoverPage(id: String) -> impl IntoView {
     let error = RwSignal::new(None::<ApiError>);
     let alive = StoredValue::new(true);
     on_cleanup(move || alive.set_value(false));
+    // A clock for the takeover countdowns, ticking while the page is shown.
+    let now = RwSignal::new(js_sys::Date::now());
+    if let Ok(tick) = set_interval_with_handle(
+        move || now.set(js_sys::Date::now()),
+        std::time::Duration::from_secs(1),
+    ) {
+        on_cleanup(move || tick.clear());
+    }
 
     // Poll while visible; back off while nothing changes, stop once nothing can change.
     {
@@ -342,7 +350,13 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                         <div class="hoc-item-row">
                             <span class="hoc-row-name">{it.name.clone()}</span>
                             <span>{move || lang.t().status(it.status)}</span>
-                            <span class="hoc-row-dates">{it.takeover_at.clone().map(|t| t.replace('T', " "))}</span>
+                            <span class="hoc-row-dates">
+                                {it.takeover_at.clone().map(|t| t.replace('T', " "))}
+                                {(it.status == ItemStatus::Waiting).then(|| {
+                                    let at = it.takeover_at.as_deref().and_then(crate::domain::time::parse_rfc3339);
+                                    move || at.map(|at| format!(" · {}", (lang.t().countdown)((at - now.get() as i64 + 999) / 1000)))
+                                })}
+                            </span>
                             <span class="hoc-reason-text">{it.code.map(|c| code_text(lang.locale(), c))}</span>
                         </div>
                     })

@@ -21,8 +21,6 @@ use crate::i18n::codes::code_text;
 use crate::i18n::errors::error_text;
 
 const RUN_KEY: &str = "handover-console.run";
-/// Batches in flight at once.
-pub const IN_FLIGHT: usize = 4;
 const PER_BATCH: usize = 100;
 
 #[derive(Clone, Copy)]
@@ -32,6 +30,8 @@ pub struct Run {
     pub paused: RwSignal<bool>,
     pub offline: RwSignal<bool>,
     saved_at: StoredValue<f64>,
+    /// Batches in flight at once (host setting `in-flight`, default 4).
+    in_flight: usize,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -41,13 +41,14 @@ struct Saved {
 }
 
 impl Run {
-    pub fn new() -> Run {
+    pub fn new(in_flight: usize) -> Run {
         Run {
             ledger: RwSignal::new(None),
             workers: RwSignal::new(0),
             paused: RwSignal::new(false),
             offline: RwSignal::new(false),
             saved_at: StoredValue::new(0.0),
+            in_flight,
         }
     }
 }
@@ -114,7 +115,7 @@ pub fn spawn_workers(ctx: Ctx, lang: Lang) {
     if run.paused.get_untracked() || run.offline.get_untracked() {
         return;
     }
-    let want = IN_FLIGHT.saturating_sub(run.workers.get_untracked());
+    let want = run.in_flight.saturating_sub(run.workers.get_untracked());
     for _ in 0..want {
         run.workers.update(|n| *n += 1);
         spawn_local(worker(ctx, lang));

@@ -105,7 +105,7 @@ impl Ctx {
                 group_sel: RwSignal::new(Selection::default()),
             },
             created: RwSignal::new(None),
-            run: Run::new(),
+            run: Run::new(config.in_flight),
             route: RwSignal::new(Route::from_query(&browser::query())),
         }
     }

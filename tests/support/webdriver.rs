@@ -214,6 +214,32 @@ impl Browser {
         self.ok("POST", &format!("/element/{}/click", el.0), None);
     }
 
+    /// Shift+click, through WebDriver actions (a real modifier, not a synthetic event).
+    pub fn shift_click(&self, el: &Element) {
+        let origin = Browser::as_arg(el);
+        self.ok(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [
+                { "type": "key", "id": "kb", "actions": [
+                    { "type": "keyDown", "value": "\u{E008}" },
+                    { "type": "pause", "duration": 0 },
+                    { "type": "pause", "duration": 0 },
+                    { "type": "pause", "duration": 0 },
+                    { "type": "keyUp", "value": "\u{E008}" },
+                ]},
+                { "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+                    { "type": "pause", "duration": 0 },
+                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0 },
+                    { "type": "pointerDown", "button": 0 },
+                    { "type": "pointerUp", "button": 0 },
+                    { "type": "pause", "duration": 0 },
+                ]},
+            ]})),
+        );
+        let _ = self.cmd("DELETE", "/actions", None);
+    }
+
     /// Types into an element, as a keyboard would.
     pub fn type_text(&self, el: &Element, text: &str) {
         self.ok(
