@@ -41,6 +41,15 @@ struct Saved {
 }
 
 impl Run {
+    /// Changes the ledger, if there is one.
+    fn edit(&self, f: impl FnOnce(&mut Ledger)) {
+        self.ledger.update(|l| {
+            if let Some(l) = l.as_mut() {
+                f(l)
+            }
+        });
+    }
+
     pub fn new(in_flight: usize) -> Run {
         Run {
             ledger: RwSignal::new(None),
@@ -128,11 +137,8 @@ fn stopped(run: Run) -> bool {
 
 /// Puts one in-flight batch back to pending (paused or offline while it waited to retry).
 fn release(run: Run, seq: u32) {
-    run.ledger.update(|l| {
-        if let Some(e) = l
-            .as_mut()
-            .and_then(|l| l.entries.iter_mut().find(|e| e.spec.seq == seq))
-        {
+    run.edit(|l| {
+        if let Some(e) = l.entries.iter_mut().find(|e| e.spec.seq == seq) {
             e.state = BatchState::Pending;
         }
     });
@@ -159,63 +165,42 @@ async fn worker(ctx: Ctx, lang: Lang) {
         let request = spec.to_request();
         loop {
             let result = ctx.backend().submit_batch(&id, &request).await;
-            match result {
+            let e = match result {
                 Ok(r) => {
-                    run.ledger.update(|l| {
-                        if let Some(l) = l.as_mut() {
-                            l.record(spec.seq, r);
-                        }
-                    });
+                    run.edit(|l| l.record(spec.seq, r));
                     save(ctx);
                     break;
                 }
-                Err(e) if e.is_transient() || e == ApiError::Aborted => {
-                    let attempts = run.ledger.with_untracked(|l| {
-                        l.as_ref()
-                            .and_then(|l| l.entries.iter().find(|x| x.spec.seq == spec.seq))
-                            .map_or(1, |x| x.attempts)
-                    });
-                    let retry_after = match &e {
-                        ApiError::Status { retry_after_s, .. } => *retry_after_s,
-                        _ => None,
-                    };
-                    match policy.delay_ms(attempts, retry_after, js_sys::Math::random()) {
-                        Some(ms) => {
-                            sleep(ms as u32).await;
-                            if stopped(run) {
-                                release(run, spec.seq);
-                                save(ctx);
-                                break 'batches;
-                            }
-                            run.ledger.update(|l| {
-                                if let Some(l) = l.as_mut() {
-                                    l.attempt(spec.seq);
-                                }
-                            });
-                        }
-                        None => {
-                            let why = error_text(lang.t(), &e);
-                            run.ledger.update(|l| {
-                                if let Some(l) = l.as_mut() {
-                                    l.wait(spec.seq, why);
-                                }
-                            });
-                            save(ctx);
-                            break;
-                        }
+                Err(e) => e,
+            };
+            if e.is_transient() || e == ApiError::Aborted {
+                let attempts = run.ledger.with_untracked(|l| {
+                    l.as_ref()
+                        .and_then(|l| l.entries.iter().find(|x| x.spec.seq == spec.seq))
+                        .map_or(1, |x| x.attempts)
+                });
+                let retry_after = match &e {
+                    ApiError::Status { retry_after_s, .. } => *retry_after_s,
+                    _ => None,
+                };
+                if let Some(ms) = policy.delay_ms(attempts, retry_after, js_sys::Math::random()) {
+                    sleep(ms as u32).await;
+                    if stopped(run) {
+                        release(run, spec.seq);
+                        save(ctx);
+                        break 'batches;
                     }
-                }
-                Err(e) => {
-                    let why = error_text(lang.t(), &e);
-                    run.ledger.update(|l| {
-                        if let Some(l) = l.as_mut() {
-                            l.wait(spec.seq, why);
-                        }
+                    run.edit(|l| {
+                        l.attempt(spec.seq);
                     });
-                    save(ctx);
-                    break;
+                    continue;
                 }
             }
+            // Not worth retrying as is, or the retries are spent: the admin decides.
+            let why = error_text(lang.t(), &e);
+            run.edit(|l| l.wait(spec.seq, why));
+            save(ctx);
+            break;
         }
     }
     run.workers.update(|n| *n = n.saturating_sub(1));
@@ -300,7 +285,7 @@ pub fn RunPanel() -> impl IntoView {
                 <Show when=move || !finished() && run.paused.get()>
                     <button type="button" class="hoc-button hoc-button-primary" on:click=move |_| {
                         run.paused.set(false);
-                        run.ledger.update(|l| if let Some(l) = l.as_mut() { l.resume() });
+                        run.edit(Ledger::resume);
                         spawn_workers(ctx, lang);
                     }>
                         {move || lang.t().resume}
@@ -316,7 +301,7 @@ pub fn RunPanel() -> impl IntoView {
                         }).collect_view()}
                     </ul>
                     <button type="button" class="hoc-button" on:click=move |_| {
-                        run.ledger.update(|l| if let Some(l) = l.as_mut() { l.retry_waiting() });
+                        run.edit(Ledger::retry_waiting);
                         save(ctx);
                         spawn_workers(ctx, lang);
                     }>{move || lang.t().retry_batches}</button>
@@ -335,7 +320,7 @@ pub fn RunPanel() -> impl IntoView {
                 <p class="hoc-help">{move || lang.t().rejected_help}</p>
                 <Show when=move || finished() && any_retryable()>
                     <button type="button" class="hoc-button" on:click=move |_| {
-                        run.ledger.update(|l| if let Some(l) = l.as_mut() { l.retry_rejected(is_retryable, PER_BATCH); });
+                        run.edit(|l| { l.retry_rejected(is_retryable, PER_BATCH); });
                         save(ctx);
                         spawn_workers(ctx, lang);
                     }>{move || lang.t().retry_rejected}</button>
