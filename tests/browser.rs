@@ -58,7 +58,7 @@ async fn eventually(mut check: impl FnMut() -> bool) -> bool {
         if check() {
             return true;
         }
-        handover_console::api::demo::sleep(50).await;
+        handover_console::ui::browser::sleep(50).await;
     }
     check()
 }
@@ -85,8 +85,10 @@ async fn next_waits_for_a_choice_then_moves_the_current_step_and_focus() {
         .expect("Back")
         .has_attribute("disabled"));
     let next = button(&root, "Next").expect("Next button");
-    assert!(next.has_attribute("disabled"), "nothing chosen yet");
-    assert!(text_of(&root, "#hoc-next-reason").contains("Pick a departed member"));
+    next.click();
+    leptos::task::tick().await;
+    assert_eq!(current_index(&root), Some(0), "nothing chosen yet: Next stays");
+    assert!(text_of(&root, ".hoc-error-summary").contains("Pick a departed member"));
 
     // The demo store answers after its latency; then a member can be chosen.
     assert!(

@@ -5,7 +5,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use handover_console::api::demo::{sleep, DemoBackend};
+use handover_console::api::demo::DemoBackend;
+use handover_console::ui::browser::sleep;
 use handover_console::api::http::HttpClient;
 use handover_console::api::types::*;
 use handover_console::api::{ApiError, Backend};

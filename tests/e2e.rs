@@ -49,9 +49,20 @@ fn shell_speaks_chinese_by_default_and_walks_the_steps() {
     b.by_role("heading", "离职成员");
     let back = b.by_role("button", "上一步");
     assert!(!b.is_enabled(&back), "no step before the first");
+    // Next on an incomplete step stays, keeps focus on Next, and says what is missing at the
+    // top, with a link to the field.
     let next = b.by_role("button", "下一步");
-    assert!(!b.is_enabled(&next), "nothing chosen yet");
-    b.wait_text("请先选择一位离职成员。");
+    b.click(&next);
+    let link = b.by_role("link", "请先选择一位离职成员。");
+    assert_eq!(b.active(), next, "focus stays on Next");
+    b.by_role("heading", "请先处理以下问题");
+    b.by_role("heading", "离职成员");
+    b.click(&link);
+    assert_eq!(
+        b.attr(&b.active(), "name").as_deref(),
+        Some("hoc-departed"),
+        "the link takes focus to the list of members"
+    );
 
     let first = b.css_all("input[name=hoc-departed]:not([disabled])");
     b.click(&first[0]);

@@ -171,6 +171,10 @@ fn a_reload_in_the_middle_keeps_the_choices(start: &str) {
         b.exec("return arguments[0].checked", vec![Browser::as_arg(&radio)]),
         true
     );
+    // Once the changed step is valid, Next returns to the summary, not to the next step.
+    b.click(&b.by_role("button", "下一步"));
+    b.by_role("heading", "确认交接");
+    b.by_role("button", "修改 接替成员");
     b.assert_no_console_errors();
 }
 

@@ -1,31 +1,23 @@
-//! Command-line flags. Hand-rolled: a dozen flags do not pay for a parser crate's build time.
+//! Command-line flags. Every flag can also come from `HANDOVER_<FLAG>` (upper case, `-` as `_`,
+//! e.g. `HANDOVER_FAULT_REPEAT_IDS=2`) so containers and CI configure the backend without a
+//! wrapper script; a flag on the command line wins over its variable.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-pub const HELP: &str = "\
-handover-backend: the handover console's REST contract (openapi.yaml) over HTTP,
-answered by the same demo store the app's demo mode runs.
+use clap::builder::FalseyValueParser;
+use clap::Parser;
 
-USAGE: handover-backend [FLAGS]
-
-  --addr HOST:PORT          listen address (default 127.0.0.1:8081; port 0 picks a free one)
-  --token TOKEN=ADMIN       accept `Authorization: Bearer TOKEN` as ADMIN; repeatable
-                            (default: admin-token=admin-1, approver-token=admin-2,
-                            limited-token=admin-3)
-  --cors-origin ORIGIN      allow this browser origin (CORS); repeatable; `*` allows any
-  --dist DIR                also serve a built app from DIR, pointed at this backend
-  --seed N                  dataset seed (default 20261125)
-  --takeover-delay-ms N     acceptance to takeover (WeCom: 24 h; default 8000)
-  --refuse-per-mille N      share of customers who refuse, per mille (default 30)
-  --latency-ms N            fault: add N ms to every API answer
-  --error-rate F            fault: answer this share (0..1) of API requests with 503
-  --burst-429 N             fault: after every N API requests, answer 429 to the next 3
-  --retry-after S           Retry-After seconds sent with injected 429/503 (default 1)
-  --fault-path TEXT         inject faults only into API paths containing TEXT (e.g. /batches)
-  --fault-header            honour a per-request `X-Fault` header (tests only):
-                            status=NNN, delay=MS, malformed, bad-problem
-  --help                    this text
-";
+const DEFAULT_ADDR: &str = "127.0.0.1:8081";
+const DEFAULT_SEED: u64 = 20_261_125;
+const DEFAULT_TAKEOVER_DELAY_MS: i64 = 8_000;
+const DEFAULT_REFUSE_PER_MILLE: u64 = 30;
+const DEFAULT_RETRY_AFTER_S: u64 = 1;
+const DEFAULT_TOKENS: [(&str, &str); 3] = [
+    ("admin-token", "admin-1"),
+    ("approver-token", "admin-2"),
+    ("limited-token", "admin-3"),
+];
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -49,84 +41,293 @@ pub struct Faults {
     pub header: bool,
     /// Only paths containing this get latency, 503s and 429s.
     pub path: Option<String>,
+    /// Paged lists start each page with the last N items of the previous one.
+    pub repeat_ids: usize,
+    /// The last page of departed members and of customers points back to the first page.
+    pub loop_cursor: bool,
+    /// The first answer for each (handover, seq) leaves out its last outcome.
+    pub drop_item: bool,
+    /// Advertised in the session and enforced before the store's own limit.
+    pub items_per_batch: Option<u32>,
+    /// After this many successful batches every API request answers 401 ...
+    pub unauth_after: Option<u64>,
+    /// ... for this long, or (without it) until `POST /api/__test/reauth`.
+    pub unauth_for_ms: Option<u64>,
+    /// List pages leave out `total`.
+    pub no_total: bool,
+    /// The first N `GET /api/session` answer 503.
+    pub session_503: u64,
+}
+
+impl Faults {
+    /// Whether test-only routes (`/api/__test/...`) exist: never in a plain run.
+    pub fn any(&self) -> bool {
+        self.latency_ms > 0
+            || self.error_rate > 0.0
+            || self.burst_429 > 0
+            || self.header
+            || self.repeat_ids > 0
+            || self.loop_cursor
+            || self.drop_item
+            || self.items_per_batch.is_some()
+            || self.unauth_after.is_some()
+            || self.no_total
+            || self.session_503 > 0
+    }
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
-            addr: "127.0.0.1:8081".into(),
-            tokens: vec![
-                ("admin-token".into(), "admin-1".into()),
-                ("approver-token".into(), "admin-2".into()),
-                ("limited-token".into(), "admin-3".into()),
-            ],
+            addr: DEFAULT_ADDR.into(),
+            tokens: default_tokens(),
             cors_origins: Vec::new(),
             dist: None,
-            seed: 20_261_125,
-            takeover_delay_ms: 8_000,
-            refuse_per_mille: 30,
+            seed: DEFAULT_SEED,
+            takeover_delay_ms: DEFAULT_TAKEOVER_DELAY_MS,
+            refuse_per_mille: DEFAULT_REFUSE_PER_MILLE,
             faults: Faults {
-                retry_after_s: 1,
+                retry_after_s: DEFAULT_RETRY_AFTER_S,
                 ..Faults::default()
             },
         }
     }
 }
 
-/// `Ok(None)` means `--help` was asked for.
-pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Option<Config>, String> {
-    let mut c = Config::default();
-    let mut custom_tokens = false;
-    let mut it = args.into_iter();
-    while let Some(flag) = it.next() {
-        if flag == "--help" || flag == "-h" {
-            return Ok(None);
-        }
-        let mut value = || it.next().ok_or_else(|| format!("{flag} needs a value"));
-        let num = |v: String| {
-            v.parse::<u64>()
-                .map_err(|_| format!("{flag}: not a number: {v}"))
-        };
-        match flag.as_str() {
-            "--addr" => c.addr = value()?,
-            "--token" => {
-                let v = value()?;
-                let (t, a) = v
-                    .split_once('=')
-                    .ok_or_else(|| format!("--token wants TOKEN=ADMIN, got {v}"))?;
-                if !custom_tokens {
-                    c.tokens.clear();
-                    custom_tokens = true;
-                }
-                c.tokens.push((t.into(), a.into()));
-            }
-            "--cors-origin" => c.cors_origins.push(value()?),
-            "--dist" => c.dist = Some(PathBuf::from(value()?)),
-            "--seed" => c.seed = num(value()?)?,
-            "--takeover-delay-ms" => c.takeover_delay_ms = num(value()?)? as i64,
-            "--refuse-per-mille" => c.refuse_per_mille = num(value()?)?,
-            "--latency-ms" => c.faults.latency_ms = num(value()?)?,
-            "--error-rate" => {
-                let v = value()?;
-                c.faults.error_rate = v
-                    .parse::<f64>()
-                    .ok()
-                    .filter(|r| (0.0..=1.0).contains(r))
-                    .ok_or_else(|| format!("--error-rate wants 0..1, got {v}"))?;
-            }
-            "--burst-429" => c.faults.burst_429 = num(value()?)?,
-            "--retry-after" => c.faults.retry_after_s = num(value()?)?,
-            "--fault-header" => c.faults.header = true,
-            "--fault-path" => c.faults.path = Some(value()?),
-            other => return Err(format!("unknown flag {other} (see --help)")),
+fn default_tokens() -> Vec<(String, String)> {
+    DEFAULT_TOKENS
+        .iter()
+        .map(|(t, a)| (t.to_string(), a.to_string()))
+        .collect()
+}
+
+/// handover-backend: the handover console's REST contract (openapi.yaml) over HTTP, answered by
+/// the same demo store the app's demo mode runs.
+///
+/// Every flag can also be set with the environment variable HANDOVER_<FLAG> (for example
+/// HANDOVER_ADDR, HANDOVER_FAULT_HEADER=1); repeatable flags take a comma-separated list there.
+/// Request logs go to stderr, filtered by RUST_LOG (default: handover_backend=info).
+#[derive(Parser, Debug)]
+#[command(name = "handover-backend", version)]
+struct Args {
+    /// Listen address; port 0 picks a free one
+    #[arg(long, env = "HANDOVER_ADDR", value_name = "HOST:PORT", default_value = DEFAULT_ADDR)]
+    addr: String,
+
+    /// Accept `Authorization: Bearer TOKEN` as ADMIN; repeatable [default: admin-token=admin-1,
+    /// approver-token=admin-2, limited-token=admin-3]
+    #[arg(
+        long = "token",
+        env = "HANDOVER_TOKEN",
+        value_name = "TOKEN=ADMIN",
+        value_parser = token,
+        value_delimiter = ','
+    )]
+    tokens: Vec<(String, String)>,
+
+    /// Allow this browser origin (CORS); repeatable; `*` allows any
+    #[arg(
+        long = "cors-origin",
+        env = "HANDOVER_CORS_ORIGIN",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+
+    /// Also serve a built app from DIR, pointed at this backend
+    #[arg(long, env = "HANDOVER_DIST", value_name = "DIR")]
+    dist: Option<PathBuf>,
+
+    /// Dataset seed
+    #[arg(long, env = "HANDOVER_SEED", value_name = "N", default_value_t = DEFAULT_SEED)]
+    seed: u64,
+
+    /// Acceptance to takeover (WeCom: 24 h)
+    #[arg(
+        long,
+        env = "HANDOVER_TAKEOVER_DELAY_MS",
+        value_name = "N",
+        default_value_t = DEFAULT_TAKEOVER_DELAY_MS,
+        value_parser = clap::value_parser!(i64).range(0..)
+    )]
+    takeover_delay_ms: i64,
+
+    /// Share of customers who refuse, per mille
+    #[arg(
+        long,
+        env = "HANDOVER_REFUSE_PER_MILLE",
+        value_name = "N",
+        default_value_t = DEFAULT_REFUSE_PER_MILLE
+    )]
+    refuse_per_mille: u64,
+
+    /// Fault: add N ms to every API answer
+    #[arg(
+        long,
+        env = "HANDOVER_LATENCY_MS",
+        value_name = "N",
+        default_value_t = 0
+    )]
+    latency_ms: u64,
+
+    /// Fault: answer this share (0..1) of API requests with 503
+    #[arg(long, env = "HANDOVER_ERROR_RATE", value_name = "F", default_value_t = 0.0, value_parser = rate)]
+    error_rate: f64,
+
+    /// Fault: after every N API requests, answer 429 to the next 3
+    #[arg(
+        long = "burst-429",
+        env = "HANDOVER_BURST_429",
+        value_name = "N",
+        default_value_t = 0
+    )]
+    burst_429: u64,
+
+    /// Retry-After seconds sent with injected 429/503
+    #[arg(
+        long = "retry-after",
+        env = "HANDOVER_RETRY_AFTER",
+        value_name = "S",
+        default_value_t = DEFAULT_RETRY_AFTER_S
+    )]
+    retry_after_s: u64,
+
+    /// Inject latency, 503s and 429s only into API paths containing TEXT (e.g. /batches)
+    #[arg(long = "fault-path", env = "HANDOVER_FAULT_PATH", value_name = "TEXT")]
+    fault_path: Option<String>,
+
+    /// Honour a per-request `X-Fault` header (tests only): status=NNN, delay=MS, malformed,
+    /// bad-problem, panic
+    #[arg(long = "fault-header", env = "HANDOVER_FAULT_HEADER", value_parser = FalseyValueParser::new())]
+    fault_header: bool,
+
+    /// Fault: paged lists (departed members, customers, groups, handovers, items) start each
+    /// page with the last N items of the previous page; `total` unchanged
+    #[arg(
+        long,
+        env = "HANDOVER_FAULT_REPEAT_IDS",
+        value_name = "N",
+        default_value_t = 0
+    )]
+    fault_repeat_ids: usize,
+
+    /// Fault: the last page of departed members and of customers has a cursor back to the
+    /// first page
+    #[arg(long, env = "HANDOVER_FAULT_LOOP_CURSOR", value_parser = FalseyValueParser::new())]
+    fault_loop_cursor: bool,
+
+    /// Fault: the first answer to each (handover, seq) batch leaves out its last item's outcome
+    /// (the item is still accepted; sending the same seq again answers in full)
+    #[arg(long, env = "HANDOVER_FAULT_DROP_ITEM", value_parser = FalseyValueParser::new())]
+    fault_drop_item: bool,
+
+    /// Advertise N as the session's limits.items_per_batch and answer 422 to larger batches
+    /// (above the store's own 100, the store still refuses more than 100)
+    #[arg(
+        long,
+        env = "HANDOVER_ITEMS_PER_BATCH",
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    items_per_batch: Option<u32>,
+
+    /// Fault: after N successful batches every API request answers 401 `unauthenticated`,
+    /// until `POST /api/__test/reauth` (or --fault-401-for-ms passes); then it counts again
+    #[arg(
+        long = "fault-401-after",
+        env = "HANDOVER_FAULT_401_AFTER",
+        value_name = "N",
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    fault_401_after: Option<u64>,
+
+    /// With --fault-401-after: the 401s also end by themselves after M ms
+    #[arg(
+        long = "fault-401-for-ms",
+        env = "HANDOVER_FAULT_401_FOR_MS",
+        value_name = "M",
+        requires = "fault_401_after"
+    )]
+    fault_401_for_ms: Option<u64>,
+
+    /// Fault: list pages leave out `total`
+    #[arg(long, env = "HANDOVER_FAULT_NO_TOTAL", value_parser = FalseyValueParser::new())]
+    fault_no_total: bool,
+
+    /// Fault: the first N `GET /api/session` answer 503 (with Retry-After)
+    #[arg(
+        long = "fault-session-503",
+        env = "HANDOVER_FAULT_SESSION_503",
+        value_name = "N",
+        default_value_t = 0
+    )]
+    fault_session_503: u64,
+}
+
+fn token(v: &str) -> Result<(String, String), String> {
+    match v.split_once('=') {
+        Some((t, a)) if !t.is_empty() && !a.is_empty() => Ok((t.into(), a.into())),
+        _ => Err(format!("wants TOKEN=ADMIN, got `{v}`")),
+    }
+}
+
+fn rate(v: &str) -> Result<f64, String> {
+    v.parse::<f64>()
+        .ok()
+        .filter(|r| (0.0..=1.0).contains(r))
+        .ok_or_else(|| format!("wants a share between 0 and 1, got `{v}`"))
+}
+
+impl From<Args> for Config {
+    fn from(a: Args) -> Config {
+        Config {
+            addr: a.addr,
+            tokens: if a.tokens.is_empty() {
+                default_tokens()
+            } else {
+                a.tokens
+            },
+            cors_origins: a.cors_origins,
+            dist: a.dist,
+            seed: a.seed,
+            takeover_delay_ms: a.takeover_delay_ms,
+            refuse_per_mille: a.refuse_per_mille,
+            faults: Faults {
+                latency_ms: a.latency_ms,
+                error_rate: a.error_rate,
+                burst_429: a.burst_429,
+                retry_after_s: a.retry_after_s,
+                header: a.fault_header,
+                path: a.fault_path,
+                repeat_ids: a.fault_repeat_ids,
+                loop_cursor: a.fault_loop_cursor,
+                drop_item: a.fault_drop_item,
+                items_per_batch: a.items_per_batch,
+                unauth_after: a.fault_401_after,
+                unauth_for_ms: a.fault_401_for_ms,
+                no_total: a.fault_no_total,
+                session_503: a.fault_session_503,
+            },
         }
     }
-    Ok(Some(c))
+}
+
+/// Parses the flags after the program name (and the `HANDOVER_*` variables). `--help` and
+/// `--version` come back as errors whose `exit()` prints them to stdout and exits 0.
+pub fn parse<I, T>(args: I) -> Result<Config, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let argv =
+        std::iter::once(OsString::from("handover-backend")).chain(args.into_iter().map(Into::into));
+    Args::try_parse_from(argv).map(Config::from)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use clap::error::ErrorKind;
 
     fn args(s: &str) -> Vec<String> {
         s.split_whitespace().map(str::to_string).collect()
@@ -137,14 +338,96 @@ mod tests {
         let c = parse(args(
             "--addr 127.0.0.1:0 --token t=admin-2 --latency-ms 50 --error-rate 0.1",
         ))
-        .unwrap()
         .unwrap();
         assert_eq!(c.addr, "127.0.0.1:0");
         assert_eq!(c.tokens, vec![("t".to_string(), "admin-2".to_string())]);
         assert_eq!(c.faults.latency_ms, 50);
-        assert!(parse(args("--help")).unwrap().is_none());
+        assert_eq!(
+            parse(args("--help")).unwrap_err().kind(),
+            ErrorKind::DisplayHelp
+        );
         assert!(parse(args("--error-rate 2")).is_err());
         assert!(parse(args("--bogus")).is_err());
         assert!(parse(args("--seed")).is_err());
+        assert!(parse(args("--token nobody")).is_err());
+        assert!(parse(args("--takeover-delay-ms -1")).is_err());
+        assert!(
+            parse(args("--fault-401-for-ms 100")).is_err(),
+            "needs 401-after"
+        );
+    }
+
+    #[test]
+    fn defaults_match_config_default() {
+        let c = parse(Vec::<String>::new()).unwrap();
+        let d = Config::default();
+        assert_eq!(c.addr, d.addr);
+        assert_eq!(c.tokens, d.tokens);
+        assert_eq!(
+            (c.seed, c.takeover_delay_ms, c.refuse_per_mille),
+            (d.seed, d.takeover_delay_ms, d.refuse_per_mille)
+        );
+        assert_eq!(c.faults.retry_after_s, 1);
+        assert!(!c.faults.any());
+    }
+
+    #[test]
+    fn takes_equals_form_repeats_and_every_fault_switch() {
+        let c = parse(args(
+            "--addr=127.0.0.1:0 --token a=admin-1 --token=b=admin-2 --cors-origin http://x.test \
+             --cors-origin=http://y.test --fault-repeat-ids=2 --fault-loop-cursor \
+             --fault-drop-item --items-per-batch 10 --fault-401-after=3 --fault-401-for-ms 500 \
+             --fault-no-total --fault-session-503 2 --fault-header",
+        ))
+        .unwrap();
+        assert_eq!(c.addr, "127.0.0.1:0");
+        assert_eq!(
+            c.tokens,
+            vec![
+                ("a".to_string(), "admin-1".to_string()),
+                ("b".to_string(), "admin-2".to_string())
+            ]
+        );
+        assert_eq!(c.cors_origins, vec!["http://x.test", "http://y.test"]);
+        let f = &c.faults;
+        assert_eq!(f.repeat_ids, 2);
+        assert!(f.loop_cursor && f.drop_item && f.no_total && f.header);
+        assert_eq!(f.items_per_batch, Some(10));
+        assert_eq!((f.unauth_after, f.unauth_for_ms), (Some(3), Some(500)));
+        assert_eq!(f.session_503, 2);
+        assert!(f.any());
+    }
+
+    #[test]
+    fn help_lists_every_flag() {
+        let help = parse(args("--help")).unwrap_err().to_string();
+        for flag in [
+            "--addr",
+            "--token",
+            "--cors-origin",
+            "--dist",
+            "--seed",
+            "--takeover-delay-ms",
+            "--refuse-per-mille",
+            "--latency-ms",
+            "--error-rate",
+            "--burst-429",
+            "--retry-after",
+            "--fault-path",
+            "--fault-header",
+            "--fault-repeat-ids",
+            "--fault-loop-cursor",
+            "--fault-drop-item",
+            "--items-per-batch",
+            "--fault-401-after",
+            "--fault-401-for-ms",
+            "--fault-no-total",
+            "--fault-session-503",
+            "--version",
+            "HANDOVER_FAULT_SESSION_503",
+            "RUST_LOG",
+        ] {
+            assert!(help.contains(flag), "{flag} missing from --help:\n{help}");
+        }
     }
 }

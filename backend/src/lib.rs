@@ -6,8 +6,10 @@
 pub mod config;
 mod faults;
 mod routes;
+mod statics;
 
-use std::sync::{Arc, Mutex};
+use std::future::Future;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
 use handover_console::demo::{Options, Store};
@@ -18,7 +20,14 @@ pub use config::Config;
 pub struct AppState {
     pub store: Mutex<Store>,
     pub config: Config,
-    pub faults: faults::Counter,
+    faults: faults::Tallies,
+}
+
+/// Locks and recovers from poisoning: one panicking handler must not turn every later request
+/// into a 500. The demo store then serves whatever state the panic left, which for a test and
+/// demo backend beats refusing all work until a restart.
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 pub fn now_ms() -> i64 {
@@ -40,15 +49,78 @@ pub fn router(config: Config) -> Router {
     let state = Arc::new(AppState {
         store: Mutex::new(store),
         config,
-        faults: faults::Counter::default(),
+        faults: faults::Tallies::default(),
     });
     routes::router(state)
 }
 
-/// Serves until the process ends. Prints the bound address (useful with port 0).
+/// Serves until SIGINT or SIGTERM, then lets in-flight requests finish. The first line on
+/// stdout is the bound address (useful with port 0): tools parse it, so logs go to stderr.
 pub async fn serve(config: Config) -> std::io::Result<()> {
     let listener = TcpListener::bind(&config.addr).await?;
     let addr = listener.local_addr()?;
     println!("handover-backend listening on http://{addr}");
-    axum::serve(listener, router(config)).await
+    tracing::info!(%addr, "listening");
+    serve_on(listener, config, shutdown_signal()).await
+}
+
+/// [`serve`] on a bound listener until `shutdown` completes (tests pass their own signal).
+pub async fn serve_on(
+    listener: TcpListener,
+    config: Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(config))
+        .with_graceful_shutdown(shutdown)
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM (what `kill`, systemd and container runtimes send).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("shutting down: finishing in-flight requests");
+}
+
+/// Request logs to stderr, filtered by `RUST_LOG` (default: this crate at info).
+pub fn init_logging() {
+    use tracing_subscriber::EnvFilter;
+    const DEFAULT: &str = "handover_backend=info";
+    let filter = match std::env::var("RUST_LOG") {
+        Ok(v) if !v.trim().is_empty() => EnvFilter::try_new(&v).unwrap_or_else(|e| {
+            eprintln!("handover-backend: ignoring RUST_LOG={v:?} ({e}); using {DEFAULT}");
+            EnvFilter::new(DEFAULT)
+        }),
+        _ => EnvFilter::new(DEFAULT),
+    };
+    // Fails only when a subscriber is already installed; keep that one.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
 }

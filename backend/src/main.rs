@@ -1,15 +1,10 @@
 fn main() {
-    let config = match handover_backend::config::parse(std::env::args().skip(1)) {
-        Ok(Some(c)) => c,
-        Ok(None) => {
-            print!("{}", handover_backend::config::HELP);
-            return;
-        }
-        Err(e) => {
-            eprintln!("handover-backend: {e}");
-            std::process::exit(2);
-        }
+    // `--help` and `--version` exit here (status 0, on stdout); bad flags exit 2.
+    let config = match handover_backend::config::parse(std::env::args_os().skip(1)) {
+        Ok(c) => c,
+        Err(e) => e.exit(),
     };
+    handover_backend::init_logging();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,
         Err(e) => {

@@ -1,19 +1,21 @@
 //! The contract's paths. Each handler authenticates, locks the store, calls one operation.
+//! Around them: fault switches, CORS, the built app, panic catching and request logs.
 
 use std::sync::Arc;
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use handover_console::api::types::*;
 use serde::Serialize;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
+use tower_http::trace::TraceLayer;
 
-use crate::{faults, now_ms, AppState};
+use crate::{faults, lock, now_ms, statics, AppState};
 
 type App = State<Arc<AppState>>;
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -45,6 +47,12 @@ pub fn problem_response(p: Problem, retry_after: Option<u64>) -> Response {
             .insert(header::RETRY_AFTER, HeaderValue::from(s));
     }
     r
+}
+
+/// Whether the request carries one of the configured tokens (the fault switches check this
+/// before answering anything an anonymous caller should not learn).
+pub fn valid_token(app: &AppState, headers: &HeaderMap) -> bool {
+    actor(app, headers).is_ok()
 }
 
 fn actor(app: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
@@ -92,10 +100,12 @@ fn with_store<T: Serialize>(
     f: impl FnOnce(&mut handover_console::demo::Store, &str, i64) -> Result<T, Problem>,
 ) -> Answer<T> {
     let who = actor(app, headers)?;
-    let mut store = app
-        .store
-        .lock()
-        .map_err(|_| Problem::new(500, "internal", "Internal error"))?;
+    let mut store = lock(&app.store);
+    if app.config.faults.header && headers.get("x-fault").is_some_and(|v| v == "panic") {
+        // Deliberate, test-only (`--fault-header`): panics with the store locked, to prove
+        // that the lock recovers and the client still gets a problem.
+        panic!("injected panic (X-Fault: panic)");
+    }
     Ok(Json(f(&mut store, &who, now_ms())?))
 }
 
@@ -243,7 +253,10 @@ fn cors(origins: &[String]) -> Option<CorsLayer> {
             header::HeaderName::from_static("x-csrf-token"),
             header::HeaderName::from_static("x-fault"),
         ])
-        .expose_headers([header::RETRY_AFTER]);
+        .expose_headers([
+            header::RETRY_AFTER,
+            header::HeaderName::from_static("x-request-id"),
+        ]);
     Some(if origins.iter().any(|o| o == "*") {
         layer.allow_origin(AllowOrigin::any())
     } else {
@@ -271,43 +284,57 @@ pub fn router(state: Arc<AppState>) -> Router {
         .fallback(api_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            faults::transform,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             faults::inject,
         ));
+    if state.config.faults.any() {
+        // Added after the fault layers, which therefore do not wrap it: a test must be able to
+        // end an injected 401 spell even while every other request fails.
+        api = api.route("/__test/reauth", post(faults::reauth));
+    }
     if let Some(c) = cors(&state.config.cors_origins) {
         api = api.layer(c);
     }
     let mut app = Router::new().nest("/api", api.with_state(state.clone()));
-    if let Some(dist) = state.config.dist.clone() {
-        let index = app_index(&dist, &state);
-        let page = move || {
-            let index = index.clone();
-            async move { Html(index) }
-        };
-        app = app
-            .route("/", get(page.clone()))
-            .route("/index.html", get(page.clone()))
-            .fallback_service(ServeDir::new(dist).fallback(get(page)));
+    if let Some(dist) = &state.config.dist {
+        app = app.merge(statics::router(dist, &state));
     }
-    app
+    app.layer(CatchPanicLayer::custom(panic_response))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &axum::extract::Request| {
+                    tracing::info_span!("request", method = %req.method(), uri = %req.uri())
+                })
+                .on_request(())
+                .on_response(
+                    |r: &Response, latency: std::time::Duration, _: &tracing::Span| {
+                        tracing::info!(
+                            status = r.status().as_u16(),
+                            ms = latency.as_millis() as u64,
+                            "answered"
+                        );
+                    },
+                )
+                .on_failure(()),
+        )
 }
 
-/// The built app's index.html, pointed at this backend with its first token.
-fn app_index(dist: &std::path::Path, state: &AppState) -> String {
-    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_else(|e| {
-        format!(
-            "<!doctype html><title>dist missing</title><p>cannot read {}: {e}</p>",
-            dist.display()
-        )
-    });
-    let token = state
-        .config
-        .tokens
-        .first()
-        .map(|t| t.0.as_str())
-        .unwrap_or("");
-    let meta = format!(
-        "<meta name=\"handover-console:api-base\" content=\"/api\" />\
-         <meta name=\"handover-console:token\" content=\"{token}\" />"
-    );
-    html.replacen("</head>", &format!("{meta}</head>"), 1)
+/// A handler panicked: the client gets a problem, not a dropped connection. (Release builds
+/// use `panic = "abort"` from the workspace profile, so this protects debug and test builds.)
+fn panic_response(err: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    let what = err
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| err.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".into());
+    tracing::error!(panic = %what, "handler panicked");
+    problem_response(
+        Problem::new(500, "internal", "Internal error").detail(
+            "the server failed while answering; the request may or may not have taken effect",
+        ),
+        None,
+    )
 }

@@ -239,7 +239,10 @@ fn departed_filters_and_cases(c: &mut dyn Contract) {
     );
     let old = by(OVER_A_YEAR).unwrap();
     assert_eq!(
-        (old.eligible, old.reason.as_deref()),
+        (
+            old.eligible,
+            old.reason.as_ref().map(DepartedReason::as_str)
+        ),
         (false, Some("departed_over_a_year"))
     );
     assert!(all.iter().any(|m| m.account_state == AccountState::Active));
@@ -383,7 +386,7 @@ fn departed_filters_and_cases(c: &mut dyn Contract) {
     assert!(
         limited
             .iter()
-            .any(|m| m.reason.as_deref() == Some("no_permission")),
+            .any(|m| m.reason == Some(DepartedReason::NoPermission)),
         "permission tiers"
     );
 }
@@ -409,7 +412,10 @@ fn customers_and_members_carry_what_the_wizard_needs(c: &mut dyn Contract) {
             },
         )
     });
-    let reasons: HashSet<_> = members.iter().filter_map(|m| m.reason.clone()).collect();
+    let reasons: HashSet<_> = members
+        .iter()
+        .filter_map(|m| m.reason.as_ref().map(SuccessorReason::as_str))
+        .collect();
     for r in ["contact_disabled", "not_verified", "inactive_over_a_year"] {
         assert!(reasons.contains(r), "{r} in {reasons:?}");
     }
@@ -932,7 +938,7 @@ fn approval_rules(c: &mut dyn Contract) {
         )
         .unwrap();
     assert_eq!(h.state, HandoverState::PendingApproval);
-    assert_eq!(h.approval_reasons, vec!["important_customers".to_string()]);
+    assert_eq!(h.approval_reasons, vec![ApprovalReason::ImportantCustomers]);
     let b = NewBatch {
         seq: 1,
         successor: succ.clone(),
@@ -1011,7 +1017,7 @@ fn approval_rules(c: &mut dyn Contract) {
     let (h3, _) = c
         .create(ME, &handover("h-large", BIG, &succ, many, vec![], Some(t)))
         .unwrap();
-    assert_eq!(h3.approval_reasons, vec!["large_handover".to_string()]);
+    assert_eq!(h3.approval_reasons, vec![ApprovalReason::LargeHandover]);
 }
 
 fn records_filter(c: &mut dyn Contract) {

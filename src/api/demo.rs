@@ -6,6 +6,8 @@ use std::cell::{Cell, RefCell};
 use super::types::Problem;
 use super::ApiError;
 use crate::demo::{Options, State, Store};
+// The demo store runs only in the browser build, so it shares the UI's timing helpers.
+use crate::ui::browser::{now_ms, sleep};
 
 const STORAGE_KEY: &str = "handover-console.demo-state";
 
@@ -14,20 +16,6 @@ pub struct DemoBackend {
     actor: String,
     latency_ms: u32,
     calls: Cell<u32>,
-}
-
-pub fn now_ms() -> i64 {
-    js_sys::Date::now() as i64
-}
-
-/// Resolves after `ms` milliseconds.
-pub async fn sleep(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 fn storage() -> Option<web_sys::Storage> {

@@ -23,6 +23,9 @@ pub enum ApiError {
     BadProblem { status: u16, body: String },
     /// A success status whose body does not match the contract.
     Decode { path: String, message: String },
+    /// A paged list looped (a cursor came back, or more pages than its total allows); the
+    /// listing stopped after `entries` distinct entries rather than load forever.
+    PagingLoop { entries: usize },
 }
 
 impl ApiError {

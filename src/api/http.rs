@@ -70,6 +70,9 @@ impl HttpClient {
         self.send(Request::get(&url), None, supersede).await
     }
 
+    /// POSTs `body` as JSON. A body that serialises to `null` (`&()`) or to an empty object is
+    /// no body at all, without a Content-Type: the contract's operations without a request body
+    /// (approve) get none, and no operation of the contract takes an empty object.
     pub async fn post<T: DeserializeOwned, B: Serialize>(
         &self,
         path: &str,
@@ -77,7 +80,8 @@ impl HttpClient {
     ) -> Result<T, ApiError> {
         let url = format!("{}{}", self.base, path);
         let json = serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?;
-        self.send(Request::post(&url), Some(json), None).await
+        let json = (json != "null" && json != "{}").then_some(json);
+        self.send(Request::post(&url), json, None).await
     }
 
     async fn send<T: DeserializeOwned>(

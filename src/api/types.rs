@@ -111,9 +111,94 @@ pub struct DepartedMember {
     pub pending_customers: u32,
     pub pending_groups: u32,
     pub eligible: bool,
-    /// Why not eligible: `departed_over_a_year`, `no_permission`.
+    /// Why not eligible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<DepartedReason>,
+}
+
+/// Declares a reason enum: the contract's tags, plus `Other` for a tag this build does not know.
+///
+/// `Other(String)` rather than `#[serde(other)] Unknown`: a newer or third-party backend's reason
+/// still decodes, and its tag survives a round trip (the wizard draft is stored and read back)
+/// and stays visible in logs; the UI shows a generic sentence for it, never the tag. No
+/// `Display`, so the tag cannot end up on screen by accident.
+macro_rules! reason_enum {
+    ($(#[$meta:meta])* $name:ident { $($(#[$vmeta:meta])* $variant:ident = $tag:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)+
+            /// A tag this build does not know, kept verbatim.
+            Other(String),
+        }
+
+        impl $name {
+            /// Every reason this build knows (not `Other`).
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The wire tag.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $($name::$variant => $tag,)+
+                    $name::Other(tag) => tag,
+                }
+            }
+
+            /// Never fails: an unknown tag becomes `Other`.
+            pub fn from_tag(tag: &str) -> $name {
+                match tag {
+                    $($tag => $name::$variant,)+
+                    other => $name::Other(other.to_string()),
+                }
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(tag: &str) -> $name {
+                $name::from_tag(tag)
+            }
+        }
+
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<$name, D::Error> {
+                String::deserialize(d).map(|tag| $name::from_tag(&tag))
+            }
+        }
+    };
+}
+
+reason_enum! {
+    /// Why a departed member cannot be handed over (`DepartedMember::reason`).
+    DepartedReason {
+        /// WeCom only hands over members who left at most a year ago.
+        DepartedOverAYear = "departed_over_a_year",
+        /// The admin's permission tier does not cover the member's department.
+        NoPermission = "no_permission",
+    }
+}
+
+reason_enum! {
+    /// Why a member cannot be the successor of a given departed member (`Member::reason`).
+    SuccessorReason {
+        IsDepartedMember = "is_departed_member",
+        ContactDisabled = "contact_disabled",
+        NotVerified = "not_verified",
+        InactiveOverAYear = "inactive_over_a_year",
+    }
+}
+
+reason_enum! {
+    /// Why a handover needs a second admin's approval (`Handover::approval_reasons`).
+    ApprovalReason {
+        ImportantCustomers = "important_customers",
+        LargeHandover = "large_handover",
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,9 +250,9 @@ pub struct Member {
     /// Present when asked `for=<departed id>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub eligible: Option<bool>,
-    /// `is_departed_member`, `contact_disabled`, `not_verified`, `inactive_over_a_year`.
+    /// Why not eligible, when asked `for=<departed id>`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
+    pub reason: Option<SuccessorReason>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -245,9 +330,9 @@ pub struct Handover {
     pub group_count: u32,
     pub important_count: u32,
     pub approval_required: bool,
-    /// Why approval is needed: `important_customers`, `large_handover`.
+    /// Why approval is needed.
     #[serde(default)]
-    pub approval_reasons: Vec<String>,
+    pub approval_reasons: Vec<ApprovalReason>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decided_by: Option<Admin>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -259,9 +344,11 @@ pub struct Handover {
 pub struct NewBatch {
     pub seq: u32,
     pub successor: String,
-    #[serde(default)]
+    /// Exactly one of the two lists is non-empty; only that one goes on the wire (openapi.yaml:
+    /// `NewBatch` is a oneOf). The other reads back as empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub customer_ids: Vec<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub group_ids: Vec<String>,
 }
 
@@ -477,4 +564,109 @@ pub struct ItemsQuery {
     pub cursor: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+}
+
+/// Gives a plain enum its wire tags: `ALL` variants, `as_str()` (the serde name, for DOM values,
+/// data attributes, CSS hooks and CSV, so no view formats `{:?}`) and `from_tag`. The match is
+/// generated from the same list as `ALL`, so a variant missing here fails to compile.
+macro_rules! wire_tags {
+    ($name:ident { $($variant:ident = $tag:literal,)+ }) => {
+        impl $name {
+            /// Every variant, in declaration order.
+            pub const ALL: [$name; [$($tag),+].len()] = [$($name::$variant),+];
+
+            /// The serde wire name.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $tag,)+
+                }
+            }
+
+            pub fn from_tag(tag: &str) -> Option<$name> {
+                $name::ALL.into_iter().find(|v| v.as_str() == tag)
+            }
+        }
+    };
+}
+
+wire_tags!(VerificationMethod {
+    Password = "password",
+    SmsCode = "sms_code",
+    Totp = "totp",
+});
+
+wire_tags!(AccountState {
+    Active = "active",
+    Disabled = "disabled",
+    Deleted = "deleted",
+});
+
+wire_tags!(CustomerKind {
+    Wechat = "wechat",
+    Wecom = "wecom",
+});
+
+wire_tags!(ChatScope {
+    None = "none",
+    Recent = "recent",
+    All = "all",
+});
+
+wire_tags!(HandoverState {
+    PendingApproval = "pending_approval",
+    Ready = "ready",
+    Running = "running",
+    Submitted = "submitted",
+    Completed = "completed",
+    Rejected = "rejected",
+    Cancelled = "cancelled",
+});
+
+wire_tags!(ItemKind {
+    Customer = "customer",
+    Group = "group",
+});
+
+wire_tags!(ItemStatus {
+    Unsent = "unsent",
+    Waiting = "waiting",
+    TakenOver = "taken_over",
+    Refused = "refused",
+    LimitExceeded = "limit_exceeded",
+    Failed = "failed",
+});
+
+#[cfg(test)]
+mod wire_tag_tests {
+    use super::*;
+
+    fn serde_name<T: Serialize>(v: T) -> String {
+        serde_json::to_value(v)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+
+    macro_rules! check {
+        ($($name:ident),+) => {$(
+            for v in $name::ALL {
+                assert_eq!(v.as_str(), serde_name(v), "{}::{v:?}", stringify!($name));
+                assert_eq!($name::from_tag(v.as_str()), Some(v));
+            }
+            assert_eq!($name::from_tag("NoSuchTag"), None);
+        )+};
+    }
+
+    #[test]
+    fn tags_are_the_serde_names_of_every_variant() {
+        check!(
+            VerificationMethod,
+            AccountState,
+            CustomerKind,
+            ChatScope,
+            HandoverState,
+            ItemKind,
+            ItemStatus
+        );
+    }
 }

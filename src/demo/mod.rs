@@ -2,9 +2,11 @@
 //! WeCom's rules. The browser's demo mode and the reference backend both run this code, so
 //! demo mode teaches exactly what a real backend does. No web-sys here; time comes in as `now`.
 
+mod admins;
 mod paging;
 mod rng;
 mod seed;
 mod store;
 
-pub use store::{Options, State, Store, ADMINS, DEMO_CODE};
+pub use admins::{DemoAdmin, ADMINS, DEMO_CODE};
+pub use store::{Options, State, Store};

@@ -1,9 +1,11 @@
 //! The run's ledger: what was sent, what was answered, what waits. WeCom gives no request ids,
 //! so the client keeps this record itself; it lives in local storage so a reloaded tab resumes
 //! without sending any batch again as new work (a batch that was in flight is re-sent with its
-//! sequence number, which the backend answers idempotently).
+//! sequence number, which the backend answers idempotently). Every item of a batch must come
+//! back with an outcome: an answer that leaves some out is asked again (same seq, same body)
+//! before the run may call the batch done.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +19,111 @@ pub enum BatchState {
     Done,
     /// Retries spent: waits for the admin's "retry".
     Waiting,
+    /// Answered, but the answers left items without an outcome even after `MAX_REASKS` more
+    /// asks: waits for the admin's "retry" (which asks again).
+    Unconfirmed,
+}
+
+/// Times a batch is asked again for outcomes its answer left out, before the admin decides.
+pub const MAX_REASKS: u32 = 3;
+
+/// What an answer did to its batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Recorded {
+    /// Every item has an outcome: the batch is done.
+    Confirmed,
+    /// `missing` items have no outcome: ask again (the `reask`th time) with the same seq and
+    /// body.
+    AskAgain { missing: usize, reask: u32 },
+    /// Still `missing` outcomes with the re-asks spent: the batch waits for the admin.
+    Unconfirmed { missing: usize },
+    /// No batch with this seq is in flight (a late answer); nothing changed.
+    Unknown,
+}
+
+/// Where the run stands, as far as the ledger knows (pause, offline and an expired session are
+/// the page's flags; see `RunFlags`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// Batches to send or in flight.
+    Running,
+    /// Nothing left to send, but batches wait for the admin (failed or unconfirmed).
+    Held { batches: usize },
+    /// Every batch done.
+    Finished,
+}
+
+/// Why a batch waits for the admin.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum HeldWhy {
+    /// Its retries are spent; the error in the admin's language.
+    Failed(String),
+    /// The backend never confirmed the outcome of this many of its items.
+    Unconfirmed(usize),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Held {
+    pub seq: u32,
+    pub why: HeldWhy,
+}
+
+/// What the page adds to the ledger's phase.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RunFlags {
+    pub paused: bool,
+    pub offline: bool,
+    /// A request met a 401: every worker stopped.
+    pub expired: bool,
+}
+
+/// The one sentence the run's live status says, so it always agrees with the counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunStatus {
+    Expired,
+    Offline,
+    Paused,
+    Progress { submitted: usize, total: usize },
+    Held { batches: usize },
+    /// Every batch done; `rejected` items were refused (0: everything accepted).
+    Done { rejected: usize },
+}
+
+impl RunStatus {
+    /// From the same phase and tally the counts show, so the sentence cannot lag them. A
+    /// finished run says how it ended whatever the flags (nothing is left to pause); otherwise
+    /// an expired session, offline and pause come first.
+    pub fn of(phase: Phase, tally: &Tally, flags: RunFlags) -> RunStatus {
+        if phase == Phase::Finished {
+            return RunStatus::Done {
+                rejected: tally.rejected,
+            };
+        }
+        if flags.expired {
+            return RunStatus::Expired;
+        }
+        if flags.offline {
+            return RunStatus::Offline;
+        }
+        if flags.paused {
+            return RunStatus::Paused;
+        }
+        match phase {
+            Phase::Held { batches } => RunStatus::Held { batches },
+            _ => RunStatus::Progress {
+                submitted: tally.submitted,
+                total: tally.total,
+            },
+        }
+    }
+}
+
+impl Tally {
+    /// `(value, max)` of the run's progress bar (items with an outcome of all planned), or
+    /// `None` for an indeterminate bar: never "of 0".
+    pub fn bar(&self) -> Option<(usize, usize)> {
+        (self.total > 0).then(|| (self.submitted.min(self.total), self.total))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -27,14 +134,21 @@ pub struct Entry {
     /// Why it waits (already in the admin's language).
     pub error: Option<String>,
     pub outcomes: Vec<ItemOutcome>,
+    /// Times the batch was asked again for outcomes an answer left out.
+    #[serde(default)]
+    pub reasks: u32,
 }
 
+/// The run's counts; `accepted + rejected + unconfirmed + remaining == total` always.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
     pub total: usize,
+    /// Items with an outcome (accepted or rejected).
     pub submitted: usize,
     pub accepted: usize,
     pub rejected: usize,
+    /// Items of answered batches whose outcome the backend has not confirmed.
+    pub unconfirmed: usize,
     pub remaining: usize,
 }
 
@@ -73,8 +187,26 @@ impl Ledger {
                     attempts: 0,
                     error: None,
                     outcomes: Vec::new(),
+                    reasks: 0,
                 })
                 .collect(),
+        }
+    }
+
+    fn entry_ref(&self, seq: u32) -> Option<&Entry> {
+        self.entries.iter().find(|e| e.spec.seq == seq)
+    }
+
+    /// Attempts made at a batch so far (the first one included).
+    pub fn attempts(&self, seq: u32) -> u32 {
+        self.entry_ref(seq).map_or(0, |e| e.attempts)
+    }
+
+    /// Puts an in-flight batch back to pending, keeping its seq: the run was paused, went
+    /// offline or met an expired session while it waited.
+    pub fn release(&mut self, seq: u32) {
+        if let Some(e) = self.entry(seq).filter(|e| e.state == BatchState::InFlight) {
+            e.state = BatchState::Pending;
         }
     }
 
@@ -101,11 +233,44 @@ impl Ledger {
         })
     }
 
-    pub fn record(&mut self, seq: u32, result: BatchResult) {
-        if let Some(e) = self.entry(seq) {
+    /// Takes a batch's answer. Outcomes for items the batch did not carry are ignored; a later
+    /// answer's outcome replaces an earlier one of the same item (a re-ask answers all again).
+    pub fn record(&mut self, seq: u32, result: BatchResult) -> Recorded {
+        // A pending batch may be answered too: a resume put it back while its request was out.
+        let Some(e) = self
+            .entry(seq)
+            .filter(|e| matches!(e.state, BatchState::InFlight | BatchState::Pending))
+        else {
+            return Recorded::Unknown;
+        };
+        for o in result.outcomes {
+            if !e.spec.ids.iter().any(|id| id == outcome_id(&o)) {
+                continue;
+            }
+            match e
+                .outcomes
+                .iter_mut()
+                .find(|x| outcome_id(x) == outcome_id(&o))
+            {
+                Some(x) => *x = o,
+                None => e.outcomes.push(o),
+            }
+        }
+        let missing = e.spec.ids.len().saturating_sub(e.outcomes.len());
+        e.error = None;
+        if missing == 0 {
             e.state = BatchState::Done;
-            e.error = None;
-            e.outcomes = result.outcomes;
+            Recorded::Confirmed
+        } else if e.reasks < MAX_REASKS {
+            e.reasks += 1;
+            e.state = BatchState::InFlight;
+            Recorded::AskAgain {
+                missing,
+                reask: e.reasks,
+            }
+        } else {
+            e.state = BatchState::Unconfirmed;
+            Recorded::Unconfirmed { missing }
         }
     }
 
@@ -117,15 +282,16 @@ impl Ledger {
         }
     }
 
-    /// The admin's "retry" on waiting batches.
+    /// The admin's "retry" on held batches (failed or unconfirmed): same seq, same items.
     pub fn retry_waiting(&mut self) {
         for e in self
             .entries
             .iter_mut()
-            .filter(|e| e.state == BatchState::Waiting)
+            .filter(|e| matches!(e.state, BatchState::Waiting | BatchState::Unconfirmed))
         {
             e.state = BatchState::Pending;
             e.attempts = 0;
+            e.reasks = 0;
             e.error = None;
         }
     }
@@ -159,12 +325,25 @@ impl Ledger {
             .filter(|o| matches!(o, ItemOutcome::Accepted { .. }))
             .count();
         let rejected = latest.len() - accepted;
+        // Items of answered batches still without any outcome (re-asks count as answered).
+        let unconfirmed: HashSet<&str> = self
+            .entries
+            .iter()
+            .filter(|e| e.state == BatchState::Unconfirmed || e.reasks > 0)
+            .flat_map(|e| e.spec.ids.iter().map(String::as_str))
+            .filter(|id| !latest.contains_key(id))
+            .collect();
+        let submitted = latest.len();
         Tally {
             total: self.planned,
-            submitted: latest.len(),
+            submitted,
             accepted,
             rejected,
-            remaining: self.planned.saturating_sub(latest.len()),
+            unconfirmed: unconfirmed.len(),
+            remaining: self
+                .planned
+                .saturating_sub(submitted)
+                .saturating_sub(unconfirmed.len()),
         }
     }
 
@@ -229,17 +408,49 @@ impl Ledger {
                     attempts: 0,
                     error: None,
                     outcomes: Vec::new(),
+                    reasks: 0,
                 });
             }
         }
         again.len()
     }
 
-    pub fn waiting(&self) -> Vec<&Entry> {
+    /// Batches that wait for the admin, and why.
+    pub fn held(&self) -> Vec<Held> {
         self.entries
             .iter()
-            .filter(|e| e.state == BatchState::Waiting)
+            .filter_map(|e| {
+                let why = match e.state {
+                    BatchState::Waiting => HeldWhy::Failed(e.error.clone().unwrap_or_default()),
+                    BatchState::Unconfirmed => {
+                        HeldWhy::Unconfirmed(e.spec.ids.len().saturating_sub(e.outcomes.len()))
+                    }
+                    _ => return None,
+                };
+                Some(Held { seq: e.spec.seq, why })
+            })
             .collect()
+    }
+
+    pub fn phase(&self) -> Phase {
+        let mut held = 0;
+        for e in &self.entries {
+            match e.state {
+                BatchState::Pending | BatchState::InFlight => return Phase::Running,
+                BatchState::Waiting | BatchState::Unconfirmed => held += 1,
+                BatchState::Done => {}
+            }
+        }
+        if held == 0 {
+            Phase::Finished
+        } else {
+            Phase::Held { batches: held }
+        }
+    }
+
+    /// What the live status says (`RunStatus::of` with this ledger's phase and tally).
+    pub fn status(&self, flags: RunFlags) -> RunStatus {
+        RunStatus::of(self.phase(), &self.tally(), flags)
     }
 
     pub fn in_flight(&self) -> usize {
@@ -332,7 +543,14 @@ mod tests {
         assert_eq!(l.attempt(s.seq), 2);
         l.wait(s.seq, "offline".into());
         assert!(l.take_next().is_none());
-        assert_eq!(l.waiting().len(), 1);
+        assert_eq!(
+            l.held(),
+            vec![Held {
+                seq: s.seq,
+                why: HeldWhy::Failed("offline".into())
+            }]
+        );
+        assert_eq!(l.phase(), Phase::Held { batches: 1 });
         l.retry_waiting();
         assert_eq!(l.take_next().unwrap().seq, s.seq);
     }
@@ -355,5 +573,149 @@ mod tests {
         l.record(spec.seq, answer(&spec, |_| None));
         let t = l.tally();
         assert_eq!((t.accepted, t.rejected), (149, 1), "latest answer wins");
+    }
+
+    fn drop_last(mut r: BatchResult) -> BatchResult {
+        r.outcomes.pop();
+        r
+    }
+
+    #[test]
+    fn a_missing_outcome_is_unconfirmed_and_asked_again_until_confirmed() {
+        let mut l = ledger(100);
+        let s = l.take_next().unwrap();
+        assert_eq!(
+            l.record(s.seq, drop_last(answer(&s, |_| None))),
+            Recorded::AskAgain {
+                missing: 1,
+                reask: 1
+            }
+        );
+        let t = l.tally();
+        assert_eq!(
+            (t.accepted, t.unconfirmed, t.remaining),
+            (99, 1, 0),
+            "the missing item is unconfirmed, not remaining"
+        );
+        assert!(!l.is_finished());
+        assert_eq!(l.phase(), Phase::Running);
+        assert_eq!(l.take_next(), None, "the worker asks again itself");
+        assert_eq!(l.record(s.seq, answer(&s, |_| None)), Recorded::Confirmed);
+        let t = l.tally();
+        assert_eq!((t.accepted, t.unconfirmed, t.remaining), (100, 0, 0));
+        assert!(l.is_finished());
+        assert_eq!(l.status(RunFlags::default()), RunStatus::Done { rejected: 0 });
+    }
+
+    #[test]
+    fn re_asks_are_bounded_then_the_batch_waits_as_unconfirmed() {
+        let mut l = ledger(100);
+        let s = l.take_next().unwrap();
+        for _ in 0..MAX_REASKS {
+            assert!(matches!(
+                l.record(s.seq, drop_last(answer(&s, |_| None))),
+                Recorded::AskAgain { .. }
+            ));
+        }
+        assert_eq!(
+            l.record(s.seq, drop_last(answer(&s, |_| None))),
+            Recorded::Unconfirmed { missing: 1 }
+        );
+        assert_eq!(
+            l.held(),
+            vec![Held {
+                seq: s.seq,
+                why: HeldWhy::Unconfirmed(1)
+            }]
+        );
+        assert_eq!(l.status(RunFlags::default()), RunStatus::Held { batches: 1 });
+        assert!(!l.is_finished(), "never \"everything was accepted\"");
+        l.retry_waiting();
+        let again = l.take_next().unwrap();
+        assert_eq!(again, s, "same seq, same body");
+        assert_eq!(l.record(s.seq, answer(&s, |_| None)), Recorded::Confirmed);
+        assert!(l.is_finished());
+    }
+
+    #[test]
+    fn outcomes_for_items_the_batch_did_not_carry_are_ignored() {
+        let mut l = ledger(100);
+        let s = l.take_next().unwrap();
+        let mut r = answer(&s, |_| None);
+        r.outcomes.push(ItemOutcome::Accepted {
+            id: "stranger".into(),
+            kind: ItemKind::Customer,
+            takeover_at: "t".into(),
+        });
+        r.outcomes.push(r.outcomes[0].clone());
+        assert_eq!(l.record(s.seq, r), Recorded::Confirmed);
+        let t = l.tally();
+        assert_eq!((t.submitted, t.accepted, t.total), (100, 100, 100));
+        assert_eq!(l.record(s.seq, answer(&s, |_| None)), Recorded::Unknown, "late");
+        assert_eq!(l.record(99, answer(&s, |_| None)), Recorded::Unknown);
+    }
+
+    #[test]
+    fn release_puts_an_in_flight_batch_back_with_its_attempts() {
+        let mut l = ledger(200);
+        let s = l.take_next().unwrap();
+        assert_eq!(l.attempt(s.seq), 2);
+        assert_eq!(l.attempts(s.seq), 2);
+        l.release(s.seq);
+        assert_eq!(l.take_next().unwrap().seq, s.seq);
+        assert_eq!(l.attempts(s.seq), 3);
+        assert_eq!(l.attempts(42), 0);
+    }
+
+    #[test]
+    fn the_live_status_agrees_with_the_counts() {
+        let mut l = ledger(150);
+        let flags = RunFlags::default();
+        assert_eq!(
+            l.status(flags),
+            RunStatus::Progress {
+                submitted: 0,
+                total: 150
+            }
+        );
+        let s = l.take_next().unwrap();
+        l.record(s.seq, answer(&s, |id| (id == "c3").then_some(40096)));
+        assert_eq!(
+            l.status(flags),
+            RunStatus::Progress {
+                submitted: 100,
+                total: 150
+            }
+        );
+        let paused = RunFlags {
+            paused: true,
+            ..flags
+        };
+        assert_eq!(l.status(paused), RunStatus::Paused);
+        let all = RunFlags {
+            paused: true,
+            offline: true,
+            expired: true,
+        };
+        assert_eq!(l.status(all), RunStatus::Expired, "the expired session first");
+        let s = l.take_next().unwrap();
+        l.record(s.seq, answer(&s, |_| None));
+        for f in [flags, paused, all] {
+            assert_eq!(l.status(f), RunStatus::Done { rejected: 1 }, "never 0 of N");
+        }
+        let t = l.tally();
+        assert_eq!(t.accepted + t.rejected + t.unconfirmed + t.remaining, t.total);
+        assert_eq!(t.bar(), Some((150, 150)));
+        assert_eq!(Tally::default().bar(), None, "never of 0");
+    }
+
+    #[test]
+    fn ledgers_saved_before_re_asks_existed_still_load() {
+        let mut l = ledger(10);
+        l.take_next();
+        let mut json: serde_json::Value = serde_json::to_value(&l).unwrap();
+        json["entries"][0].as_object_mut().unwrap().remove("reasks");
+        let back: Ledger = serde_json::from_value(json).unwrap();
+        assert_eq!(back.entries[0].reasks, 0);
     }
 }

@@ -1,9 +1,13 @@
 //! Plain Rust: the product's rules, with no leptos, web-sys or HTTP. Tested natively.
 
+pub mod approval;
 pub mod codes;
 pub mod csv;
 pub mod ledger;
+pub mod paging;
+pub mod permissions;
 pub mod plan;
+pub mod polling;
 pub mod retry;
 pub mod selection;
 pub mod time;

@@ -5,7 +5,43 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::api::types::{Assignment, ItemKind, NewBatch};
+use crate::api::types::{Assignment, HandoverItem, ItemKind, ItemStatus, NewBatch};
+
+/// WeCom's per-call maximum of customers or groups.
+pub const WECOM_MAX_PER_CALL: usize = 100;
+
+/// Items per batch: what the session's limits advertise (a backend may take fewer than WeCom),
+/// never more than WeCom's per-call maximum, at least one. Without a session (not loaded yet)
+/// WeCom's maximum.
+pub fn batch_size(items_per_batch: Option<u32>) -> usize {
+    items_per_batch.map_or(WECOM_MAX_PER_CALL, |n| {
+        usize::try_from(n).map_or(WECOM_MAX_PER_CALL, |n| n.clamp(1, WECOM_MAX_PER_CALL))
+    })
+}
+
+/// The assignments of a handover's unsent items, per successor in order of first appearance:
+/// what starting (or continuing) its run still has to send.
+pub fn unsent_assignments(items: &[HandoverItem]) -> Vec<Assignment> {
+    let mut out: Vec<Assignment> = Vec::new();
+    for it in items.iter().filter(|i| i.status == ItemStatus::Unsent) {
+        let pos = match out.iter().position(|a| a.successor == it.successor) {
+            Some(p) => p,
+            None => {
+                out.push(Assignment {
+                    successor: it.successor.clone(),
+                    customer_ids: vec![],
+                    group_ids: vec![],
+                });
+                out.len() - 1
+            }
+        };
+        match it.kind {
+            ItemKind::Customer => out[pos].customer_ids.push(it.id.clone()),
+            ItemKind::Group => out[pos].group_ids.push(it.id.clone()),
+        }
+    }
+    out
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BatchSpec {
@@ -87,6 +123,59 @@ mod tests {
         let r = p[4].to_request();
         assert_eq!((r.seq, r.customer_ids.len(), r.group_ids.len()), (5, 0, 1));
         assert!(plan(&[], 100).is_empty());
+    }
+
+    #[test]
+    fn batch_size_follows_the_session_within_wecoms_maximum() {
+        assert_eq!(batch_size(Some(50)), 50);
+        assert_eq!(batch_size(Some(100)), 100);
+        assert_eq!(batch_size(Some(1000)), 100, "never above WeCom's 100");
+        assert_eq!(batch_size(Some(0)), 1);
+        assert_eq!(batch_size(None), 100);
+        let p = plan(&[assignment("a", 120, 0)], batch_size(Some(50)));
+        assert!(p.iter().all(|b| b.ids.len() <= 50));
+        assert_eq!(p.len(), 3);
+    }
+
+    #[test]
+    fn unsent_items_become_assignments_per_successor_and_kind() {
+        let item = |id: &str, kind: ItemKind, successor: &str, status: ItemStatus| HandoverItem {
+            id: id.into(),
+            kind,
+            name: id.into(),
+            successor: successor.into(),
+            status,
+            takeover_at: None,
+            code: None,
+            message: None,
+        };
+        use ItemKind::*;
+        use ItemStatus::*;
+        let items = [
+            item("c1", Customer, "s1", Unsent),
+            item("c2", Customer, "s2", Unsent),
+            item("c3", Customer, "s1", Waiting),
+            item("g1", Group, "s1", Unsent),
+            item("c4", Customer, "s1", Unsent),
+            item("c5", Customer, "s2", Failed),
+        ];
+        let a = unsent_assignments(&items);
+        assert_eq!(
+            a,
+            vec![
+                Assignment {
+                    successor: "s1".into(),
+                    customer_ids: vec!["c1".into(), "c4".into()],
+                    group_ids: vec!["g1".into()],
+                },
+                Assignment {
+                    successor: "s2".into(),
+                    customer_ids: vec!["c2".into()],
+                    group_ids: vec![],
+                },
+            ]
+        );
+        assert!(unsent_assignments(&[]).is_empty());
     }
 
     #[cfg(not(target_arch = "wasm32"))]

@@ -1,5 +1,19 @@
 //! When to try a failed batch again: exponential backoff with jitter, never sooner than the
-//! server's Retry-After, and a point where the admin decides instead.
+//! server's Retry-After, and a point where the admin decides instead. An expired session stops
+//! the whole run at once: every further request would meet the same 401.
+
+use crate::api::ApiError;
+
+/// What a worker does after a batch request failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Send the same batch again after this wait.
+    Retry { after_ms: u64 },
+    /// The session expired: put the batch back and stop every worker until the admin resumes.
+    Pause,
+    /// Not worth retrying as is, or the retries are spent: the batch waits for the admin.
+    Hold,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct RetryPolicy {
@@ -34,6 +48,30 @@ impl RetryPolicy {
         let floor = u64::from(retry_after_s.unwrap_or(0)) * 1000;
         Some(jittered.max(floor))
     }
+
+    /// The decision after `attempts` failed attempts of one batch ended in `e`.
+    pub fn decide(&self, e: &ApiError, attempts: u32, jitter: f64) -> Decision {
+        if e.status() == Some(401) {
+            return Decision::Pause;
+        }
+        if !(e.is_transient() || *e == ApiError::Aborted) {
+            return Decision::Hold;
+        }
+        let retry_after = match e {
+            ApiError::Status { retry_after_s, .. } => *retry_after_s,
+            _ => None,
+        };
+        match self.delay_ms(attempts, retry_after, jitter) {
+            Some(after_ms) => Decision::Retry { after_ms },
+            None => Decision::Hold,
+        }
+    }
+
+    /// Wait before asking again for a batch whose answer left items without an outcome
+    /// (`reask` counts from 1): short, since the answer itself arrived.
+    pub fn reask_delay_ms(&self, reask: u32) -> u64 {
+        self.base_ms.saturating_mul(u64::from(reask.max(1)))
+    }
 }
 
 #[cfg(test)]
@@ -58,5 +96,35 @@ mod tests {
             "Retry-After is a floor"
         );
         assert_eq!(p.delay_ms(6, None, 0.5), None);
+    }
+
+    #[test]
+    fn decides_retry_pause_or_hold_by_the_error() {
+        use crate::api::types::Problem;
+        let p = RetryPolicy::default();
+        let limited = ApiError::Status {
+            status: 429,
+            problem: Problem::new(429, "rate_limited", "t"),
+            retry_after_s: Some(3),
+        };
+        assert_eq!(p.decide(&limited, 1, 0.0), Decision::Retry { after_ms: 3_000 });
+        assert_eq!(
+            p.decide(&ApiError::Network("x".into()), 2, 1.0),
+            Decision::Retry { after_ms: 800 }
+        );
+        assert_eq!(
+            p.decide(&ApiError::Aborted, 1, 1.0),
+            Decision::Retry { after_ms: 400 }
+        );
+        assert_eq!(p.decide(&limited, 6, 0.0), Decision::Hold, "spent");
+        let expired: ApiError = Problem::new(401, "unauthenticated", "t").into();
+        assert_eq!(p.decide(&expired, 1, 0.0), Decision::Pause);
+        assert_eq!(p.decide(&expired, 99, 0.0), Decision::Pause, "even when spent");
+        let invalid: ApiError = Problem::invalid().into();
+        assert_eq!(p.decide(&invalid, 1, 0.0), Decision::Hold);
+        let conflict: ApiError = Problem::conflict("seq_conflict", "d").into();
+        assert_eq!(p.decide(&conflict, 1, 0.0), Decision::Hold);
+        assert_eq!(p.reask_delay_ms(1), 400);
+        assert_eq!(p.reask_delay_ms(3), 1_200);
     }
 }

@@ -1,6 +1,10 @@
 //! Picking customers and groups: a filterable catalogue and a selection kept as a bit set over
 //! the catalogue's ids, never a signal per row, so 20,000 rows filter and select in a frame.
 
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
 use crate::api::types::{Customer, Group};
 
 /// What the selection needs to know about a row.
@@ -244,6 +248,191 @@ impl Selection {
     }
 }
 
+/// What the admin does to a list, as one value, so every list obeys the same rules.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PickOp {
+    /// A click on the row at position `pos` of `view` (catalogue index `i`). With Shift and an
+    /// earlier click, every row between the two takes the new value of the clicked row.
+    Click {
+        view: Vec<u32>,
+        pos: usize,
+        i: u32,
+        shift: bool,
+    },
+    SelectAll(Vec<u32>),
+    Clear(Vec<u32>),
+    Invert(Vec<u32>),
+}
+
+/// One list's choice, the only copy of it. Before the list has loaded it holds the ids saved
+/// with the draft (a reload keeps the choice); once the catalogue is attached it is a bit set
+/// over it, since 20,000 rows must select in a frame.
+#[derive(Clone)]
+pub struct Picked<T> {
+    catalog: Option<Arc<Catalog<T>>>,
+    selection: Selection,
+    /// The choice before the catalogue arrived; `None` = the admin has not seen the list yet.
+    saved: Option<SavedPick>,
+    /// Position of the last click in the list shown, for Shift+click ranges.
+    anchor: Option<usize>,
+}
+
+/// How a choice is stored between reloads: ids, and how many of them are important (so the
+/// summary and the approval prediction do not need the catalogue).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedPick {
+    pub ids: Vec<String>,
+    #[serde(default)]
+    pub important: usize,
+}
+
+impl<T> Default for Picked<T> {
+    fn default() -> Self {
+        Picked {
+            catalog: None,
+            selection: Selection::default(),
+            saved: None,
+            anchor: None,
+        }
+    }
+}
+
+impl<T> PartialEq for Picked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        let same_catalog = match (&self.catalog, &other.catalog) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        same_catalog && self.selection == other.selection && self.saved == other.saved
+    }
+}
+
+impl<T> std::fmt::Debug for Picked<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Picked")
+            .field("loaded", &self.catalog.as_ref().map(|c| c.items.len()))
+            .field("selected", &self.selection.count())
+            .field("saved", &self.saved.as_ref().map(|s| s.ids.len()))
+            .finish()
+    }
+}
+
+impl<T: Pickable> Picked<T> {
+    /// The loaded catalogue, if the list has arrived.
+    pub fn catalog(&self) -> Option<&Arc<Catalog<T>>> {
+        self.catalog.as_ref()
+    }
+
+    pub fn is_loaded(&self) -> bool {
+        self.catalog.is_some()
+    }
+
+    /// Takes the loaded list: the saved choice is restored over it (ids no longer there drop
+    /// out), or, the first time, everything transferable is chosen.
+    pub fn attach(&mut self, catalog: Catalog<T>) {
+        self.selection = match self.saved.take() {
+            Some(saved) => Selection::from_ids(&catalog, &saved.ids),
+            None => Selection::all_transferable(&catalog),
+        };
+        self.catalog = Some(Arc::new(catalog));
+        self.anchor = None;
+    }
+
+    pub fn count(&self) -> usize {
+        match &self.catalog {
+            Some(_) => self.selection.count(),
+            None => self.saved.as_ref().map_or(0, |s| s.ids.len()),
+        }
+    }
+
+    pub fn important_count(&self) -> usize {
+        match &self.catalog {
+            Some(c) => self.selection.important_count(c),
+            None => self.saved.as_ref().map_or(0, |s| s.important),
+        }
+    }
+
+    pub fn contains(&self, i: u32) -> bool {
+        self.catalog.is_some() && self.selection.contains(i)
+    }
+
+    /// The chosen ids, in list order.
+    pub fn ids(&self) -> Vec<String> {
+        match &self.catalog {
+            Some(c) => self.selection.ids(c),
+            None => self.saved.as_ref().map(|s| s.ids.clone()).unwrap_or_default(),
+        }
+    }
+
+    pub fn apply(&mut self, op: PickOp) {
+        let Some(cat) = self.catalog.clone() else {
+            return;
+        };
+        let s = &mut self.selection;
+        match op {
+            PickOp::Click {
+                view,
+                pos,
+                i,
+                shift,
+            } => {
+                match self.anchor {
+                    Some(a) if shift => {
+                        let on = !s.contains(i);
+                        s.set_range(&cat, &view, a, pos, on);
+                    }
+                    _ => s.toggle(&cat, i),
+                }
+                self.anchor = Some(pos);
+            }
+            PickOp::SelectAll(rows) => s.select_all(&cat, &rows),
+            PickOp::Clear(rows) => s.clear_rows(&cat, &rows),
+            PickOp::Invert(rows) => s.invert(&cat, &rows),
+        }
+    }
+
+    /// Keeps the first `n` chosen, in list order, loaded or not.
+    pub fn keep_first(&mut self, n: usize) {
+        if self.catalog.is_some() {
+            self.selection.keep_first(n);
+        } else if let Some(saved) = self.saved.as_mut() {
+            saved.ids.truncate(n);
+            saved.important = saved.important.min(n);
+        }
+    }
+
+    /// What a reload must keep.
+    pub fn to_saved(&self) -> Option<SavedPick> {
+        match &self.catalog {
+            Some(c) => Some(SavedPick {
+                ids: self.selection.ids(c),
+                important: self.selection.important_count(c),
+            }),
+            None => self.saved.clone(),
+        }
+    }
+
+    pub fn from_saved(saved: Option<SavedPick>) -> Picked<T> {
+        Picked {
+            saved,
+            ..Picked::default()
+        }
+    }
+}
+
+impl<T: Pickable> Serialize for Picked<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_saved().serialize(s)
+    }
+}
+
+impl<'de, T: Pickable> Deserialize<'de> for Picked<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Option::<SavedPick>::deserialize(d).map(Picked::from_saved)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -358,5 +547,48 @@ mod tests {
         let mut s = Selection::none(&cat);
         s.select_all(&cat, &rows);
         assert_eq!(s.count(), 1111);
+    }
+
+    #[test]
+    fn picked_keeps_the_saved_choice_until_the_list_arrives() {
+        let mut p: Picked<Customer> = Picked::from_saved(Some(SavedPick {
+            ids: vec!["c0".into(), "c5".into(), "gone".into()],
+            important: 2,
+        }));
+        assert!(!p.is_loaded());
+        assert_eq!((p.count(), p.important_count()), (3, 2));
+        p.keep_first(2);
+        assert_eq!(p.ids(), vec!["c0", "c5"]);
+        p.attach(catalog(10));
+        assert_eq!(p.ids(), vec!["c0", "c5"], "restored over the catalogue");
+        assert_eq!(p.important_count(), 2);
+        let json = serde_json::to_string(&p).unwrap();
+        let back: Picked<Customer> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.ids(), vec!["c0", "c5"]);
+    }
+
+    #[test]
+    fn picked_defaults_to_everything_and_shift_click_selects_a_range() {
+        let mut p: Picked<Customer> = Picked::default();
+        assert_eq!(p.count(), 0);
+        p.apply(PickOp::SelectAll(vec![1]));
+        assert_eq!(p.count(), 0, "nothing to act on before the list arrives");
+        p.attach(catalog(10));
+        assert_eq!(p.count(), 9);
+        let view: Vec<u32> = (0..10).collect();
+        p.apply(PickOp::Clear(view.clone()));
+        let click = |pos: usize, shift| PickOp::Click {
+            view: view.clone(),
+            pos,
+            i: pos as u32,
+            shift,
+        };
+        p.apply(click(2, false));
+        p.apply(click(5, true));
+        assert_eq!(p.ids(), vec!["c2", "c3", "c4", "c5"]);
+        p.apply(click(3, true));
+        assert_eq!(p.ids(), vec!["c2"], "a shift range takes the clicked row's new value");
+        p.apply(PickOp::Invert(vec![0, 2]));
+        assert_eq!(p.ids(), vec!["c0"]);
     }
 }

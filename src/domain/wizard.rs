@@ -3,8 +3,10 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::selection::{Catalog, PickOp, Picked, Pickable};
 use crate::api::types::{
-    ApprovalPolicy, Assignment, ChatHistory, ChatScope, DepartedMember, Member, NewHandover,
+    ApprovalPolicy, Assignment, ChatHistory, ChatScope, Customer, DepartedMember, Group, Member,
+    NewHandover,
 };
 
 /// The five steps an admin walks, in order.
@@ -100,20 +102,44 @@ impl ChatChoice {
     }
 }
 
-/// Everything chosen so far. Survives a reload (session storage) as JSON.
+/// Everything chosen so far: the one copy of it. Survives a reload (session storage) as JSON;
+/// changes only through the wizard's intent methods.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Draft {
+struct Draft {
     /// Client-generated; sent as the handover id so a retry never creates a second handover.
-    pub handover_id: String,
-    pub departed: Option<DepartedMember>,
-    /// None until the admin has seen the list: then it defaults to everything transferable.
-    pub customer_ids: Option<Vec<String>>,
-    pub group_ids: Option<Vec<String>>,
-    /// Of the chosen customers, how many are important (for approval and the summary).
-    pub important_count: usize,
-    pub successor: Option<Member>,
-    pub chat: ChatChoice,
-    pub note: String,
+    handover_id: String,
+    departed: Option<DepartedMember>,
+    #[serde(default)]
+    customers: Picked<Customer>,
+    #[serde(default)]
+    groups: Picked<Group>,
+    successor: Option<Member>,
+    chat: ChatChoice,
+    note: String,
+}
+
+/// A list the admin picks from on the customers step; lets one picker serve both lists.
+pub trait Listed: Pickable + Sized {
+    fn picked(w: &Wizard) -> &Picked<Self>;
+    fn picked_mut(w: &mut Wizard) -> &mut Picked<Self>;
+}
+
+impl Listed for Customer {
+    fn picked(w: &Wizard) -> &Picked<Self> {
+        &w.draft.customers
+    }
+    fn picked_mut(w: &mut Wizard) -> &mut Picked<Self> {
+        &mut w.draft.customers
+    }
+}
+
+impl Listed for Group {
+    fn picked(w: &Wizard) -> &Picked<Self> {
+        &w.draft.groups
+    }
+    fn picked_mut(w: &mut Wizard) -> &mut Picked<Self> {
+        &mut w.draft.groups
+    }
 }
 
 /// Why Next is not possible yet.
@@ -127,18 +153,18 @@ pub enum Blocker {
     DaysInvalid,
 }
 
-/// Why a handover will need a second admin's approval.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ApprovalReason {
-    ImportantCustomers,
-    LargeHandover,
-}
+/// Why a handover will need a second admin's approval (the contract's type, one rule for all).
+pub use crate::api::types::ApprovalReason;
 
 /// Where the admin is and what they chose. Views send intents; this decides what they mean.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Wizard {
     step: Step,
-    pub draft: Draft,
+    draft: Draft,
+    /// Set by a "change" link on the summary: once the changed step is valid again, Next
+    /// returns to the summary instead of walking every later step.
+    #[serde(default)]
+    returning: bool,
 }
 
 impl Wizard {
@@ -149,6 +175,7 @@ impl Wizard {
                 handover_id,
                 ..Draft::default()
             },
+            returning: false,
         }
     }
 
@@ -156,12 +183,50 @@ impl Wizard {
         self.step
     }
 
+    pub fn handover_id(&self) -> &str {
+        &self.draft.handover_id
+    }
+
+    pub fn departed(&self) -> Option<&DepartedMember> {
+        self.draft.departed.as_ref()
+    }
+
+    pub fn successor(&self) -> Option<&Member> {
+        self.draft.successor.as_ref()
+    }
+
+    pub fn chat(&self) -> &ChatChoice {
+        &self.draft.chat
+    }
+
+    pub fn note(&self) -> &str {
+        &self.draft.note
+    }
+
+    /// The choice of one list (customers or groups).
+    pub fn picked<T: Listed>(&self) -> &Picked<T> {
+        T::picked(self)
+    }
+
     pub fn customer_count(&self) -> usize {
-        self.draft.customer_ids.as_ref().map_or(0, Vec::len)
+        self.draft.customers.count()
     }
 
     pub fn group_count(&self) -> usize {
-        self.draft.group_ids.as_ref().map_or(0, Vec::len)
+        self.draft.groups.count()
+    }
+
+    /// Of the chosen customers, how many are important (for approval and the summary).
+    pub fn important_count(&self) -> usize {
+        self.draft.customers.important_count()
+    }
+
+    /// The departed member whose lists must still be loaded, if any: the one place that
+    /// decides whether step 2 has what it needs.
+    pub fn lists_needed(&self) -> Option<&str> {
+        let d = self.draft.departed.as_ref()?;
+        let loaded = self.draft.customers.is_loaded() && self.draft.groups.is_loaded();
+        (!loaded).then_some(d.id.as_str())
     }
 
     /// What stops the admin from leaving `step` forward, if anything.
@@ -193,22 +258,40 @@ impl Wizard {
         self.step.next().is_some() && self.blocker(self.step).is_none()
     }
 
-    /// Moves forward when the step is valid; returns whether the step changed.
+    /// Moves forward when the step is valid (back to the summary after a "change", when every
+    /// step is valid); returns whether the step changed.
     pub fn go_next(&mut self) -> bool {
-        if !self.can_go_next() {
-            return false;
+        self.try_next().unwrap_or(false)
+    }
+
+    /// Like [`Wizard::go_next`], but says what stops the admin, for the error summary.
+    pub fn try_next(&mut self) -> Result<bool, Blocker> {
+        if let Some(b) = self.blocker(self.step) {
+            return Err(b);
         }
-        self.step.next().map(|s| self.step = s).is_some()
+        if self.returning && Step::ALL.iter().all(|s| self.blocker(*s).is_none()) {
+            self.returning = false;
+            self.step = Step::Confirm;
+            return Ok(true);
+        }
+        Ok(self.step.next().map(|s| self.step = s).is_some())
+    }
+
+    /// Whether Next will return to the summary rather than go one step on.
+    pub fn is_returning(&self) -> bool {
+        self.returning
     }
 
     /// Moves back, keeping every choice; returns whether the step changed.
     pub fn go_back(&mut self) -> bool {
+        self.returning = false;
         self.step.prev().map(|s| self.step = s).is_some()
     }
 
     /// Jumps to an earlier step (the "change" links); never skips ahead.
     pub fn go_to(&mut self, step: Step) -> bool {
         if step.index() < self.step.index() {
+            self.returning = self.step == Step::Confirm;
             self.step = step;
             true
         } else {
@@ -219,12 +302,68 @@ impl Wizard {
     /// Picks the departed member. A different member resets what depended on the old one.
     pub fn choose_member(&mut self, m: DepartedMember) {
         if self.draft.departed.as_ref().map(|d| &d.id) != Some(&m.id) {
-            self.draft.customer_ids = None;
-            self.draft.group_ids = None;
-            self.draft.important_count = 0;
+            self.draft.customers = Picked::default();
+            self.draft.groups = Picked::default();
             self.draft.successor = None;
         }
         self.draft.departed = Some(m);
+    }
+
+    /// Takes the loaded lists of `departed`; ignored when the admin has since chosen another
+    /// member (a late answer must not land on the wrong draft).
+    pub fn attach_lists(
+        &mut self,
+        departed: &str,
+        customers: Catalog<Customer>,
+        groups: Catalog<Group>,
+    ) -> bool {
+        if self.draft.departed.as_ref().map(|d| d.id.as_str()) != Some(departed) {
+            return false;
+        }
+        self.draft.customers.attach(customers);
+        self.draft.groups.attach(groups);
+        true
+    }
+
+    /// Selects or deselects rows of one list.
+    pub fn pick<T: Listed>(&mut self, op: PickOp) {
+        T::picked_mut(self).apply(op);
+    }
+
+    pub fn choose_successor(&mut self, m: Member) {
+        self.draft.successor = Some(m);
+    }
+
+    /// Keeps as many chosen customers (the first, in list order) as the successor has room for.
+    pub fn trim_to_capacity(&mut self) {
+        if let Some(s) = &self.draft.successor {
+            let room = s.customer_limit.saturating_sub(s.customer_count) as usize;
+            self.draft.customers.keep_first(room);
+        }
+    }
+
+    pub fn set_chat_scope(&mut self, scope: ChatScope) {
+        self.draft.chat.scope = scope;
+    }
+
+    /// One of the preset numbers of days.
+    pub fn choose_days(&mut self, days: u32) {
+        self.draft.chat.days = days;
+        self.draft.chat.custom = false;
+    }
+
+    /// The admin will type the number of days.
+    pub fn choose_custom_days(&mut self) {
+        self.draft.chat.custom = true;
+    }
+
+    /// Days typed by the admin; anything that is not a number counts as 0 (invalid).
+    pub fn type_days(&mut self, typed: &str) {
+        self.draft.chat.days = typed.trim().parse().unwrap_or(0);
+    }
+
+    pub fn set_note(&mut self, note: String) {
+        self.draft.note = note;
     }
 
     /// Spare capacity of the chosen successor after the handover; negative = over the limit.
@@ -242,15 +381,13 @@ impl Wizard {
         self.capacity_after().map_or(0, |c| (-c).max(0) as usize)
     }
 
+    /// The approval the handover will need: the same rule the backend applies on create.
     pub fn approval_reasons(&self, policy: &ApprovalPolicy) -> Vec<ApprovalReason> {
-        let mut r = Vec::new();
-        if policy.required_for_important && self.draft.important_count > 0 {
-            r.push(ApprovalReason::ImportantCustomers);
-        }
-        if self.customer_count() > policy.max_customers_without_approval as usize {
-            r.push(ApprovalReason::LargeHandover);
-        }
-        r
+        let size = super::approval::HandoverSize {
+            customers: self.customer_count(),
+            important: self.important_count(),
+        };
+        super::approval::reasons(policy, size)
     }
 
     /// The request "Confirm handover" sends, once every step is valid.
@@ -265,8 +402,8 @@ impl Wizard {
             departed_member: d.departed.as_ref()?.id.clone(),
             assignments: vec![Assignment {
                 successor: d.successor.as_ref()?.id.clone(),
-                customer_ids: d.customer_ids.clone().unwrap_or_default(),
-                group_ids: d.group_ids.clone().unwrap_or_default(),
+                customer_ids: d.customers.ids(),
+                group_ids: d.groups.ids(),
             }],
             chat_history: d.chat.to_contract(),
             note: (!note.is_empty()).then(|| note.to_string()),
@@ -314,12 +451,45 @@ mod tests {
         }
     }
 
+    fn customer(id: &str, important: bool) -> Customer {
+        Customer {
+            id: id.into(),
+            name: id.into(),
+            kind: crate::api::types::CustomerKind::Wechat,
+            corp_name: None,
+            remark: String::new(),
+            tags: vec![],
+            added_at: "2026-01-01T00:00:00Z".into(),
+            last_contact_at: None,
+            important,
+            transferable: true,
+            reason: None,
+        }
+    }
+
+    fn group(id: &str) -> Group {
+        Group {
+            id: id.into(),
+            name: id.into(),
+            member_count: 3,
+            created_at: "2026-01-01T00:00:00Z".into(),
+            transferable: true,
+            reason: None,
+        }
+    }
+
+    fn lists(w: &mut Wizard, customers: &[&str], groups: &[&str]) {
+        let id = w.departed().map(|d| d.id.clone()).unwrap_or_default();
+        let c = Catalog::new(customers.iter().map(|c| customer(c, false)).collect());
+        let g = Catalog::new(groups.iter().map(|g| group(g)).collect());
+        assert!(w.attach_lists(&id, c, g));
+    }
+
     fn ready() -> Wizard {
         let mut w = Wizard::new("h1".into());
         w.choose_member(departed(true));
-        w.draft.customer_ids = Some(vec!["c1".into(), "c2".into()]);
-        w.draft.group_ids = Some(vec![]);
-        w.draft.successor = Some(member(10, 100));
+        lists(&mut w, &["c1", "c2"], &[]);
+        w.choose_successor(member(10, 100));
         w
     }
 
@@ -333,36 +503,45 @@ mod tests {
         w.choose_member(departed(true));
         assert!(w.go_next());
         assert_eq!(w.blocker(Step::Customers), Some(Blocker::NothingSelected));
-        w.draft.group_ids = Some(vec!["g1".into()]);
+        lists(&mut w, &[], &["g1"]);
+        assert_eq!(w.lists_needed(), None);
         assert!(w.go_next());
         assert_eq!(w.blocker(Step::Successor), Some(Blocker::NoSuccessor));
-        w.draft.successor = Some(member(1, 10));
+        w.choose_successor(member(1, 10));
         assert!(w.go_next());
-        w.draft.chat = ChatChoice {
-            scope: ChatScope::Recent,
-            days: 0,
-            custom: true,
-        };
+        w.set_chat_scope(ChatScope::Recent);
+        w.choose_custom_days();
+        w.type_days("zero");
         assert_eq!(w.blocker(Step::ChatHistory), Some(Blocker::DaysInvalid));
-        w.draft.chat.scope = ChatScope::All;
+        w.type_days(" 45 ");
+        assert_eq!(w.chat().days, 45);
+        w.set_chat_scope(ChatScope::All);
         assert!(w.go_next());
         assert_eq!(w.step(), Step::Confirm);
         assert!(!w.go_next(), "nothing after confirm");
         while w.go_back() {}
         assert_eq!(w.step(), Step::Member);
-        assert!(w.draft.successor.is_some(), "back keeps every choice");
+        assert!(w.successor().is_some(), "back keeps every choice");
     }
 
     #[test]
     fn another_member_resets_what_depended_on_the_first() {
         let mut w = ready();
         w.choose_member(departed(true));
-        assert!(w.draft.successor.is_some(), "same member keeps choices");
+        assert!(w.successor().is_some(), "same member keeps choices");
+        assert_eq!(w.customer_count(), 2);
         let mut other = departed(true);
         other.id = "d2".into();
         w.choose_member(other);
-        assert_eq!(w.draft.customer_ids, None);
-        assert_eq!(w.draft.successor, None);
+        assert_eq!(w.customer_count(), 0);
+        assert_eq!(w.lists_needed(), Some("d2"));
+        assert_eq!(w.successor(), None);
+        let late = Catalog::new(vec![customer("c9", false)]);
+        assert!(
+            !w.attach_lists("d1", late, Catalog::new(vec![])),
+            "a late answer for the first member is dropped"
+        );
+        assert_eq!(w.lists_needed(), Some("d2"));
     }
 
     #[test]
@@ -370,7 +549,7 @@ mod tests {
         let mut w = ready();
         assert_eq!(w.capacity_after(), Some(88));
         assert_eq!(w.overflow(), 0);
-        w.draft.successor = Some(member(99, 100));
+        w.choose_successor(member(99, 100));
         assert_eq!(w.overflow(), 1);
         let policy = ApprovalPolicy {
             required_for_important: true,
@@ -380,7 +559,9 @@ mod tests {
             w.approval_reasons(&policy),
             vec![ApprovalReason::LargeHandover]
         );
-        w.draft.important_count = 1;
+        let id = w.departed().map(|d| d.id.clone()).unwrap_or_default();
+        let c = Catalog::new(vec![customer("c1", true), customer("c2", false)]);
+        w.attach_lists(&id, c, Catalog::new(vec![]));
         assert_eq!(
             w.approval_reasons(&policy),
             vec![
@@ -393,14 +574,45 @@ mod tests {
     #[test]
     fn the_request_carries_the_draft_and_the_client_id() {
         let mut w = ready();
-        w.draft.note = "  请尽快联系  ".into();
+        w.set_note("  请尽快联系  ".into());
         let r = w.to_request(Some("vt".into())).expect("valid");
         assert_eq!(r.id, "h1");
         assert_eq!(r.assignments[0].customer_ids, vec!["c1", "c2"]);
         assert_eq!(r.chat_history.days, Some(30));
         assert_eq!(r.note.as_deref(), Some("请尽快联系"));
-        w.draft.successor = None;
-        assert!(w.to_request(None).is_none());
+        w.pick::<Customer>(PickOp::Clear(vec![0, 1]));
+        assert!(w.to_request(None).is_none(), "nothing selected");
+    }
+
+    #[test]
+    fn change_from_the_summary_returns_to_it_once_valid() {
+        let mut w = ready();
+        while w.go_next() {}
+        assert_eq!(w.step(), Step::Confirm);
+        assert!(w.go_to(Step::Customers));
+        assert!(w.is_returning());
+        w.pick::<Customer>(PickOp::Clear(vec![0, 1]));
+        assert_eq!(w.try_next(), Err(Blocker::NothingSelected), "says what is missing");
+        assert_eq!(w.step(), Step::Customers);
+        w.pick::<Customer>(PickOp::SelectAll(vec![0]));
+        assert_eq!(w.try_next(), Ok(true));
+        assert_eq!(w.step(), Step::Confirm, "straight back to the summary");
+        assert!(!w.is_returning());
+        assert!(w.go_to(Step::Member));
+        assert!(w.go_back() || w.step() == Step::Member);
+        assert!(!w.is_returning(), "Back ends the detour");
+        assert_eq!(w.try_next(), Ok(true));
+        assert_eq!(w.step(), Step::Customers, "then Next walks step by step");
+    }
+
+    #[test]
+    fn trimming_keeps_what_fits_the_successor() {
+        let mut w = ready();
+        w.choose_successor(member(99, 100));
+        assert_eq!(w.overflow(), 1);
+        w.trim_to_capacity();
+        assert_eq!(w.overflow(), 0);
+        assert_eq!(w.picked::<Customer>().ids(), vec!["c1"]);
     }
 
     #[test]
@@ -409,9 +621,12 @@ mod tests {
         w.go_next();
         w.go_next();
         let json = serde_json::to_string(&w).unwrap();
-        let back: Wizard = serde_json::from_str(&json).unwrap();
-        assert_eq!(back, w);
+        let mut back: Wizard = serde_json::from_str(&json).unwrap();
         assert_eq!(back.step(), Step::Successor);
+        assert_eq!(back.to_request(None), w.to_request(None));
+        assert_eq!(back.lists_needed(), Some("d1"), "lists reload after a reload");
+        lists(&mut back, &["c0", "c1", "c2"], &[]);
+        assert_eq!(back.to_request(None), w.to_request(None), "the saved choice wins");
     }
 
     #[test]

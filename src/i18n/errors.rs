@@ -1,6 +1,7 @@
 //! Sentences for what went wrong, in the admin's language. Codes stay visible for support.
 
 use super::Messages;
+use crate::api::types::{ApprovalReason, DepartedReason, SuccessorReason};
 use crate::api::ApiError;
 use crate::domain::wizard::Blocker;
 
@@ -11,6 +12,7 @@ pub fn error_text(m: &Messages, e: &ApiError) -> String {
         ApiError::Timeout { after_ms } => (m.timeout)(*after_ms),
         ApiError::Decode { path, .. } => format!("{} ({path})", m.err_decode),
         ApiError::BadProblem { status, .. } => format!("{} (HTTP {status})", m.err_bad_problem),
+        ApiError::PagingLoop { entries } => (m.paging_loop)(*entries),
         ApiError::Status {
             status,
             problem,
@@ -49,17 +51,47 @@ pub fn blocker_text(m: &Messages, b: Blocker) -> &'static str {
     }
 }
 
-/// Why a departed member or a successor cannot be chosen.
-pub fn reason_text(m: &Messages, reason: &str) -> String {
-    match reason {
-        "departed_over_a_year" => m.reason_over_a_year.into(),
-        "no_permission" => m.reason_no_permission.into(),
-        "is_departed_member" => m.reason_is_departed.into(),
-        "contact_disabled" => m.reason_contact_disabled.into(),
-        "not_verified" => m.reason_not_verified.into(),
-        "inactive_over_a_year" => m.reason_inactive.into(),
-        other => other.into(),
+/// A reason the UI explains: one message per variant, and a generic one for a tag this build
+/// does not know, so the raw tag never reaches the screen.
+pub trait ReasonText {
+    fn text(&self, m: &Messages) -> &'static str;
+}
+
+impl ReasonText for DepartedReason {
+    fn text(&self, m: &Messages) -> &'static str {
+        match self {
+            DepartedReason::DepartedOverAYear => m.reason_over_a_year,
+            DepartedReason::NoPermission => m.reason_no_permission,
+            DepartedReason::Other(_) => m.reason_other,
+        }
     }
+}
+
+impl ReasonText for SuccessorReason {
+    fn text(&self, m: &Messages) -> &'static str {
+        match self {
+            SuccessorReason::IsDepartedMember => m.reason_is_departed,
+            SuccessorReason::ContactDisabled => m.reason_contact_disabled,
+            SuccessorReason::NotVerified => m.reason_not_verified,
+            SuccessorReason::InactiveOverAYear => m.reason_inactive,
+            SuccessorReason::Other(_) => m.reason_other,
+        }
+    }
+}
+
+impl ReasonText for ApprovalReason {
+    fn text(&self, m: &Messages) -> &'static str {
+        match self {
+            ApprovalReason::ImportantCustomers => m.approval_reason_important,
+            ApprovalReason::LargeHandover => m.approval_reason_large,
+            ApprovalReason::Other(_) => m.approval_reason_other,
+        }
+    }
+}
+
+/// Why a departed member or a successor cannot be chosen, or why a handover needs approval.
+pub fn reason_text(m: &Messages, reason: &impl ReasonText) -> &'static str {
+    reason.text(m)
 }
 
 #[cfg(test)]
@@ -88,6 +120,7 @@ mod tests {
             Problem::invalid().field("note", "too_long", "m").into(),
             Problem::new(428, "verification_required", "t").into(),
             Problem::new(500, "internal", "t").into(),
+            ApiError::PagingLoop { entries: 1234 },
         ];
         for l in Locale::ALL {
             let m = l.messages();
@@ -97,6 +130,7 @@ mod tests {
             assert!(error_text(m, &errors[1]).contains("15"));
             assert!(error_text(m, &errors[2]).contains("admin.id"));
             assert!(error_text(m, &errors[8]).contains("note"));
+            assert!(error_text(m, &errors[11]).contains("1234"));
         }
         let e = ApiError::Status {
             status: 429,
@@ -104,5 +138,35 @@ mod tests {
             retry_after_s: Some(7),
         };
         assert!(error_text(Locale::ZhCn.messages(), &e).contains('7'));
+    }
+
+    /// Each known reason's sentences, then the generic one for an unknown tag.
+    fn sentences<R: ReasonText>(m: &Messages, all: &[R], other: R) -> Vec<&'static str> {
+        let mut v: Vec<&'static str> = all.iter().map(|r| reason_text(m, r)).collect();
+        v.push(reason_text(m, &other));
+        v
+    }
+
+    #[test]
+    fn every_reason_has_its_own_sentence_in_each_language_and_never_shows_the_tag() {
+        for l in Locale::ALL {
+            let m = l.messages();
+            let groups = [
+                sentences(m, DepartedReason::ALL, DepartedReason::from_tag("x_new")),
+                sentences(m, SuccessorReason::ALL, SuccessorReason::from_tag("x_new")),
+                sentences(m, ApprovalReason::ALL, ApprovalReason::from_tag("x_new")),
+            ];
+            for g in &groups {
+                let distinct: std::collections::HashSet<_> = g.iter().collect();
+                assert_eq!(distinct.len(), g.len(), "{l:?}: one sentence per reason");
+                for s in g {
+                    assert!(!s.trim().is_empty() && !s.contains('_'), "{l:?}: {s}");
+                }
+            }
+        }
+        assert_ne!(
+            reason_text(Locale::ZhCn.messages(), &ApprovalReason::LargeHandover),
+            reason_text(Locale::En.messages(), &ApprovalReason::LargeHandover)
+        );
     }
 }

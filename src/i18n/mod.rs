@@ -210,6 +210,8 @@ pub struct Messages {
     pub reason_contact_disabled: &'static str,
     pub reason_not_verified: &'static str,
     pub reason_inactive: &'static str,
+    /// A reason this build does not know (a newer or third-party backend).
+    pub reason_other: &'static str,
     pub trim_selection: &'static str,
     pub scope_none: &'static str,
     pub scope_recent: &'static str,
@@ -224,8 +226,13 @@ pub struct Messages {
     pub note: &'static str,
     pub approval_needed: &'static str,
     pub approval_not_needed: &'static str,
+    /// The session did not load, so the approval rule is not known.
+    pub approval_unknown: &'static str,
+    /// Heading of the error summary shown when Next is pressed on an incomplete step.
+    pub error_summary_title: &'static str,
     pub approval_reason_important: &'static str,
     pub approval_reason_large: &'static str,
+    pub approval_reason_other: &'static str,
     pub capacity_after: &'static str,
     pub confirm_handover: &'static str,
     pub verification: &'static str,
@@ -264,6 +271,18 @@ pub struct Messages {
     pub groups_n: fn(usize) -> String,
     pub important_n: fn(usize) -> String,
     pub recent_days: fn(u32) -> String,
+    /// The run met a 401: paused, nothing lost, the way forward.
+    pub session_expired_paused: &'static str,
+    /// Items whose outcome the backend never confirmed (count label).
+    pub unconfirmed: &'static str,
+    pub unconfirmed_batch: fn(usize) -> String,
+    /// Live status when only batches that wait for the admin are left.
+    pub run_held: fn(usize) -> String,
+    /// A list with repeated entries, each kept once (a notice, not an error).
+    pub repeated_entries: fn(usize) -> String,
+    pub paging_loop: fn(usize) -> String,
+    /// Loading progress when the backend gives no total.
+    pub loaded_n: fn(usize) -> String,
 }
 
 impl Messages {
@@ -472,6 +491,7 @@ mod tests {
                 m.reason_contact_disabled,
                 m.reason_not_verified,
                 m.reason_inactive,
+                m.reason_other,
                 m.trim_selection,
                 m.scope_none,
                 m.scope_recent,
@@ -486,8 +506,11 @@ mod tests {
                 m.note,
                 m.approval_needed,
                 m.approval_not_needed,
+                m.approval_unknown,
+                m.error_summary_title,
                 m.approval_reason_important,
                 m.approval_reason_large,
+                m.approval_reason_other,
                 m.capacity_after,
                 m.confirm_handover,
                 m.verification,
@@ -516,10 +539,21 @@ mod tests {
                 m.blocker_no_successor,
                 m.blocker_successor_ineligible,
                 m.blocker_days_invalid,
+                m.session_expired_paused,
+                m.unconfirmed,
             ] {
                 assert!(!s.trim().is_empty(), "{l:?} has an empty string");
             }
             assert!((m.step_position)(2, 5).contains('2'));
+            for f in [
+                m.unconfirmed_batch,
+                m.run_held,
+                m.repeated_entries,
+                m.paging_loop,
+                m.loaded_n,
+            ] {
+                assert!(f(37).contains("37"));
+            }
         }
         assert_ne!(Locale::ZhCn.messages().next, Locale::En.messages().next);
     }

@@ -71,6 +71,7 @@ pub const MESSAGES: Messages = Messages {
     reason_contact_disabled: "未开启客户联系功能",
     reason_not_verified: "未完成实名认证",
     reason_inactive: "超过一年未登录",
+    reason_other: "不符合条件",
     trim_selection: "减少所选客户至容量以内",
     scope_none: "不继承",
     scope_recent: "最近一段时间",
@@ -85,8 +86,11 @@ pub const MESSAGES: Messages = Messages {
     note: "备注（可选）",
     approval_needed: "需要审批",
     approval_not_needed: "无需审批",
+    error_summary_title: "请先处理以下问题",
+    approval_unknown: "暂不确定：会话未能加载，请点击上方的“重试”。",
     approval_reason_important: "包含重要客户",
     approval_reason_large: "客户数量较多",
+    approval_reason_other: "触发了其他审批规则",
     capacity_after: "交接后剩余容量",
     confirm_handover: "确认交接",
     verification: "身份验证",
@@ -194,4 +198,11 @@ pub const MESSAGES: Messages = Messages {
             "即将接替".to_string()
         }
     },
+    session_expired_paused: "登录已过期，执行已暂停，未提交的批次都已保留：请重新登录，然后点击“继续”。",
+    unconfirmed: "待确认",
+    unconfirmed_batch: |n| format!("后端未确认其中 {n} 项的结果，需再次查询后才能算作已接受"),
+    run_held: |n| format!("有 {n} 个批次等待您处理。"),
+    repeated_entries: |n| format!("后端返回了 {n} 条重复记录，每条只列出一次。"),
+    paging_loop: |n| format!("后端分页出现循环，列表停在 {n} 条。请重试，或联系后端运维人员。"),
+    loaded_n: |n| format!("已加载 {n} 项"),
 };

@@ -2,64 +2,69 @@
 //! approval, its items (virtualised, filtered by outcome, exportable) and its audit timeline.
 //! Outcomes are polled, backing off, and only while the page is visible.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::browser;
-use super::state::use_ctx;
+use super::browser::sleep;
+use super::fetch_all::fetch_all;
+use super::state::{use_ctx, Ctx};
 use super::use_lang;
+use super::widgets::alert::Alert;
 use super::widgets::virtual_list::VirtualList;
-use crate::api::demo::sleep;
 use crate::api::types::{
-    Assignment, Handover, HandoverEvent, HandoverItem, HandoverState, ItemKind, ItemStatus,
-    ItemsQuery, PageQuery, RejectRequest,
+    Handover, HandoverEvent, HandoverItem, ItemStatus, ItemsQuery, PageQuery, RejectRequest,
 };
 use crate::api::ApiError;
 use crate::config::Route;
 use crate::domain::csv;
+use crate::domain::paging::{Caption, Progress};
+use crate::domain::permissions::{may_approve, may_start};
+use crate::domain::plan::unsent_assignments;
+use crate::domain::polling::Poll;
 use crate::i18n::codes::code_text;
-use crate::i18n::errors::error_text;
-
-const STATUSES: [ItemStatus; 6] = [
-    ItemStatus::Waiting,
-    ItemStatus::TakenOver,
-    ItemStatus::Refused,
-    ItemStatus::LimitExceeded,
-    ItemStatus::Failed,
-    ItemStatus::Unsent,
-];
 
 #[derive(Clone, Default)]
 struct Loaded {
     handover: Option<Handover>,
     items: Arc<Vec<HandoverItem>>,
     events: Vec<HandoverEvent>,
+    /// Items the backend listed more than once (each kept once).
+    repeats: usize,
 }
 
-async fn fetch(ctx: super::state::Ctx, id: &str) -> Result<Loaded, ApiError> {
+/// The handover, every page of its items and its latest events; `Ok(None)` when `stop` said
+/// stop.
+async fn fetch(
+    ctx: Ctx,
+    id: &str,
+    progress: impl Fn(Progress),
+    stop: impl Fn() -> bool,
+) -> Result<Option<Loaded>, ApiError> {
     let b = ctx.backend();
     let handover = b.handover(id).await?;
-    let mut items = Vec::new();
-    let mut cursor = None;
-    loop {
-        let page = b
-            .items(
-                id,
-                &ItemsQuery {
+    let items = fetch_all(
+        |cursor| {
+            let (b, id) = (b.clone(), id.to_string());
+            async move {
+                let q = ItemsQuery {
                     cursor,
                     limit: Some(1000),
                     ..Default::default()
-                },
-            )
-            .await?;
-        items.extend(page.items);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => break,
-        }
-    }
+                };
+                b.items(&id, &q).await
+            }
+        },
+        progress,
+        stop,
+    )
+    .await?;
+    let Some(items) = items else {
+        return Ok(None);
+    };
     let events = b
         .events(
             id,
@@ -70,11 +75,12 @@ async fn fetch(ctx: super::state::Ctx, id: &str) -> Result<Loaded, ApiError> {
         )
         .await?
         .items;
-    Ok(Loaded {
+    Ok(Some(Loaded {
         handover: Some(handover),
-        items: Arc::new(items),
+        items: Arc::new(items.items),
         events,
-    })
+        repeats: items.repeats,
+    }))
 }
 
 #[component]
@@ -83,8 +89,14 @@ pub fn HandoverPage(id: String) -> impl IntoView {
     let ctx = use_ctx();
     let data = RwSignal::new(Loaded::default());
     let error = RwSignal::new(None::<ApiError>);
-    let alive = StoredValue::new(true);
-    on_cleanup(move || alive.set_value(false));
+    // The first load's progress; `None` once something is shown.
+    let loading = RwSignal::new(Some(Progress::default()));
+    // Outside the reactive arena, so the polling task can still ask after the page is gone.
+    let alive = Arc::new(AtomicBool::new(true));
+    {
+        let alive = alive.clone();
+        on_cleanup(move || alive.store(false, Ordering::Relaxed));
+    }
     // A clock for the takeover countdowns, ticking while the page is shown.
     let now = RwSignal::new(js_sys::Date::now());
     if let Ok(tick) = set_interval_with_handle(
@@ -98,70 +110,54 @@ pub fn HandoverPage(id: String) -> impl IntoView {
     {
         let id = id.clone();
         spawn_local(async move {
-            let mut delay = 1_000u32;
-            while alive.get_value() {
+            let live = move || alive.load(Ordering::Relaxed);
+            let mut poll = Poll::new();
+            while live() {
+                let mut wait = poll.delay_ms();
                 if browser::page_visible() {
-                    match fetch(ctx, &id).await {
-                        Ok(l) => {
-                            if !alive.get_value() {
-                                break;
-                            }
-                            let changed = data.with_untracked(|d| {
-                                d.handover.as_ref().map(|h| (&h.counts, h.state))
-                                    != l.handover.as_ref().map(|h| (&h.counts, h.state))
-                            });
-                            // While customers wait for takeover, look at least every 5 s.
-                            let waiting = l.handover.as_ref().is_some_and(|h| h.counts.waiting > 0);
-                            let cap = if waiting { 5_000 } else { 30_000 };
-                            delay = if changed { 1_000 } else { (delay * 2).min(cap) };
-                            let settled = l.handover.as_ref().is_some_and(|h| {
-                                matches!(
-                                    h.state,
-                                    HandoverState::Completed
-                                        | HandoverState::Rejected
-                                        | HandoverState::Cancelled
-                                )
-                            });
-                            error.set(None);
-                            data.set(l);
-                            if settled {
-                                break;
+                    let first = data.with_untracked(|d| d.handover.is_none());
+                    let shown = {
+                        let live = live.clone();
+                        move |p: Progress| {
+                            if first && live() {
+                                loading.set(Some(p));
                             }
                         }
+                    };
+                    let result = fetch(ctx, &id, shown, {
+                        let live = live.clone();
+                        move || !live()
+                    })
+                    .await;
+                    if !live() {
+                        break;
+                    }
+                    match result {
+                        Ok(Some(l)) => {
+                            let next = l.handover.as_ref().and_then(|h| poll.answered(h));
+                            error.set(None);
+                            loading.set(None);
+                            data.set(l);
+                            match next {
+                                Some(ms) => wait = ms,
+                                None => break,
+                            }
+                        }
+                        Ok(None) => break,
                         Err(e) => {
+                            loading.set(None);
                             error.set(Some(e));
-                            delay = (delay * 2).min(30_000);
+                            wait = poll.failed();
                         }
                     }
                 }
-                sleep(delay).await;
+                sleep(wait).await;
             }
         });
     }
 
     let handover = move || data.with(|d| d.handover.clone());
     let me = move || ctx.session.get().and_then(Result::ok);
-    let can_decide = move || {
-        let (Some(h), Some(s)) = (handover(), me()) else {
-            return false;
-        };
-        h.state == HandoverState::PendingApproval
-            && s.permissions.may_approve
-            && s.admin.id != h.created_by.id
-    };
-    // After approval the creator or the approver starts the run from here.
-    let can_run = move || {
-        let (Some(h), Some(s)) = (handover(), me()) else {
-            return false;
-        };
-        let mine = s.admin.id == h.created_by.id
-            || h.decided_by.as_ref().is_some_and(|d| d.id == s.admin.id);
-        let ours = ctx
-            .run
-            .ledger
-            .with(|l| l.as_ref().is_some_and(|l| l.handover_id == h.id));
-        mine && !ours && h.state == HandoverState::Ready && h.counts.unsent > 0
-    };
     let running_here = move || {
         let id = data.with(|d| d.handover.as_ref().map(|h| h.id.clone()));
         ctx.run.ledger.with(|l| {
@@ -169,27 +165,17 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                 .is_some_and(|l| Some(&l.handover_id) == id.as_ref())
         })
     };
+    let can_decide = move || match (handover(), me()) {
+        (Some(h), Some(s)) => may_approve(&s, &h),
+        _ => false,
+    };
+    let can_run = move || match (handover(), me()) {
+        (Some(h), Some(s)) => may_start(&s, &h) && !running_here(),
+        _ => false,
+    };
     let start_run = move |_| {
         let Some(h) = handover() else { return };
-        let items = data.with_untracked(|d| d.items.clone());
-        let mut assignments: Vec<Assignment> = Vec::new();
-        for it in items.iter().filter(|i| i.status == ItemStatus::Unsent) {
-            let pos = match assignments.iter().position(|a| a.successor == it.successor) {
-                Some(p) => p,
-                None => {
-                    assignments.push(Assignment {
-                        successor: it.successor.clone(),
-                        customer_ids: vec![],
-                        group_ids: vec![],
-                    });
-                    assignments.len() - 1
-                }
-            };
-            match it.kind {
-                ItemKind::Customer => assignments[pos].customer_ids.push(it.id.clone()),
-                ItemKind::Group => assignments[pos].group_ids.push(it.id.clone()),
-            }
-        }
+        let assignments = data.with_untracked(|d| unsent_assignments(&d.items));
         ctx.created.set(Some(h));
         crate::ui::run::start(ctx, lang, &assignments);
     };
@@ -230,7 +216,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             vec![
                 i.id.clone(),
                 i.name.clone(),
-                format!("{:?}", i.kind).to_lowercase(),
+                i.kind.as_str().to_string(),
                 i.successor.clone(),
                 m.status(i.status).to_string(),
                 i.takeover_at.clone().unwrap_or_default(),
@@ -266,9 +252,28 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                 {move || lang.t().back_to_records}
             </a>
         </p>
-        <div role="alert" class="hoc-alert-region">
-            {move || error.get().map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })}
-        </div>
+        <Alert error=error />
+        <Show when=move || loading.with(Option::is_some)>
+            <div class="hoc-progress-block">
+                <label for="hoc-items-progress">
+                    {move || {
+                        let p = loading.get().unwrap_or_default();
+                        match p.caption() {
+                            Caption::Starting => lang.t().loading.to_string(),
+                            Caption::Loaded(n) => (lang.t().loaded_n)(n),
+                            Caption::LoadedOf(n, total) => (lang.t().loaded_of)(n, total),
+                        }
+                    }}
+                </label>
+                {move || match loading.get().and_then(|p| p.bar()) {
+                    Some((n, total)) => view! { <progress id="hoc-items-progress" max=total value=n></progress> }.into_any(),
+                    None => view! { <progress id="hoc-items-progress"></progress> }.into_any(),
+                }}
+            </div>
+        </Show>
+        <Show when=move || data.with(|d| d.repeats > 0)>
+            <p class="hoc-notice" role="status">{move || (lang.t().repeated_entries)(data.with(|d| d.repeats))}</p>
+        </Show>
         {move || handover().map(|h| {
             let total = (h.customer_count + h.group_count).max(1);
             let c = h.counts.clone();
@@ -283,17 +288,17 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             view! {
                 <dl class="hoc-summary">
                     <div><dt>{move || lang.t().handover_id}</dt><dd><code>{h.id.clone()}</code></dd></div>
-                    <div><dt>{move || lang.t().state}</dt><dd data-state=format!("{:?}", h.state)>{move || lang.t().state(h.state)}</dd></div>
+                    <div><dt>{move || lang.t().state}</dt><dd data-state=h.state.as_str()>{move || lang.t().state(h.state)}</dd></div>
                     <div><dt>{move || lang.t().step_member}</dt><dd>{h.departed_member.name.clone()}</dd></div>
                     <div><dt>{move || lang.t().successors}</dt><dd>{h.successors.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join("、")}</dd></div>
                     <div><dt>{move || lang.t().created_by}</dt><dd>{h.created_by.name.clone()} " · " {h.created_at.replace('T', " ")}</dd></div>
                 </dl>
                 <ul class="hoc-bars" aria-label=move || lang.t().outcome>
                     {bars.into_iter().map(|(s, n)| view! {
-                        <li data-status=format!("{s:?}")>
+                        <li data-status=s.as_str()>
                             <span class="hoc-bar-label">{move || lang.t().status(s)}</span>
                             <span class="hoc-bar" style=format!("width:{}%", n * 100 / total)></span>
-                            <span class="hoc-bar-n" data-count=format!("{s:?}")>{n}</span>
+                            <span class="hoc-bar-n" data-count=s.as_str()>{n}</span>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -321,9 +326,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
         <Show when=running_here>
             <crate::ui::run::RunPanel />
         </Show>
-        <div role="alert" class="hoc-alert-region">
-            {move || decide.value().get().and_then(Result::err).map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })}
-        </div>
+        <Alert error=Signal::derive(move || decide.value().get().and_then(Result::err)) />
         <section class="hoc-pick-section" aria-labelledby="hoc-items-h">
             <h3 id="hoc-items-h">{move || lang.t().items}</h3>
             <div class="hoc-filters">
@@ -331,10 +334,10 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                     <span>{move || lang.t().outcome}</span>
                     <select on:change:target=move |e| {
                         let v = e.target().value();
-                        filter.set(STATUSES.into_iter().find(|s| format!("{s:?}") == v));
+                        filter.set(ItemStatus::from_tag(&v));
                     }>
                         <option value="">{move || lang.t().all_statuses}</option>
-                        {STATUSES.into_iter().map(|s| view! { <option value=format!("{s:?}")>{move || lang.t().status(s)}</option> }).collect_view()}
+                        {ItemStatus::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || lang.t().status(s)}</option> }).collect_view()}
                     </select>
                 </label>
                 <button type="button" class="hoc-button" on:click=export>{move || lang.t().export_csv}</button>

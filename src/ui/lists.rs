@@ -1,8 +1,6 @@
 //! The customers step's lists: every page of a departed member's customers and groups, loaded
-//! as soon as the member is chosen (so the step opens ready), and the selections mirrored into
-//! the wizard's draft.
-
-use std::sync::Arc;
+//! as soon as the member is chosen (so the step opens ready) and handed to the wizard's draft,
+//! which owns the choice.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -11,7 +9,7 @@ use super::browser;
 use super::state::Ctx;
 use crate::api::types::{Page, PageQuery};
 use crate::api::ApiError;
-use crate::domain::selection::{Catalog, Selection};
+use crate::domain::selection::Catalog;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Load {
@@ -48,14 +46,27 @@ where
     }
 }
 
-/// Loads both lists of `departed`; a newer load (another member) makes this one stop.
+/// Starts loading the chosen member's lists unless they are loaded or already loading.
+pub fn ensure_loaded(ctx: Ctx) {
+    let Some(departed) = ctx.wizard.with_untracked(|w| w.lists_needed().map(str::to_string))
+    else {
+        return;
+    };
+    let picks = ctx.picks;
+    let loading = picks.member.get_untracked().as_deref() == Some(departed.as_str())
+        && picks.state.get_untracked() == Load::Loading;
+    if !loading {
+        load(ctx, departed);
+    }
+}
+
+/// Loads both lists of `departed` into the draft; a newer load (another member) makes this one
+/// stop.
 pub fn load(ctx: Ctx, departed: String) {
     let picks = ctx.picks;
     let generation = picks.generation.get_untracked().wrapping_add(1);
     picks.generation.set(generation);
     picks.member.set(Some(departed.clone()));
-    picks.customers.set(None);
-    picks.groups.set(None);
     picks.state.set(Load::Loading);
     picks.error.set(None);
     picks.cancel.set(false);
@@ -64,19 +75,14 @@ pub fn load(ctx: Ctx, departed: String) {
     let stale = move || picks.generation.get_untracked() != generation;
     let stop = move || stale() || picks.cancel.get_untracked();
     spawn_local(async move {
+        let page = |cursor| PageQuery {
+            cursor,
+            limit: None,
+        };
         let customers = all_pages(
             |cursor| {
                 let (b, id) = (b.clone(), departed.clone());
-                async move {
-                    b.customers(
-                        &id,
-                        &PageQuery {
-                            cursor,
-                            limit: None,
-                        },
-                    )
-                    .await
-                }
+                async move { b.customers(&id, &page(cursor)).await }
             },
             move |n, total| {
                 if !stale() {
@@ -91,16 +97,7 @@ pub fn load(ctx: Ctx, departed: String) {
                 all_pages(
                     |cursor| {
                         let (b, id) = (b.clone(), departed.clone());
-                        async move {
-                            b.groups(
-                                &id,
-                                &PageQuery {
-                                    cursor,
-                                    limit: None,
-                                },
-                            )
-                            .await
-                        }
+                        async move { b.groups(&id, &page(cursor)).await }
                     },
                     |_, _| {},
                     stop,
@@ -114,21 +111,10 @@ pub fn load(ctx: Ctx, departed: String) {
         }
         match (customers, groups) {
             (Ok(Some(c)), Ok(Some(g))) => {
-                let (cust, groups) = (Catalog::new(c), Catalog::new(g));
-                let (saved_c, saved_g) = ctx
-                    .wizard
-                    .with_untracked(|w| (w.draft.customer_ids.clone(), w.draft.group_ids.clone()));
-                picks.customer_sel.set(match &saved_c {
-                    Some(ids) => Selection::from_ids(&cust, ids),
-                    None => Selection::all_transferable(&cust),
+                let (c, g) = (Catalog::new(c), Catalog::new(g));
+                ctx.wizard.update(|w| {
+                    w.attach_lists(&departed, c, g);
                 });
-                picks.group_sel.set(match &saved_g {
-                    Some(ids) => Selection::from_ids(&groups, ids),
-                    None => Selection::all_transferable(&groups),
-                });
-                picks.customers.set(Some(Arc::new(cust)));
-                picks.groups.set(Some(Arc::new(groups)));
-                sync_draft(ctx);
                 picks.state.set(Load::Done);
                 request_animation_frame(|| browser::measure("customers:list-ready", "step-start"));
             }
@@ -138,26 +124,5 @@ pub fn load(ctx: Ctx, departed: String) {
             }
             _ => picks.state.set(Load::Cancelled),
         }
-    });
-}
-
-/// Copies the selections into the wizard's draft (ids, important count).
-pub fn sync_draft(ctx: Ctx) {
-    let picks = ctx.picks;
-    let (Some(cust), Some(groups)) = (
-        picks.customers.get_untracked(),
-        picks.groups.get_untracked(),
-    ) else {
-        return;
-    };
-    let customer_ids = picks.customer_sel.with_untracked(|s| s.ids(&cust));
-    let important = picks
-        .customer_sel
-        .with_untracked(|s| s.important_count(&cust));
-    let group_ids = picks.group_sel.with_untracked(|s| s.ids(&groups));
-    ctx.wizard.update(|w| {
-        w.draft.customer_ids = Some(customer_ids);
-        w.draft.group_ids = Some(group_ids);
-        w.draft.important_count = important;
     });
 }

@@ -1,6 +1,7 @@
 //! Views: thin components that read state and send intents to `domain`.
 
 pub mod browser;
+mod fetch_all;
 mod handover;
 mod lists;
 mod records;
@@ -14,6 +15,9 @@ use leptos::prelude::*;
 
 use crate::config::{self, Config};
 use crate::i18n::{self, Locale, Messages};
+
+/// Server searches wait this long after the last keystroke, so a word costs one request.
+pub const SEARCH_DEBOUNCE_MS: u64 = 200;
 
 /// Storage key of the admin's language choice.
 const LANG_KEY: &str = "handover-console.lang";

@@ -3,32 +3,16 @@
 use leptos::prelude::*;
 
 use super::browser;
+use super::fetch_all::fetch_all;
 use super::state::use_ctx;
 use super::use_lang;
+use super::widgets::alert::Alert;
 use super::widgets::error::ErrorNotice;
 use super::widgets::pager::Pager;
 use crate::api::types::{Handover, HandoverState, HandoversQuery};
 use crate::api::ApiError;
 use crate::config::Route;
 use crate::domain::csv;
-use crate::i18n::errors::error_text;
-
-const STATES: [HandoverState; 7] = [
-    HandoverState::PendingApproval,
-    HandoverState::Ready,
-    HandoverState::Running,
-    HandoverState::Submitted,
-    HandoverState::Completed,
-    HandoverState::Rejected,
-    HandoverState::Cancelled,
-];
-
-fn state_tag(s: HandoverState) -> String {
-    serde_json::to_value(s)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_string))
-        .unwrap_or_default()
-}
 
 #[component]
 pub fn Records() -> impl IntoView {
@@ -40,11 +24,13 @@ pub fn Records() -> impl IntoView {
     let member = RwSignal::new(String::new());
     let pager = Pager::<Handover>::new();
     let export_error = RwSignal::new(None::<ApiError>);
+    // Records the last export's listing repeated (each exported once).
+    let export_repeats = RwSignal::new(0usize);
 
     let query = move || {
         let opt = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
         HandoversQuery {
-            state: STATES.into_iter().find(|s| state_tag(*s) == state.get()),
+            state: HandoverState::from_tag(&state.get()),
             created_from: opt(from.get()),
             created_to: opt(to.get()),
             departed_member: opt(member.get()),
@@ -68,26 +54,29 @@ pub fn Records() -> impl IntoView {
         let b = ctx.backend();
         let q = query();
         async move {
-            let mut all = Vec::new();
-            let mut cursor = None;
-            loop {
-                let page = b
-                    .handovers(&HandoversQuery {
-                        cursor,
-                        limit: Some(200),
-                        ..q.clone()
-                    })
-                    .await?;
-                all.extend(page.items);
-                match page.next_cursor {
-                    Some(c) => cursor = Some(c),
-                    None => return Ok::<_, ApiError>(all),
-                }
-            }
+            let all = fetch_all(
+                |cursor| {
+                    let (b, q) = (b.clone(), q.clone());
+                    async move {
+                        b.handovers(&HandoversQuery {
+                            cursor,
+                            limit: Some(200),
+                            ..q
+                        })
+                        .await
+                    }
+                },
+                |_| {},
+                || false,
+            )
+            .await?;
+            // Never stopped, so always `Some`; an empty export otherwise.
+            Ok::<_, ApiError>(all.map(|c| (c.items, c.repeats)).unwrap_or_default())
         }
     });
     Effect::new(move |_| match export.value().get() {
-        Some(Ok(all)) => {
+        Some(Ok((all, repeats))) => {
+            export_repeats.set(repeats);
             let m = lang.t();
             let rows = all.iter().map(|h| {
                 vec![
@@ -144,7 +133,7 @@ pub fn Records() -> impl IntoView {
                 <span>{move || lang.t().state}</span>
                 <select on:change:target=move |e| state.set(e.target().value())>
                     <option value="">{move || lang.t().all_states}</option>
-                    {STATES.into_iter().map(|s| view! { <option value=state_tag(s)>{move || lang.t().state(s)}</option> }).collect_view()}
+                    {HandoverState::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || lang.t().state(s)}</option> }).collect_view()}
                 </select>
             </label>
             <label class="hoc-field">
@@ -163,9 +152,10 @@ pub fn Records() -> impl IntoView {
                 {move || lang.t().export_csv}
             </button>
         </div>
-        <div role="alert" class="hoc-alert-region">
-            {move || export_error.get().map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })}
-        </div>
+        <Alert error=export_error />
+        <Show when=move || { export_repeats.get() > 0 }>
+            <p class="hoc-notice" role="status">{move || (lang.t().repeated_entries)(export_repeats.get())}</p>
+        </Show>
         <ErrorNotice error=pager.error on_retry=move |_| load(false) />
         <table class="hoc-table">
             <thead>

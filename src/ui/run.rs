@@ -1,27 +1,27 @@
-//! Running a handover: batches of at most 100 sent several at a time, transient failures retried
-//! with backoff, rejections listed with their reasons, pause/resume, and a ledger in local
-//! storage so a reloaded tab resumes where it was.
+//! Running a handover: batches of at most the session's `items_per_batch` sent several at a
+//! time, transient failures retried with backoff, answers that leave items out asked again,
+//! rejections listed with their reasons, pause/resume (an expired session pauses everything),
+//! and a ledger in local storage so a reloaded tab resumes where it was. The rules are in
+//! `domain::{ledger, plan, retry}`; this file sends requests and shows the ledger.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::{Deserialize, Serialize};
 
 use super::browser;
+use super::browser::sleep;
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::Lang;
-use crate::api::demo::sleep;
 use crate::api::types::{Assignment, Handover};
-use crate::api::ApiError;
 use crate::domain::codes::is_retryable;
-use crate::domain::ledger::{BatchState, Ledger};
-use crate::domain::plan::plan;
-use crate::domain::retry::RetryPolicy;
+use crate::domain::ledger::{HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatus};
+use crate::domain::plan::{batch_size, plan};
+use crate::domain::retry::{Decision, RetryPolicy};
 use crate::i18n::codes::code_text;
 use crate::i18n::errors::error_text;
 
 const RUN_KEY: &str = "handover-console.run";
-const PER_BATCH: usize = 100;
 
 #[derive(Clone, Copy)]
 pub struct Run {
@@ -29,6 +29,8 @@ pub struct Run {
     pub workers: RwSignal<usize>,
     pub paused: RwSignal<bool>,
     pub offline: RwSignal<bool>,
+    /// A request met a 401: every worker stopped until the admin resumes.
+    pub expired: RwSignal<bool>,
     saved_at: StoredValue<f64>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
@@ -43,11 +45,16 @@ struct Saved {
 impl Run {
     /// Changes the ledger, if there is one.
     fn edit(&self, f: impl FnOnce(&mut Ledger)) {
-        self.ledger.update(|l| {
-            if let Some(l) = l.as_mut() {
-                f(l)
-            }
-        });
+        self.edit_with(f);
+    }
+
+    /// Changes the ledger, if there is one, and says what the change returned.
+    fn edit_with<R>(&self, f: impl FnOnce(&mut Ledger) -> R) -> Option<R> {
+        self.ledger.try_update(|l| l.as_mut().map(f)).flatten()
+    }
+
+    fn read<R>(&self, f: impl FnOnce(&Ledger) -> R) -> Option<R> {
+        self.ledger.with_untracked(|l| l.as_ref().map(f))
     }
 
     pub fn new(in_flight: usize) -> Run {
@@ -56,10 +63,30 @@ impl Run {
             workers: RwSignal::new(0),
             paused: RwSignal::new(false),
             offline: RwSignal::new(false),
+            expired: RwSignal::new(false),
             saved_at: StoredValue::new(0.0),
             in_flight,
         }
     }
+
+    /// The page's flags, tracked.
+    fn flags(&self) -> RunFlags {
+        RunFlags {
+            paused: self.paused.get(),
+            offline: self.offline.get(),
+            expired: self.expired.get(),
+        }
+    }
+}
+
+/// Items per batch: the session's limit, within WeCom's 100.
+fn per_batch(ctx: Ctx) -> usize {
+    let advertised = ctx
+        .session
+        .get_untracked()
+        .and_then(Result::ok)
+        .map(|s| s.limits.items_per_batch);
+    batch_size(advertised)
 }
 
 /// Writes the ledger to local storage, at most every half second (and always at the end). A
@@ -67,10 +94,7 @@ impl Run {
 /// backend answers idempotently.
 fn save(ctx: Ctx) {
     let now = js_sys::Date::now();
-    let finished = ctx
-        .run
-        .ledger
-        .with_untracked(|l| l.as_ref().is_none_or(Ledger::is_finished));
+    let finished = ctx.run.read(Ledger::is_finished).unwrap_or(true);
     if !finished && now - ctx.run.saved_at.get_value() < 500.0 {
         return;
     }
@@ -113,15 +137,16 @@ pub fn start(ctx: Ctx, lang: Lang, assignments: &[Assignment]) {
     };
     ctx.run
         .ledger
-        .set(Some(Ledger::new(h.id, plan(assignments, PER_BATCH))));
+        .set(Some(Ledger::new(h.id, plan(assignments, per_batch(ctx)))));
     ctx.run.paused.set(false);
+    ctx.run.expired.set(false);
     save(ctx);
     spawn_workers(ctx, lang);
 }
 
 pub fn spawn_workers(ctx: Ctx, lang: Lang) {
     let run = ctx.run;
-    if run.paused.get_untracked() || run.offline.get_untracked() {
+    if stopped(run) {
         return;
     }
     let want = run.in_flight.saturating_sub(run.workers.get_untracked());
@@ -131,84 +156,84 @@ pub fn spawn_workers(ctx: Ctx, lang: Lang) {
     }
 }
 
-fn stopped(run: Run) -> bool {
-    run.paused.get_untracked() || run.offline.get_untracked()
+/// The admin's "resume": after a pause or an expired session. Batches keep their seq.
+fn resume(ctx: Ctx, lang: Lang) {
+    ctx.run.paused.set(false);
+    ctx.run.expired.set(false);
+    save(ctx);
+    spawn_workers(ctx, lang);
 }
 
-/// Puts one in-flight batch back to pending (paused or offline while it waited to retry).
-fn release(run: Run, seq: u32) {
-    run.edit(|l| {
-        if let Some(e) = l.entries.iter_mut().find(|e| e.spec.seq == seq) {
-            e.state = BatchState::Pending;
-        }
-    });
+fn stopped(run: Run) -> bool {
+    run.paused.get_untracked() || run.offline.get_untracked() || run.expired.get_untracked()
+}
+
+/// Why a worker sends the same batch again.
+enum Again {
+    /// A transient failure: one more attempt.
+    Retry,
+    /// The answer left items without an outcome.
+    Reask,
 }
 
 async fn worker(ctx: Ctx, lang: Lang) {
     let run = ctx.run;
     let policy = RetryPolicy::default();
     'batches: while !stopped(run) {
-        let Some(spec) = run
-            .ledger
-            .try_update(|l| l.as_mut().and_then(Ledger::take_next))
-            .flatten()
-        else {
+        let Some(spec) = run.edit_with(Ledger::take_next).flatten() else {
             break;
         };
-        let Some(id) = run
-            .ledger
-            .with_untracked(|l| l.as_ref().map(|l| l.handover_id.clone()))
-        else {
+        let Some(id) = run.read(|l| l.handover_id.clone()) else {
             break;
         };
         save(ctx);
         let request = spec.to_request();
         loop {
-            let result = ctx.backend().submit_batch(&id, &request).await;
-            let e = match result {
-                Ok(r) => {
-                    run.edit(|l| l.record(spec.seq, r));
-                    save(ctx);
-                    break;
-                }
-                Err(e) => e,
-            };
-            if e.is_transient() || e == ApiError::Aborted {
-                let attempts = run.ledger.with_untracked(|l| {
-                    l.as_ref()
-                        .and_then(|l| l.entries.iter().find(|x| x.spec.seq == spec.seq))
-                        .map_or(1, |x| x.attempts)
-                });
-                let retry_after = match &e {
-                    ApiError::Status { retry_after_s, .. } => *retry_after_s,
-                    _ => None,
-                };
-                if let Some(ms) = policy.delay_ms(attempts, retry_after, js_sys::Math::random()) {
-                    sleep(ms as u32).await;
-                    if stopped(run) {
-                        release(run, spec.seq);
-                        save(ctx);
-                        break 'batches;
+            let (again, wait_ms) = match ctx.backend().submit_batch(&id, &request).await {
+                Ok(answer) => match run.edit_with(|l| l.record(spec.seq, answer)) {
+                    Some(Recorded::AskAgain { reask, .. }) => {
+                        (Again::Reask, policy.reask_delay_ms(reask))
                     }
-                    run.edit(|l| {
-                        l.attempt(spec.seq);
-                    });
-                    continue;
+                    _ => {
+                        save(ctx);
+                        break;
+                    }
+                },
+                Err(e) => {
+                    let attempts = run.read(|l| l.attempts(spec.seq)).unwrap_or(1);
+                    match policy.decide(&e, attempts, js_sys::Math::random()) {
+                        Decision::Retry { after_ms } => (Again::Retry, after_ms),
+                        Decision::Pause => {
+                            // Every other request would meet the same 401: stop them all.
+                            run.expired.set(true);
+                            run.edit(|l| l.release(spec.seq));
+                            save(ctx);
+                            break 'batches;
+                        }
+                        Decision::Hold => {
+                            let why = error_text(lang.t(), &e);
+                            run.edit(|l| l.wait(spec.seq, why));
+                            save(ctx);
+                            break;
+                        }
+                    }
                 }
+            };
+            sleep(u32::try_from(wait_ms).unwrap_or(u32::MAX)).await;
+            if stopped(run) {
+                run.edit(|l| l.release(spec.seq));
+                save(ctx);
+                break 'batches;
             }
-            // Not worth retrying as is, or the retries are spent: the admin decides.
-            let why = error_text(lang.t(), &e);
-            run.edit(|l| l.wait(spec.seq, why));
-            save(ctx);
-            break;
+            if let Again::Retry = again {
+                run.edit(|l| {
+                    l.attempt(spec.seq);
+                });
+            }
         }
     }
     run.workers.update(|n| *n = n.saturating_sub(1));
-    if run.workers.get_untracked() == 0
-        && run
-            .ledger
-            .with_untracked(|l| l.as_ref().is_some_and(Ledger::is_finished))
-    {
+    if run.workers.get_untracked() == 0 && run.read(Ledger::is_finished).unwrap_or(false) {
         browser::measure("run:complete", "run-start");
         save(ctx);
     }
@@ -223,81 +248,87 @@ pub fn RunPanel() -> impl IntoView {
         run.ledger
             .with(|l| l.as_ref().map(Ledger::tally).unwrap_or_default())
     });
-    let finished = move || {
-        run.ledger
-            .with(|l| l.as_ref().is_some_and(Ledger::is_finished))
-    };
-    // Announce progress in tenths, not on every batch.
-    let decile = Memo::new(move |_| {
-        let t = tally.get();
-        (t.submitted * 10).checked_div(t.total).unwrap_or(0)
+    let phase = Memo::new(move |_| run.ledger.with(|l| l.as_ref().map(Ledger::phase)));
+    let finished = move || phase.get() == Some(Phase::Finished);
+    let status = Memo::new(move |_| {
+        let flags = run.flags();
+        phase
+            .get()
+            .map(|p| tally.with(|t| RunStatus::of(p, t, flags)))
     });
     let announcement = move || {
-        decile.track();
-        let t = tally.get_untracked();
-        if run.offline.get() {
-            lang.t().offline_paused.to_string()
-        } else if run.paused.get() {
-            lang.t().paused.to_string()
-        } else {
-            (lang.t().progress_announce)(t.submitted, t.total)
+        let m = lang.t();
+        match status.get()? {
+            RunStatus::Expired => Some(m.session_expired_paused.to_string()),
+            RunStatus::Offline => Some(m.offline_paused.to_string()),
+            RunStatus::Paused => Some(m.paused.to_string()),
+            RunStatus::Progress { submitted, total } => {
+                Some((m.progress_announce)(submitted, total))
+            }
+            RunStatus::Held { batches } => Some((m.run_held)(batches)),
+            RunStatus::Done { rejected: 0 } => Some(m.run_done_all.to_string()),
+            RunStatus::Done { rejected } => Some((m.run_done_some)(rejected)),
         }
     };
     let rejections = Memo::new(move |_| {
         run.ledger
             .with(|l| l.as_ref().map(Ledger::rejections).unwrap_or_default())
     });
-    let waiting = Memo::new(move |_| {
-        run.ledger.with(|l| {
-            l.as_ref()
-                .map(|l| {
-                    l.waiting()
-                        .into_iter()
-                        .map(|e| (e.spec.seq, e.error.clone().unwrap_or_default()))
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default()
-        })
+    let held = Memo::new(move |_| {
+        run.ledger
+            .with(|l| l.as_ref().map(Ledger::held).unwrap_or_default())
     });
+    let halted = move || run.paused.get() || run.expired.get();
     let any_retryable = move || rejections.with(|r| r.iter().any(|r| is_retryable(r.code)));
 
     view! {
         <section class="hoc-run" aria-labelledby="hoc-run-h">
             <h3 id="hoc-run-h">{move || lang.t().run_title}</h3>
-            <progress
-                aria-labelledby="hoc-run-h"
-                max=move || tally.get().total.max(1)
-                value=move || tally.get().submitted
-            ></progress>
+            {move || match tally.with(|t| t.bar()) {
+                Some((n, total)) => view! { <progress aria-labelledby="hoc-run-h" max=total value=n></progress> }.into_any(),
+                None => view! { <progress aria-labelledby="hoc-run-h"></progress> }.into_any(),
+            }}
             <dl class="hoc-run-counts">
                 <div><dt>{move || lang.t().submitted}</dt><dd data-count="submitted">{move || tally.get().submitted}</dd></div>
                 <div><dt>{move || lang.t().accepted}</dt><dd data-count="accepted">{move || tally.get().accepted}</dd></div>
                 <div><dt>{move || lang.t().rejected}</dt><dd data-count="rejected">{move || tally.get().rejected}</dd></div>
+                <Show when=move || tally.with(|t| t.unconfirmed > 0)>
+                    <div><dt>{move || lang.t().unconfirmed}</dt><dd data-count="unconfirmed">{move || tally.get().unconfirmed}</dd></div>
+                </Show>
                 <div><dt>{move || lang.t().remaining}</dt><dd data-count="remaining">{move || tally.get().remaining}</dd></div>
             </dl>
-            <p class="hoc-status" role="status" aria-live="polite">{announcement}</p>
+            <p
+                class="hoc-status"
+                class:hoc-result=finished
+                class:hoc-warning=move || run.expired.get()
+                role="status"
+                aria-live="polite"
+            >
+                {announcement}
+            </p>
             <div class="hoc-bulk">
-                <Show when=move || !finished() && !run.paused.get()>
+                <Show when=move || !finished() && !halted()>
                     <button type="button" class="hoc-button" on:click=move |_| run.paused.set(true)>
                         {move || lang.t().pause}
                     </button>
                 </Show>
-                <Show when=move || !finished() && run.paused.get()>
-                    <button type="button" class="hoc-button hoc-button-primary" on:click=move |_| {
-                        run.paused.set(false);
-                        run.edit(Ledger::resume);
-                        spawn_workers(ctx, lang);
-                    }>
+                <Show when=move || !finished() && halted()>
+                    <button type="button" class="hoc-button hoc-button-primary" on:click=move |_| resume(ctx, lang)>
                         {move || lang.t().resume}
                     </button>
                 </Show>
             </div>
-            <Show when=move || waiting.with(|w| !w.is_empty())>
+            <Show when=move || held.with(|h| !h.is_empty())>
                 <div role="alert" class="hoc-warning">
                     <h4>{move || lang.t().waiting_batches}</h4>
                     <ul>
-                        {move || waiting.get().into_iter().map(|(seq, why)| view! {
-                            <li>{move || (lang.t().batch_label)(seq)} ": " {why.clone()}</li>
+                        {move || held.get().into_iter().map(|h| {
+                            let seq = h.seq;
+                            let why = move || match &h.why {
+                                HeldWhy::Failed(why) => why.clone(),
+                                HeldWhy::Unconfirmed(n) => (lang.t().unconfirmed_batch)(*n),
+                            };
+                            view! { <li>{move || (lang.t().batch_label)(seq)} ": " {why}</li> }
                         }).collect_view()}
                     </ul>
                     <button type="button" class="hoc-button" on:click=move |_| {
@@ -307,20 +338,13 @@ pub fn RunPanel() -> impl IntoView {
                     }>{move || lang.t().retry_batches}</button>
                 </div>
             </Show>
-            <Show when=finished>
-                <p class="hoc-result" role="status">
-                    {move || {
-                        let n = rejections.with(Vec::len);
-                        if n == 0 { lang.t().run_done_all.to_string() } else { (lang.t().run_done_some)(n) }
-                    }}
-                </p>
-            </Show>
             <Show when=move || rejections.with(|r| !r.is_empty())>
                 <h4>{move || lang.t().rejections}</h4>
                 <p class="hoc-help">{move || lang.t().rejected_help}</p>
                 <Show when=move || finished() && any_retryable()>
                     <button type="button" class="hoc-button" on:click=move |_| {
-                        run.edit(|l| { l.retry_rejected(is_retryable, PER_BATCH); });
+                        let per_batch = per_batch(ctx);
+                        run.edit(|l| { l.retry_rejected(is_retryable, per_batch); });
                         save(ctx);
                         spawn_workers(ctx, lang);
                     }>{move || lang.t().retry_rejected}</button>

@@ -9,9 +9,10 @@ use super::records::Records;
 use super::state::use_ctx;
 use super::steps::{Created, StepBody};
 use super::use_lang;
+use super::widgets::error::ErrorNotice;
 use super::widgets::stepper::Stepper;
 use crate::config::{Config, Route};
-use crate::domain::wizard::{Step, Wizard};
+use crate::domain::wizard::{Blocker, Step, Wizard};
 use crate::i18n::errors::blocker_text;
 use crate::i18n::Locale;
 
@@ -40,17 +41,27 @@ pub fn Shell() -> impl IntoView {
         },
         false,
     );
+    // Set when Next was pressed on an incomplete step; the summary shows what is still missing
+    // (and disappears once nothing is).
+    let tried = RwSignal::new(false);
     let go = move |forward: bool| {
         browser::mark("step-start");
+        let mut blocked = false;
         wizard.update(|w| {
             if forward {
-                w.go_next();
+                blocked = w.try_next().is_err();
             } else {
                 w.go_back();
             }
         });
+        tried.set(blocked);
     };
-    let blocker = move || wizard.with(|w| w.blocker(w.step()));
+    let missing = move || {
+        tried
+            .get()
+            .then(|| wizard.with(|w| w.blocker(w.step())))
+            .flatten()
+    };
 
     view! {
         <div class="hoc-app">
@@ -63,6 +74,10 @@ pub fn Shell() -> impl IntoView {
                 <LanguageSwitch />
             </header>
             {config.is_demo().then(|| view! { <DemoBanner /> })}
+            <ErrorNotice
+                error=Signal::derive(move || ctx.session.get().and_then(Result::err))
+                on_retry=move |_| ctx.session.refetch()
+            />
             {move || match ctx.route.get() {
                 Route::Wizard => None,
                 Route::Records => Some(view! {
@@ -93,6 +108,7 @@ pub fn Shell() -> impl IntoView {
                     {move || match ctx.created.get() {
                         Some(h) => view! { <Created handover=h /> }.into_any(),
                         None => view! {
+                            <ErrorSummary missing=Signal::derive(missing) />
                             <p class="hoc-step-intro">{move || lang.t().step_intro(step.get())}</p>
                             <StepBody step=step />
                         }
@@ -111,14 +127,9 @@ pub fn Shell() -> impl IntoView {
                         </button>
                         <Show when=move || step.get() != Step::Confirm>
                             <div class="hoc-next">
-                                <p id="hoc-next-reason" class="hoc-help">
-                                    {move || blocker().map(|b| blocker_text(lang.t(), b))}
-                                </p>
                                 <button
                                     type="button"
                                     class="hoc-button hoc-button-primary"
-                                    disabled=move || blocker().is_some()
-                                    aria-describedby="hoc-next-reason"
                                     on:click=move |_| go(true)
                                 >
                                     {move || lang.t().next}
@@ -130,6 +141,57 @@ pub fn Shell() -> impl IntoView {
             </main>
             </Show>
         </div>
+    }
+}
+
+/// What stops Next, at the top of the step (the GOV.UK error summary): announced at once, and
+/// its link takes the admin to the field that needs them.
+#[component]
+fn ErrorSummary(missing: Signal<Option<Blocker>>) -> impl IntoView {
+    let lang = use_lang();
+    view! {
+        <div role="alert" class="hoc-alert-region">
+            {move || missing.get().map(|b| {
+                let (anchor, focus) = blocker_field(b);
+                view! {
+                    <div class="hoc-error-summary">
+                        <h3 class="hoc-error-summary-title">{move || lang.t().error_summary_title}</h3>
+                        <ul>
+                            <li>
+                                <a
+                                    href=format!("#{anchor}")
+                                    on:click=move |ev| {
+                                        ev.prevent_default();
+                                        browser::focus(focus);
+                                    }
+                                >
+                                    {move || blocker_text(lang.t(), b)}
+                                </a>
+                            </li>
+                        </ul>
+                    </div>
+                }
+            })}
+        </div>
+    }
+}
+
+/// Where each blocker's field is: the element the link names, and what takes focus.
+fn blocker_field(b: Blocker) -> (&'static str, &'static str) {
+    match b {
+        Blocker::NoMember | Blocker::MemberIneligible => (
+            "hoc-departed-field",
+            "input[name=hoc-departed]:not([disabled])",
+        ),
+        Blocker::NothingSelected => (
+            "hoc-customers-h",
+            ".hoc-pick-section input[type=checkbox]:not([disabled])",
+        ),
+        Blocker::NoSuccessor | Blocker::SuccessorIneligible => (
+            "hoc-successor-field",
+            "input[name=hoc-successor]:not([disabled])",
+        ),
+        Blocker::DaysInvalid => ("hoc-days-input", "#hoc-days-input"),
     }
 }
 

@@ -2,7 +2,6 @@
 //! customers step (kept while the departed member stays the same).
 
 use std::rc::Rc;
-use std::sync::Arc;
 
 use leptos::prelude::*;
 
@@ -11,19 +10,20 @@ use super::lists::Load;
 use super::run::{self, Run};
 use crate::api::demo::DemoBackend;
 use crate::api::http::HttpClient;
-use crate::api::types::{Customer, Group, Handover, Session};
+use crate::api::types::{Handover, Session};
 use crate::api::{ApiError, Backend};
 use crate::config::{Config, Mode, Route};
-use crate::domain::selection::{Catalog, Selection};
+use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::wizard::Wizard;
 
 const WIZARD_KEY: &str = "handover-console.wizard";
 /// Demo latency: enough to feel like a network, short enough not to annoy.
 const DEMO_LATENCY_MS: u32 = 40;
 
+/// How the customers step's lists are loading; what is chosen lives in the wizard's draft.
 #[derive(Clone, Copy)]
 pub struct Picks {
-    /// Whose lists are loaded (or loading).
+    /// Whose lists are loading (or were last loaded).
     pub member: RwSignal<Option<String>>,
     pub state: RwSignal<Load>,
     /// Customers loaded so far, of how many.
@@ -31,10 +31,6 @@ pub struct Picks {
     pub error: RwSignal<Option<ApiError>>,
     pub cancel: RwSignal<bool>,
     pub generation: RwSignal<u32>,
-    pub customers: RwSignal<Option<Arc<Catalog<Customer>>>>,
-    pub groups: RwSignal<Option<Arc<Catalog<Group>>>>,
-    pub customer_sel: RwSignal<Selection>,
-    pub group_sel: RwSignal<Selection>,
 }
 
 #[derive(Clone, Copy)]
@@ -52,6 +48,30 @@ pub struct Ctx {
 
 pub fn use_ctx() -> Ctx {
     expect_context::<Ctx>()
+}
+
+/// The session, tried again with backoff while the failure is transient: without it the app
+/// knows neither the admin's permissions nor the backend's limits. What is left of the failure
+/// reaches the shell's notice, with a retry.
+async fn load_session(b: Backend) -> Result<Session, ApiError> {
+    let policy = RetryPolicy {
+        base_ms: 500,
+        max_ms: 4_000,
+        max_attempts: 4,
+    };
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        match b.session().await {
+            Err(e) => match policy.decide(&e, attempts, js_sys::Math::random()) {
+                Decision::Retry { after_ms } => {
+                    browser::sleep(u32::try_from(after_ms).unwrap_or(u32::MAX)).await
+                }
+                _ => return Err(e),
+            },
+            ok => return ok,
+        }
+    }
 }
 
 /// A new client-generated handover id.
@@ -74,10 +94,7 @@ impl Ctx {
             ))),
         };
         let backend = StoredValue::new_local(backend);
-        let session = LocalResource::new(move || {
-            let b = backend.get_value();
-            async move { b.session().await }
-        });
+        let session = LocalResource::new(move || load_session(backend.get_value()));
         let saved =
             browser::session_get(WIZARD_KEY).and_then(|j| serde_json::from_str::<Wizard>(&j).ok());
         let wizard = RwSignal::new(saved.unwrap_or_else(|| Wizard::new(new_handover_id())));
@@ -99,10 +116,6 @@ impl Ctx {
                 error: RwSignal::new(None),
                 cancel: RwSignal::new(false),
                 generation: RwSignal::new(0),
-                customers: RwSignal::new(None),
-                groups: RwSignal::new(None),
-                customer_sel: RwSignal::new(Selection::default()),
-                group_sel: RwSignal::new(Selection::default()),
             },
             created: RwSignal::new(None),
             run: Run::new(config.in_flight),
@@ -123,8 +136,6 @@ impl Ctx {
         self.picks.generation.update(|g| *g = g.wrapping_add(1));
         self.picks.state.set(Load::Idle);
         self.picks.member.set(None);
-        self.picks.customers.set(None);
-        self.picks.groups.set(None);
         self.wizard.set(Wizard::new(new_handover_id()));
     }
 

@@ -159,10 +159,14 @@ pub fn token(who: &str) -> String {
 
 impl Http {
     pub fn new() -> Http {
-        let config = Config {
+        Http::with_config(Config {
             takeover_delay_ms: TAKEOVER_MS,
             ..Config::default()
-        };
+        })
+    }
+
+    /// A backend of its own, e.g. with fault switches on.
+    pub fn with_config(config: Config) -> Http {
         Http {
             base: start_backend(config),
             agent: agent(),

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::api::types::ChatScope;
-use crate::domain::wizard::DAY_PRESETS;
+use crate::domain::wizard::{Wizard, DAY_PRESETS};
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 
@@ -14,8 +14,8 @@ type Text = fn(&crate::i18n::Messages) -> &'static str;
 pub fn ChatHistoryStep() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
-    let chat = move || ctx.wizard.with(|w| w.draft.chat.clone());
-    let set_scope = move |scope: ChatScope| ctx.wizard.update(|w| w.draft.chat.scope = scope);
+    let chat = move || ctx.wizard.with(|w| w.chat().clone());
+    let set_scope = move |scope: ChatScope| ctx.wizard.update(|w| w.set_chat_scope(scope));
     let no_archive = move || {
         ctx.session
             .get()
@@ -65,7 +65,7 @@ pub fn ChatHistoryStep() -> impl IntoView {
                                         name="hoc-days"
                                         id=id.clone()
                                         prop:checked=move || { let c = chat(); !c.custom && c.days == d }
-                                        on:change=move |_| ctx.wizard.update(|w| { w.draft.chat.days = d; w.draft.chat.custom = false; })
+                                        on:change=move |_| ctx.wizard.update(|w| w.choose_days(d))
                                     />
                                     <label for=id>{move || (lang.t().recent_days)(d)}</label>
                                 </span>
@@ -78,7 +78,7 @@ pub fn ChatHistoryStep() -> impl IntoView {
                             name="hoc-days"
                             id="hoc-days-custom"
                             prop:checked=move || chat().custom
-                            on:change=move |_| ctx.wizard.update(|w| w.draft.chat.custom = true)
+                            on:change=move |_| ctx.wizard.update(Wizard::choose_custom_days)
                         />
                         <label for="hoc-days-custom">{move || lang.t().custom_days}</label>
                     </span>
@@ -87,13 +87,11 @@ pub fn ChatHistoryStep() -> impl IntoView {
                             <span>{move || lang.t().days}</span>
                             <input
                                 type="number"
+                                id="hoc-days-input"
                                 min="1"
                                 max="3650"
                                 prop:value=move || chat().days.to_string()
-                                on:input:target=move |e| {
-                                    let days = e.target().value().trim().parse::<u32>().unwrap_or(0);
-                                    ctx.wizard.update(|w| w.draft.chat.days = days);
-                                }
+                                on:input:target=move |e| ctx.wizard.update(|w| w.type_days(&e.target().value()))
                             />
                         </label>
                     </Show>

@@ -6,16 +6,16 @@ use leptos::prelude::*;
 
 use crate::api::types::{ChatScope, Handover, VerificationMethod, VerificationRequest};
 use crate::api::ApiError;
-use crate::domain::wizard::{ApprovalReason, Step};
-use crate::i18n::errors::error_text;
+use crate::domain::wizard::Step;
+use crate::i18n::errors::reason_text;
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
+use crate::ui::widgets::alert::Alert;
 
 #[component]
 pub fn ConfirmStep() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
-    let w = move || ctx.wizard.get();
     let session = move || ctx.session.get().and_then(Result::ok);
     let dialog = NodeRef::<Dialog>::new();
     let code_input = NodeRef::<Input>::new();
@@ -82,40 +82,38 @@ pub fn ConfirmStep() -> impl IntoView {
     };
     let approval = move || {
         let s = session()?;
-        Some(w().approval_reasons(&s.approval))
+        Some(ctx.wizard.with(|w| w.approval_reasons(&s.approval)))
     };
 
     view! {
         <dl class="hoc-summary">
             <div>
                 <dt>{move || lang.t().step_member}</dt>
-                <dd>{move || w().draft.departed.map(|d| format!("{} · {}", d.name, d.department.name))}</dd>
+                <dd>{move || ctx.wizard.with(|w| w.departed().map(|d| format!("{} · {}", d.name, d.department.name)))}</dd>
                 <dd>{change(Step::Member, |m| m.step_member)}</dd>
             </div>
             <div>
                 <dt>{move || lang.t().step_customers}</dt>
                 <dd>
-                    {move || {
-                        let w = w();
+                    {move || ctx.wizard.with(|w| {
                         format!(
                             "{}（{}）· {}",
                             (lang.t().customers_n)(w.customer_count()),
-                            (lang.t().important_n)(w.draft.important_count),
+                            (lang.t().important_n)(w.important_count()),
                             (lang.t().groups_n)(w.group_count()),
                         )
-                    }}
+                    })}
                 </dd>
                 <dd>{change(Step::Customers, |m| m.step_customers)}</dd>
             </div>
             <div>
                 <dt>{move || lang.t().step_successor}</dt>
                 <dd>
-                    {move || {
-                        let w = w();
-                        w.draft.successor.as_ref().map(|s| {
+                    {move || ctx.wizard.with(|w| {
+                        w.successor().map(|s| {
                             format!("{} · {} {}", s.name, lang.t().capacity_after, w.capacity_after().unwrap_or(0))
                         })
-                    }}
+                    })}
                 </dd>
                 <dd>{change(Step::Successor, |m| m.step_successor)}</dd>
             </div>
@@ -123,7 +121,7 @@ pub fn ConfirmStep() -> impl IntoView {
                 <dt>{move || lang.t().step_chat_history}</dt>
                 <dd>
                     {move || {
-                        let c = w().draft.chat;
+                        let c = ctx.wizard.with(|w| w.chat().clone());
                         match c.scope {
                             ChatScope::None => lang.t().scope_none.to_string(),
                             ChatScope::Recent => (lang.t().recent_days)(c.days),
@@ -141,13 +139,11 @@ pub fn ConfirmStep() -> impl IntoView {
                         Some(r) => {
                             let why: Vec<&str> = r
                                 .iter()
-                                .map(|r| match r {
-                                    ApprovalReason::ImportantCustomers => lang.t().approval_reason_important,
-                                    ApprovalReason::LargeHandover => lang.t().approval_reason_large,
-                                })
+                                .map(|r| reason_text(lang.t(), r))
                                 .collect();
                             format!("{}：{}", lang.t().approval_needed, why.join("、"))
                         }
+                        None if ctx.session.with(|s| matches!(s, Some(Err(_)))) => lang.t().approval_unknown.to_string(),
                         None => lang.t().loading.to_string(),
                     }}
                 </dd>
@@ -157,18 +153,12 @@ pub fn ConfirmStep() -> impl IntoView {
             <span>{move || lang.t().note}</span>
             <textarea
                 maxlength="500"
-                prop:value=move || w().draft.note
-                on:input:target=move |e| ctx.wizard.update(|w| w.draft.note = e.target().value())
+                prop:value=move || ctx.wizard.with(|w| w.note().to_string())
+                on:input:target=move |e| ctx.wizard.update(|w| w.set_note(e.target().value()))
             ></textarea>
         </label>
-        <div role="alert" class="hoc-alert-region">
-            {move || {
-                error
-                    .get()
-                    .filter(|_| !dialog.get().is_some_and(|d| d.open()))
-                    .map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })
-            }}
-        </div>
+        // While the dialog is open its own region says it.
+        <Alert error=Signal::derive(move || error.get().filter(|_| !dialog.get().is_some_and(|d| d.open()))) />
         <button
             type="button"
             class="hoc-button hoc-button-primary"
@@ -204,9 +194,7 @@ pub fn ConfirmStep() -> impl IntoView {
                         on:input:target=move |e| code.set(e.target().value())
                     />
                 </label>
-                <div role="alert" class="hoc-alert-region">
-                    {move || error.get().map(|e| view! { <p class="hoc-error">{error_text(lang.t(), &e)}</p> })}
-                </div>
+                <Alert error=error />
                 <div class="hoc-dialog-actions">
                     <button
                         type="button"

@@ -3,14 +3,19 @@
 
 use leptos::prelude::*;
 
+use std::sync::Arc;
+
 use crate::api::types::{Customer, CustomerKind, Group};
-use crate::domain::selection::{Catalog, Filter, Pickable, Selection};
+use crate::domain::selection::{Catalog, Filter, PickOp, Pickable};
+use crate::domain::wizard::Listed;
 use crate::i18n::codes::code_text;
+use crate::i18n::Messages;
 use crate::ui::browser;
-use crate::ui::lists::{self, sync_draft, Load};
+use crate::ui::lists::{self, Load};
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
+use crate::ui::widgets::search::SearchBox;
 use crate::ui::widgets::virtual_list::VirtualList;
 
 const ROW_HEIGHT: f64 = 56.0;
@@ -22,19 +27,17 @@ pub fn CustomersStep() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let picks = ctx.picks;
-    let Some(departed) = ctx.wizard.with_untracked(|w| w.draft.departed.clone()) else {
+    let Some(departed) = ctx.wizard.with_untracked(|w| w.departed().map(|d| d.id.clone())) else {
         return view! { <p>{move || lang.t().blocker_no_member}</p> }.into_any();
     };
     // Usually already loading: choosing the member on step 1 starts it.
-    if picks.member.get_untracked().as_deref() != Some(departed.id.as_str()) {
-        lists::load(ctx, departed.id.clone());
-    }
+    lists::ensure_loaded(ctx);
+    let loaded_in_draft = move || ctx.wizard.with(|w| w.lists_needed().is_none());
     let state = picks.state;
     let loaded = picks.progress;
     let error = picks.error;
     let cancel = picks.cancel;
-    let id = departed.id.clone();
-    let reload = move || lists::load(ctx, id.clone());
+    let reload = move || lists::load(ctx, departed.clone());
 
     view! {
         <div class="hoc-picks">
@@ -67,9 +70,13 @@ pub fn CustomersStep() -> impl IntoView {
                     move |_| reload()
                 }>{move || lang.t().retry}</button>
             </Show>
-            <Show when=move || state.get() == Load::Done>
-                <CustomerPicker />
-                <GroupPicker />
+            <Show when=loaded_in_draft>
+                {picker::<Customer, _, _>("customers", |m| m.customers, true, LIST_HEIGHT, |c, checked, on_click| {
+                    view! { <CustomerRow customer=c checked=checked on_click=on_click /> }
+                })}
+                {picker::<Group, _, _>("groups", |m| m.groups, false, GROUP_LIST_HEIGHT, |g, checked, on_click| {
+                    view! { <GroupRow group=g checked=checked on_click=on_click /> }
+                })}
             </Show>
         </div>
     }
@@ -82,13 +89,41 @@ fn hidden(what: &'static str) -> impl IntoView {
     view! { <span class="hoc-visually-hidden">" " {what}</span> }
 }
 
-/// Filter + bulk actions + count + list for one catalogue.
-#[component]
-fn CustomerPicker() -> impl IntoView {
+/// The loaded catalogue, compared by identity: a new selection must not re-run the filter
+/// over 20,000 rows, only a new list may.
+struct Shared<T>(Option<Arc<Catalog<T>>>);
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, other: &Self) -> bool {
+        match (&self.0, &other.0) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// One list of step 2: optional filters, bulk actions, the count, and a virtualised list whose
+/// rows `row` renders. Every change goes to the wizard as a [`PickOp`].
+///
+/// `slug` names the section's ids and its User Timing measures (`<slug>:filter`, …); `filters`
+/// adds search, tag and "important only" (the customer list has them).
+fn picker<T, R, V>(
+    slug: &'static str,
+    title: fn(&Messages) -> &'static str,
+    filters: bool,
+    height: f64,
+    row: R,
+) -> impl IntoView
+where
+    T: Listed + Clone + Send + Sync + 'static,
+    R: Fn(T, Signal<bool>, Callback<bool>) -> V + Clone + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
     let lang = use_lang();
     let ctx = use_ctx();
-    let picks = ctx.picks;
-    let catalog = move || picks.customers.get();
+    let wizard = ctx.wizard;
+    let catalog = Memo::new(move |_| Shared(wizard.with(|w| w.picked::<T>().catalog().cloned())));
     let text = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let important_only = RwSignal::new(false);
@@ -99,99 +134,85 @@ fn CustomerPicker() -> impl IntoView {
     });
     let rows = Memo::new(move |_| {
         let f = filter.get();
-        picks
-            .customers
-            .with(|c| c.as_ref().map(|c| c.matching(&f)).unwrap_or_default())
+        catalog.with(|c| c.0.as_ref().map(|c| c.matching(&f)).unwrap_or_default())
     });
-    let tags = Memo::new(move |_| {
-        picks
-            .customers
-            .with(|c| c.as_ref().map(|c| c.tags()).unwrap_or_default())
-    });
-    let total = move || picks.customers.with(|c| c.as_ref().map_or(0, |c| c.len()));
-    let last_clicked = StoredValue::new(None::<usize>);
-
-    let bulk = move |mark: &'static str, f: fn(&mut Selection, &Catalog<Customer>, &[u32])| {
-        browser::mark(mark);
-        if let Some(cat) = catalog() {
-            rows.with_untracked(|r| picks.customer_sel.update(|s| f(s, &cat, r)));
-        }
-        sync_draft(ctx);
+    let tags = Memo::new(move |_| catalog.with(|c| c.0.as_ref().map(|c| c.tags()).unwrap_or_default()));
+    let total = move || catalog.with(|c| c.0.as_ref().map_or(0, |c| c.len()));
+    let count = move || wizard.with(|w| w.picked::<T>().count());
+    let heading = format!("hoc-{slug}-h");
+    let measured = move |what: &'static str, op: fn(Vec<u32>) -> PickOp| {
+        let start = format!("{slug}:{what}-start");
+        browser::mark(&start);
+        let op = op(rows.get_untracked());
+        wizard.update(|w| w.pick::<T>(op));
+        request_animation_frame(move || browser::measure(&format!("{slug}:{what}"), &start));
     };
+    let name = move || title(lang.t());
 
     view! {
-        <section class="hoc-pick-section" aria-labelledby="hoc-customers-h">
-            <h3 id="hoc-customers-h">{move || lang.t().customers}</h3>
-            <div class="hoc-filters">
-                <label class="hoc-field">
-                    <span>{move || lang.t().search}</span>
-                    <input
-                        type="search"
-                        prop:value=text
-                        on:input:target=move |e| {
-                            browser::mark("filter-start");
-                            text.set(e.target().value());
-                            request_animation_frame(|| browser::measure("customers:filter", "filter-start"));
+        <section class="hoc-pick-section" aria-labelledby=heading.clone()>
+            <h3 id=heading.clone()>{name}</h3>
+            <Show when=move || filters>
+                <div class="hoc-filters">
+                    <SearchBox
+                        label=Signal::derive(move || lang.t().search)
+                        on_search=move |v| {
+                            let start = format!("{slug}:filter-start");
+                            browser::mark(&start);
+                            text.set(v);
+                            request_animation_frame(move || browser::measure(&format!("{slug}:filter"), &start));
                         }
                     />
-                </label>
-                <label class="hoc-field">
-                    <span>{move || lang.t().filter_tag}</span>
-                    <select on:change:target=move |e| tag.set(e.target().value())>
-                        <option value="">{move || lang.t().all_tags}</option>
-                        {move || tags.get().into_iter().map(|t| { let v = t.clone(); view! { <option value=v>{t}</option> } }).collect_view()}
-                    </select>
-                </label>
-                <label class="hoc-check">
-                    <input type="checkbox" prop:checked=important_only on:change:target=move |e| important_only.set(e.target().checked()) />
-                    <span>{move || lang.t().important_only}</span>
-                </label>
-            </div>
+                    <label class="hoc-field">
+                        <span>{move || lang.t().filter_tag}</span>
+                        <select on:change:target=move |e| tag.set(e.target().value())>
+                            <option value="">{move || lang.t().all_tags}</option>
+                            {move || tags.get().into_iter().map(|t| { let v = t.clone(); view! { <option value=v>{t}</option> } }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="hoc-check">
+                        <input type="checkbox" prop:checked=important_only on:change:target=move |e| important_only.set(e.target().checked()) />
+                        <span>{move || lang.t().important_only}</span>
+                    </label>
+                </div>
+            </Show>
             <div class="hoc-bulk">
-                <button type="button" class="hoc-button" on:click=move |_| {
-                    bulk("select-all-start", |s, c, r| s.select_all(c, r));
-                    request_animation_frame(|| browser::measure("customers:select-all", "select-all-start"));
-                }>{move || lang.t().select_all_matching}{move || hidden(lang.t().customers)}</button>
-                <button type="button" class="hoc-button" on:click=move |_| bulk("clear-start", |s, c, r| s.clear_rows(c, r))>
-                    {move || lang.t().clear_selection}{move || hidden(lang.t().customers)}
+                <button type="button" class="hoc-button" on:click=move |_| measured("select-all", PickOp::SelectAll)>
+                    {move || lang.t().select_all_matching}{move || hidden(name())}
                 </button>
-                <button type="button" class="hoc-button" on:click=move |_| bulk("invert-start", |s, c, r| s.invert(c, r))>
-                    {move || lang.t().invert_selection}{move || hidden(lang.t().customers)}
+                <button type="button" class="hoc-button" on:click=move |_| measured("clear", PickOp::Clear)>
+                    {move || lang.t().clear_selection}{move || hidden(name())}
+                </button>
+                <button type="button" class="hoc-button" on:click=move |_| measured("invert", PickOp::Invert)>
+                    {move || lang.t().invert_selection}{move || hidden(name())}
                 </button>
                 <p class="hoc-count" role="status" aria-live="polite">
-                    {move || (lang.t().selected_of)(picks.customer_sel.with(Selection::count), total())}
+                    {move || (lang.t().selected_of)(count(), total())}
                 </p>
             </div>
-            <VirtualList
-                rows=rows
-                row_height=ROW_HEIGHT
-                height=LIST_HEIGHT
-                label=Signal::derive(move || lang.t().customers.to_string())
-                render=move |pos, i| {
-                    let c = picks.customers.with_untracked(|c| c.as_ref().and_then(|c| c.get(i).cloned()));
-                    c.map(|c| {
-                        view! {
-                            <CustomerRow
-                                customer=c
-                                checked=Signal::derive(move || picks.customer_sel.with(|s| s.contains(i)))
-                                on_click=Callback::new(move |shift: bool| {
-                                    let Some(cat) = catalog() else { return };
-                                    let prev = last_clicked.get_value();
-                                    picks.customer_sel.update(|s| match prev {
-                                        Some(a) if shift => {
-                                            let on = !s.contains(i);
-                                            rows.with_untracked(|r| s.set_range(&cat, r, a, pos, on));
-                                        }
-                                        _ => s.toggle(&cat, i),
-                                    });
-                                    last_clicked.set_value(Some(pos));
-                                    sync_draft(ctx);
-                                })
-                            />
+            <Show when=move || { total() > 0 } fallback=move || view! { <p class="hoc-empty">{move || lang.t().no_items}</p> }>
+                <VirtualList
+                    rows=rows
+                    row_height=ROW_HEIGHT
+                    height=height
+                    label=Signal::derive(move || name().to_string())
+                    render={
+                        let row = row.clone();
+                        move |pos, i| {
+                            let item = catalog.with_untracked(|c| c.0.as_ref().and_then(|c| c.get(i).cloned()));
+                            let row = row.clone();
+                            item.map(move |item| {
+                                let checked = Signal::derive(move || wizard.with(|w| w.picked::<T>().contains(i)));
+                                let on_click = Callback::new(move |shift: bool| {
+                                    let view = rows.get_untracked();
+                                    wizard.update(|w| w.pick::<T>(PickOp::Click { view, pos, i, shift }));
+                                });
+                                row(item, checked, on_click)
+                            })
                         }
-                    })
-                }
-            />
+                    }
+                />
+            </Show>
         </section>
     }
 }
@@ -240,74 +261,24 @@ fn CustomerRow(
 }
 
 #[component]
-fn GroupPicker() -> impl IntoView {
+fn GroupRow(group: Group, checked: Signal<bool>, on_click: Callback<bool>) -> impl IntoView {
     let lang = use_lang();
-    let ctx = use_ctx();
-    let picks = ctx.picks;
-    let rows = Memo::new(move |_| {
-        picks.groups.with(|g| {
-            g.as_ref()
-                .map(|g| g.matching(&Filter::default()))
-                .unwrap_or_default()
-        })
-    });
-    let total = move || picks.groups.with(|g| g.as_ref().map_or(0, |g| g.len()));
-    let bulk = move |f: fn(&mut Selection, &Catalog<Group>, &[u32])| {
-        if let Some(cat) = picks.groups.get_untracked() {
-            rows.with_untracked(|r| picks.group_sel.update(|s| f(s, &cat, r)));
-        }
-        sync_draft(ctx);
-    };
+    let id = format!("hoc-g-{}", group.id);
+    let disabled = !group.transferable;
+    let reason = group.reason;
     view! {
-        <section class="hoc-pick-section" aria-labelledby="hoc-groups-h">
-            <h3 id="hoc-groups-h">{move || lang.t().groups}</h3>
-            <div class="hoc-bulk">
-                <button type="button" class="hoc-button" on:click=move |_| bulk(|s, c, r| s.select_all(c, r))>
-                    {move || lang.t().select_all_matching}{move || hidden(lang.t().groups)}
-                </button>
-                <button type="button" class="hoc-button" on:click=move |_| bulk(|s, c, r| s.clear_rows(c, r))>
-                    {move || lang.t().clear_selection}{move || hidden(lang.t().groups)}
-                </button>
-                <p class="hoc-count" role="status" aria-live="polite">
-                    {move || (lang.t().selected_of)(picks.group_sel.with(Selection::count), total())}
-                </p>
-            </div>
-            <Show when=move || { total() > 0 } fallback=move || view! { <p class="hoc-empty">{move || lang.t().no_items}</p> }>
-                <VirtualList
-                    rows=rows
-                    row_height=ROW_HEIGHT
-                    height=GROUP_LIST_HEIGHT
-                    label=Signal::derive(move || lang.t().groups.to_string())
-                    render=move |_, i| {
-                        let g = picks.groups.with_untracked(|g| g.as_ref().and_then(|g| g.get(i).cloned()));
-                        g.map(|g| {
-                            let id = format!("hoc-g-{}", g.id);
-                            let disabled = !g.transferable;
-                            let reason = g.reason;
-                            view! {
-                                <div class="hoc-row" data-disabled=disabled.to_string()>
-                                    <input
-                                        type="checkbox"
-                                        id=id.clone()
-                                        disabled=disabled
-                                        prop:checked=move || picks.group_sel.with(|s| s.contains(i))
-                                        on:click=move |_| {
-                                            if let Some(cat) = picks.groups.get_untracked() {
-                                                picks.group_sel.update(|s| s.toggle(&cat, i));
-                                                sync_draft(ctx);
-                                            }
-                                        }
-                                    />
-                                    <label for=id class="hoc-row-name">{g.name.clone()}</label>
-                                    <span class="hoc-row-meta">{g.member_count} " " {move || lang.t().members_count}</span>
-                                    <span class="hoc-row-dates">{move || lang.t().created_on} " " {g.created_at.get(..10).unwrap_or("").to_string()}</span>
-                                    {reason.map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
-                                </div>
-                            }
-                        })
-                    }
-                />
-            </Show>
-        </section>
+        <div class="hoc-row" data-disabled=disabled.to_string()>
+            <input
+                type="checkbox"
+                id=id.clone()
+                disabled=disabled
+                prop:checked=checked
+                on:click=move |ev: web_sys::MouseEvent| on_click.run(ev.shift_key())
+            />
+            <label for=id class="hoc-row-name">{group.name.clone()}</label>
+            <span class="hoc-row-meta">{group.member_count} " " {move || lang.t().members_count}</span>
+            <span class="hoc-row-dates">{move || lang.t().created_on} " " {group.created_at.get(..10).unwrap_or("").to_string()}</span>
+            {reason.map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
+        </div>
     }
 }

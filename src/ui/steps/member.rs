@@ -8,6 +8,8 @@ use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::pager::Pager;
+use crate::ui::widgets::search::SearchBox;
+use crate::ui::SEARCH_DEBOUNCE_MS;
 
 #[component]
 pub fn MemberStep() -> impl IntoView {
@@ -50,16 +52,12 @@ pub fn MemberStep() -> impl IntoView {
     });
 
     let chosen = move || {
-        ctx.wizard
-            .with(|w| w.draft.departed.as_ref().map(|d| d.id.clone()))
+        ctx.wizard.with(|w| w.departed().map(|d| d.id.clone()))
     };
 
     view! {
         <div class="hoc-filters">
-            <label class="hoc-field">
-                <span>{move || lang.t().search}</span>
-                <input type="search" prop:value=q on:input:target=move |e| q.set(e.target().value()) />
-            </label>
+            <SearchBox label=Signal::derive(move || lang.t().search) on_search=move |v| q.set(v) debounce_ms=SEARCH_DEBOUNCE_MS />
             <label class="hoc-field">
                 <span>{move || lang.t().department}</span>
                 <select on:change:target=move |e| department.set(e.target().value())>
@@ -99,7 +97,7 @@ pub fn MemberStep() -> impl IntoView {
             </label>
         </div>
         <ErrorNotice error=pager.error on_retry=move |_| load(false) />
-        <fieldset class="hoc-choices" aria-busy=move || pager.loading.get().to_string()>
+        <fieldset class="hoc-choices" id="hoc-departed-field" aria-busy=move || pager.loading.get().to_string()>
             <legend class="hoc-visually-hidden">{move || lang.t().departed_members_list}</legend>
             <ul class="hoc-cards">
                 <For each=move || pager.items.get() key=|m| m.id.clone() let:m>
@@ -147,9 +145,7 @@ fn MemberCard(member: DepartedMember, chosen: Signal<Option<String>>) -> impl In
                 on:change=move |_| {
                     ctx.wizard.update(|w| w.choose_member(m.clone()));
                     // Start loading the lists now, so the next step opens ready.
-                    if ctx.picks.member.get_untracked().as_deref() != Some(m.id.as_str()) {
-                        crate::ui::lists::load(ctx, m.id.clone());
-                    }
+                    crate::ui::lists::ensure_loaded(ctx);
                 }
             />
             <label for=format!("hoc-dm-{}-radio", member.id) class="hoc-card-body">

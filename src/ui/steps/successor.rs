@@ -5,10 +5,13 @@ use leptos::prelude::*;
 
 use crate::api::types::{Member, MembersQuery};
 use crate::i18n::errors::reason_text;
+use crate::domain::wizard::Wizard;
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::pager::Pager;
+use crate::ui::widgets::search::SearchBox;
+use crate::ui::SEARCH_DEBOUNCE_MS;
 
 #[component]
 pub fn SuccessorStep() -> impl IntoView {
@@ -18,7 +21,7 @@ pub fn SuccessorStep() -> impl IntoView {
     let pager = Pager::<Member>::new();
     let departed = ctx
         .wizard
-        .with_untracked(|w| w.draft.departed.as_ref().map(|d| d.id.clone()));
+        .with_untracked(|w| w.departed().map(|d| d.id.clone()));
     let load = move |more: bool| {
         let b = ctx.backend();
         let query = MembersQuery {
@@ -38,31 +41,27 @@ pub fn SuccessorStep() -> impl IntoView {
     });
     let overflow = move || ctx.wizard.with(|w| w.overflow());
     let chosen = Signal::derive(move || {
-        ctx.wizard
-            .with(|w| w.draft.successor.as_ref().map(|s| s.id.clone()))
+        ctx.wizard.with(|w| w.successor().map(|s| s.id.clone()))
     });
     let load_retry = load.clone();
     let load_more = load.clone();
 
     view! {
         <div class="hoc-filters">
-            <label class="hoc-field">
-                <span>{move || lang.t().successor_search}</span>
-                <input type="search" prop:value=q on:input:target=move |e| q.set(e.target().value()) />
-            </label>
+            <SearchBox label=Signal::derive(move || lang.t().successor_search) on_search=move |v| q.set(v) debounce_ms=SEARCH_DEBOUNCE_MS />
         </div>
         <div role="alert" class="hoc-alert-region">
             <Show when=move || { overflow() > 0 }>
                 <div class="hoc-warning">
                     <p>{move || (lang.t().overflow_warning)(overflow())}</p>
-                    <button type="button" class="hoc-button" on:click=move |_| trim_to_capacity()>
+                    <button type="button" class="hoc-button" on:click=move |_| ctx.wizard.update(Wizard::trim_to_capacity)>
                         {move || lang.t().trim_selection}
                     </button>
                 </div>
             </Show>
         </div>
         <ErrorNotice error=pager.error on_retry=move |_| load_retry(false) />
-        <fieldset class="hoc-choices">
+        <fieldset class="hoc-choices" id="hoc-successor-field">
             <legend class="hoc-visually-hidden">{move || lang.t().successors_list}</legend>
             <ul class="hoc-cards">
                 <For each=move || pager.items.get() key=|m| m.id.clone() let:m>
@@ -80,37 +79,6 @@ pub fn SuccessorStep() -> impl IntoView {
                 move |_| load_more(true)
             }>{move || lang.t().load_more}</button>
         </Show>
-    }
-}
-
-/// Keeps as many selected customers as the successor has room for.
-fn trim_to_capacity() {
-    let ctx = use_ctx();
-    let Some(room) = ctx.wizard.with_untracked(|w| {
-        w.draft
-            .successor
-            .as_ref()
-            .map(|s| s.customer_limit.saturating_sub(s.customer_count) as usize)
-    }) else {
-        return;
-    };
-    let picks = ctx.picks;
-    if let Some(cat) = picks.customers.get_untracked() {
-        picks.customer_sel.update(|s| s.keep_first(room));
-        let ids = picks.customer_sel.with_untracked(|s| s.ids(&cat));
-        let important = picks
-            .customer_sel
-            .with_untracked(|s| s.important_count(&cat));
-        ctx.wizard.update(|w| {
-            w.draft.customer_ids = Some(ids);
-            w.draft.important_count = important;
-        });
-    } else {
-        ctx.wizard.update(|w| {
-            if let Some(ids) = w.draft.customer_ids.as_mut() {
-                ids.truncate(room);
-            }
-        });
     }
 }
 
@@ -136,7 +104,7 @@ fn SuccessorCard(member: Member, chosen: Signal<Option<String>>) -> impl IntoVie
                 aria-describedby=info_id.clone()
                 disabled=!eligible
                 prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
-                on:change=move |_| ctx.wizard.update(|w| w.draft.successor = Some(m.clone()))
+                on:change=move |_| ctx.wizard.update(|w| w.choose_successor(m.clone()))
             />
             <label for=radio class="hoc-card-body">
                 <span class="hoc-card-title" id=name_id>{member.name.clone()}</span>

@@ -3,8 +3,8 @@
 use leptos::prelude::*;
 
 use crate::api::ApiError;
-use crate::i18n::errors::error_text;
 use crate::ui::use_lang;
+use crate::ui::widgets::alert::Alert;
 
 /// Shows `error` (when there is one) in an alert region with a Retry button.
 #[component]
@@ -14,19 +14,7 @@ pub fn ErrorNotice(
 ) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <div role="alert" class="hoc-alert-region">
-            {move || {
-                error
-                    .get()
-                    .map(|e| {
-                        view! {
-                            <div class="hoc-error">
-                                <p>{error_text(lang.t(), &e)}</p>
-                            </div>
-                        }
-                    })
-            }}
-        </div>
+        <Alert error=error />
         <Show when=move || error.with(Option::is_some)>
             <button type="button" class="hoc-button" on:click=move |_| on_retry.run(())>
                 {move || lang.t().retry}

@@ -1,0 +1,117 @@
+//! The built app (`--dist`): compressed, with cache headers that let browsers keep the
+//! content-hashed files Trunk emits for a year and revalidate everything else.
+
+use std::path::Path;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderValue};
+use axum::middleware::Next;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::compression::CompressionLayer;
+use tower_http::services::ServeDir;
+
+use crate::AppState;
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// Marks answers that are the app's index page, whatever path they were asked for.
+#[derive(Clone, Copy)]
+struct IndexPage;
+
+pub fn router(dist: &Path, state: &AppState) -> Router {
+    let index = app_index(dist, state);
+    let page = move || {
+        let index = index.clone();
+        async move {
+            let mut r = Html(index).into_response();
+            r.extensions_mut().insert(IndexPage);
+            r
+        }
+    };
+    // ServeDir answers `.wasm` as application/wasm (mime_guess) and prefers `.br`/`.gz`
+    // siblings when the build made them; the CompressionLayer covers files without them.
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(get(page.clone()));
+    Router::new()
+        .route("/", get(page.clone()))
+        .route("/index.html", get(page))
+        .fallback_service(files)
+        .layer(axum::middleware::from_fn(cache_control))
+        .layer(CompressionLayer::new().br(true).gzip(true))
+}
+
+/// The built app's index.html, pointed at this backend with its first token.
+fn app_index(dist: &Path, state: &AppState) -> String {
+    let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_else(|e| {
+        format!(
+            "<!doctype html><title>dist missing</title><p>cannot read {}: {e}</p>",
+            dist.display()
+        )
+    });
+    let token = state
+        .config
+        .tokens
+        .first()
+        .map(|t| t.0.as_str())
+        .unwrap_or("");
+    let meta = format!(
+        "<meta name=\"handover-console:api-base\" content=\"/api\" />\
+         <meta name=\"handover-console:token\" content=\"{token}\" />"
+    );
+    html.replacen("</head>", &format!("{meta}</head>"), 1)
+}
+
+/// Hashed names change with their content, so they may be cached forever; the index page (also
+/// the answer for unknown paths, hashed-looking or not) must be revalidated to pick up a deploy.
+async fn cache_control(req: Request, next: Next) -> Response {
+    let hashed = req
+        .uri()
+        .path()
+        .rsplit('/')
+        .next()
+        .is_some_and(has_content_hash);
+    let mut r = next.run(req).await;
+    let forever = hashed && r.status().is_success() && r.extensions().get::<IndexPage>().is_none();
+    r.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(if forever { IMMUTABLE } else { "no-cache" }),
+    );
+    r
+}
+
+/// Trunk's names carry a 16-hex-digit hash segment: `app-1a2b3c4d5e6f7a8b.css`,
+/// `handover-console-1a2b3c4d5e6f7a8b_bg.wasm`.
+fn has_content_hash(name: &str) -> bool {
+    name.split(['-', '_', '.'])
+        .any(|seg| seg.len() == 16 && seg.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_content_hash;
+
+    #[test]
+    fn spots_trunk_hashes_only() {
+        for hashed in [
+            "handover-console-1a2b3c4d5e6f7a8b_bg.wasm",
+            "handover-console-1a2b3c4d5e6f7a8b.js",
+            "app-0123456789ABCDEF.css",
+        ] {
+            assert!(has_content_hash(hashed), "{hashed}");
+        }
+        for plain in [
+            "index.html",
+            "app.css",
+            "app-1a2b3c4d5e6f7a8.css",
+            "app-1a2b3c4d5e6f7a8b9.css",
+            "app-1a2b3c4d5e6f7a8g.css",
+            "",
+        ] {
+            assert!(!has_content_hash(plain), "{plain}");
+        }
+    }
+}

@@ -1,0 +1,462 @@
+//! Contract operations over the seeded dataset plus what admins changed (`State`). Each public
+//! operation authenticates, checks (`validate`), asks WeCom's rules (`wecom`), records
+//! (`bookkeeping`) and answers in contract types (`views`).
+
+mod bookkeeping;
+mod records;
+mod validate;
+mod views;
+mod wecom;
+
+use std::sync::OnceLock;
+
+use super::admins::{actor, DemoAdmin, DEMO_CODE};
+use super::paging::paginate;
+use super::seed::{self, Dataset, SeedCustomer, SeedGroup};
+use crate::api::types::*;
+use crate::domain::approval::{self, HandoverSize};
+use crate::domain::time::HOUR;
+use validate::{contains, DepartedFilter, HandoversFilter};
+
+pub use records::State;
+
+/// The approval policy the demo company chose; sessions advertise it and creation applies it.
+const APPROVAL_POLICY: ApprovalPolicy = ApprovalPolicy {
+    required_for_important: true,
+    max_customers_without_approval: 1_000,
+};
+
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub seed: u64,
+    /// WeCom takes over 24 hours after acceptance; the demo compresses that to this.
+    pub takeover_delay_ms: i64,
+    /// Share of customers who refuse the new contact, per mille.
+    pub refuse_per_mille: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            seed: 20_261_125,
+            takeover_delay_ms: 8_000,
+            refuse_per_mille: 30,
+        }
+    }
+}
+
+pub struct Store {
+    opts: Options,
+    data: Dataset,
+    /// Per departed member, generated on first use: the big ones are large.
+    customers: Vec<OnceLock<Vec<SeedCustomer>>>,
+    groups: Vec<OnceLock<Vec<SeedGroup>>>,
+    state: State,
+    approval: ApprovalPolicy,
+}
+
+fn unauthenticated() -> Problem {
+    Problem::new(401, "unauthenticated", "Not signed in")
+}
+
+pub(super) fn forbidden(detail: &str) -> Problem {
+    Problem::new(403, "forbidden", "Not allowed").detail(detail)
+}
+
+impl Store {
+    pub fn new(opts: Options, now: i64) -> Store {
+        Store::with_state(
+            opts,
+            State {
+                anchor: now - now.rem_euclid(HOUR),
+                ..State::default()
+            },
+        )
+    }
+
+    /// Restores a store from persisted state (same seed: same dataset).
+    pub fn with_state(opts: Options, state: State) -> Store {
+        let data = seed::generate(opts.seed);
+        let n = data.departed.len();
+        Store {
+            opts,
+            customers: (0..n).map(|_| OnceLock::new()).collect(),
+            groups: (0..n).map(|_| OnceLock::new()).collect(),
+            data,
+            state,
+            approval: APPROVAL_POLICY,
+        }
+    }
+
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    fn departed_index(&self, id: &str) -> Option<usize> {
+        self.data.departed.iter().position(|d| d.id == id)
+    }
+
+    fn find_departed(&self, id: &str) -> Result<usize, Problem> {
+        self.departed_index(id)
+            .ok_or_else(|| Problem::not_found(&format!("departed member {id}")))
+    }
+
+    fn find_handover(&self, id: &str) -> Result<usize, Problem> {
+        self.state
+            .find_handover(id)
+            .ok_or_else(|| Problem::not_found(&format!("handover {id}")))
+    }
+
+    fn seed_customers(&self, i: usize) -> &[SeedCustomer] {
+        self.customers[i].get_or_init(|| seed::customers_of(&self.data.departed[i]))
+    }
+
+    fn seed_groups(&self, i: usize) -> &[SeedGroup] {
+        self.groups[i].get_or_init(|| seed::groups_of(&self.data.departed[i]))
+    }
+
+    fn admin(&self, actor_id: &str) -> Result<&'static DemoAdmin, Problem> {
+        DemoAdmin::find(actor_id).ok_or_else(unauthenticated)
+    }
+
+    pub fn authenticate(&self, actor_id: &str) -> Result<Admin, Problem> {
+        self.admin(actor_id).map(|a| actor(a.id))
+    }
+
+    // ---- session ----
+
+    pub fn session(&self, actor_id: &str) -> Result<Session, Problem> {
+        let a = self.admin(actor_id)?;
+        Ok(Session {
+            admin: actor(a.id),
+            permissions: Permissions {
+                departments: a.departments.iter().map(|d| d.to_string()).collect(),
+                may_approve: a.may_approve,
+            },
+            verification: VerificationPolicy {
+                required: true,
+                methods: vec![VerificationMethod::SmsCode, VerificationMethod::Password],
+                demo_code: Some(DEMO_CODE.into()),
+            },
+            approval: self.approval.clone(),
+            limits: wecom::limits(),
+            features: Features { chat_archive: true },
+        })
+    }
+
+    pub fn verify(
+        &mut self,
+        actor: &str,
+        req: &VerificationRequest,
+        now: i64,
+    ) -> Result<VerificationToken, Problem> {
+        self.authenticate(actor)?;
+        if req.code.trim() != DEMO_CODE {
+            return Err(Problem::invalid().field(
+                "code",
+                "wrong_code",
+                "The verification code is wrong.",
+            ));
+        }
+        Ok(self.state.issue_token(actor, now))
+    }
+
+    // ---- reads ----
+
+    pub fn departments(&self, actor: &str) -> Result<Vec<Department>, Problem> {
+        self.authenticate(actor)?;
+        Ok((0..self.data.departments.len())
+            .map(|i| self.department(i))
+            .collect())
+    }
+
+    pub fn departed_members(
+        &self,
+        actor: &str,
+        q: &DepartedQuery,
+        now: i64,
+    ) -> Result<Page<DepartedMember>, Problem> {
+        self.authenticate(actor)?;
+        let filter = DepartedFilter::parse(q)?;
+        let mut all: Vec<DepartedMember> = (0..self.data.departed.len())
+            .map(|i| self.departed_view(actor, i, now))
+            .filter(|m| filter.matches(m))
+            .collect();
+        filter.sort(&mut all);
+        paginate(all, q.cursor.as_deref(), q.limit, 50, 200)
+    }
+
+    pub fn customers(
+        &self,
+        actor: &str,
+        departed: &str,
+        q: &PageQuery,
+        now: i64,
+    ) -> Result<Page<Customer>, Problem> {
+        self.authenticate(actor)?;
+        let i = self.find_departed(departed)?;
+        let states = self.state.item_states(departed, now);
+        let pending: Vec<&SeedCustomer> = self
+            .seed_customers(i)
+            .iter()
+            .filter(|c| !states.is(&c.id, ItemStatus::TakenOver))
+            .collect();
+        // Page first, then build the views: a page costs its own size, not the list's.
+        let page = paginate(pending, q.cursor.as_deref(), q.limit, 1000, 1000)?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|c| self.customer_view(c, &states))
+                .collect(),
+            next_cursor: page.next_cursor,
+            total: page.total,
+        })
+    }
+
+    pub fn groups(
+        &self,
+        actor: &str,
+        departed: &str,
+        q: &PageQuery,
+        now: i64,
+    ) -> Result<Page<Group>, Problem> {
+        self.authenticate(actor)?;
+        let i = self.find_departed(departed)?;
+        let states = self.state.item_states(departed, now);
+        let all = self
+            .seed_groups(i)
+            .iter()
+            .filter(|g| !g.inherited && !states.is(&g.id, ItemStatus::TakenOver))
+            .map(|g| self.group_view(g, &states))
+            .collect();
+        paginate(all, q.cursor.as_deref(), q.limit, 1000, 1000)
+    }
+
+    pub fn members(&self, actor: &str, q: &MembersQuery) -> Result<Page<Member>, Problem> {
+        self.authenticate(actor)?;
+        if let Some(d) = q.for_departed.as_deref() {
+            self.find_departed(d)?;
+        }
+        let all = self
+            .data
+            .members
+            .iter()
+            .filter(|m| {
+                q.q.as_deref()
+                    .is_none_or(|s| contains(&m.name, s) || contains(&m.id, s))
+                    && q.department
+                        .as_deref()
+                        .is_none_or(|d| d.is_empty() || self.data.departments[m.department].id == d)
+            })
+            .map(|m| self.member_view(m, q.for_departed.as_deref()))
+            .collect();
+        paginate(all, q.cursor.as_deref(), q.limit, 50, 200)
+    }
+
+    // ---- handovers ----
+
+    /// Creates a handover; the same id with the same request answers the same handover
+    /// (`Ok((handover, false))`), with a different request it is a conflict.
+    pub fn create_handover(
+        &mut self,
+        actor: &str,
+        req: &NewHandover,
+        now: i64,
+    ) -> Result<(Handover, bool), Problem> {
+        self.authenticate(actor)?;
+        if let Some(i) = self.state.find_handover(&req.id) {
+            return self.replay_create(i, actor, req, now);
+        }
+        let checked = self.check_new_handover(actor, req)?;
+        if !self
+            .state
+            .token_valid(req.verification_token.as_deref(), actor, now)
+        {
+            return Err(Problem::new(
+                428,
+                "verification_required",
+                "Identity verification required",
+            )
+            .detail("verify your identity, then send the handover with the verification token"));
+        }
+        let size = HandoverSize {
+            customers: checked
+                .items
+                .iter()
+                .filter(|i| i.kind == ItemKind::Customer)
+                .count(),
+            important: checked.important as usize,
+        };
+        let reasons = approval::reasons(&self.approval, size);
+        let rec =
+            records::HandoverRec::open(req, actor, now, checked.items, checked.important, reasons);
+        let view = self.handover_view(&rec, now);
+        self.state.handovers.push(rec);
+        Ok((view, true))
+    }
+
+    /// A create with a known id: the same request (token aside) by the same admin is a retry.
+    fn replay_create(
+        &self,
+        i: usize,
+        actor: &str,
+        req: &NewHandover,
+        now: i64,
+    ) -> Result<(Handover, bool), Problem> {
+        let h = &self.state.handovers[i];
+        let same = h.request
+            == NewHandover {
+                verification_token: None,
+                ..req.clone()
+            };
+        if same && h.created_by == actor {
+            Ok((self.handover_view(h, now), false))
+        } else {
+            Err(Problem::conflict(
+                "id_conflict",
+                "another handover already uses this id",
+            ))
+        }
+    }
+
+    pub fn submit_batch(
+        &mut self,
+        actor: &str,
+        handover: &str,
+        batch: &NewBatch,
+        now: i64,
+    ) -> Result<BatchResult, Problem> {
+        self.authenticate(actor)?;
+        let hi = self.find_handover(handover)?;
+        let h = &self.state.handovers[hi];
+        if let Some(earlier) = validate::batch_gate(h, actor, batch)? {
+            return Ok(earlier);
+        }
+        let (kind, idx) = validate::check_batch(h, batch)?;
+        let di = self.find_departed(&h.request.departed_member)?;
+        let mut call = self.call(hi, di, batch, kind, now);
+        let answers: Vec<_> = idx
+            .into_iter()
+            .map(|k| (k, call.answer(&h.items[k])))
+            .collect();
+        let takeover_at = call.takeover_at;
+        let (day, groups_today) = call.into_group_day();
+        self.state.group_days.insert(day, groups_today);
+        Ok(self.state.handovers[hi].record_batch(actor, batch, kind, answers, takeover_at, now))
+    }
+
+    pub fn handovers(
+        &self,
+        actor: &str,
+        q: &HandoversQuery,
+        now: i64,
+    ) -> Result<Page<Handover>, Problem> {
+        self.authenticate(actor)?;
+        let filter = HandoversFilter::parse(q)?;
+        let mut all: Vec<Handover> = self
+            .state
+            .handovers
+            .iter()
+            .filter(|h| filter.matches_record(h))
+            .map(|h| self.handover_view(h, now))
+            .filter(|h| filter.matches_view(h))
+            .collect();
+        all.reverse(); // newest first
+        paginate(all, q.cursor.as_deref(), q.limit, 50, 200)
+    }
+
+    pub fn handover(&self, actor: &str, id: &str, now: i64) -> Result<Handover, Problem> {
+        self.authenticate(actor)?;
+        let i = self.find_handover(id)?;
+        Ok(self.handover_view(&self.state.handovers[i], now))
+    }
+
+    pub fn items(
+        &self,
+        actor: &str,
+        id: &str,
+        q: &ItemsQuery,
+        now: i64,
+    ) -> Result<Page<HandoverItem>, Problem> {
+        self.authenticate(actor)?;
+        let h = &self.state.handovers[self.find_handover(id)?];
+        let di = self.find_departed(&h.request.departed_member)?;
+        let all = self
+            .item_views(h, di, now)
+            .into_iter()
+            .filter(|it| q.status.is_none_or(|s| it.status == s))
+            .collect();
+        paginate(all, q.cursor.as_deref(), q.limit, 200, 1000)
+    }
+
+    pub fn events(
+        &self,
+        actor: &str,
+        id: &str,
+        q: &PageQuery,
+        now: i64,
+    ) -> Result<Page<HandoverEvent>, Problem> {
+        self.authenticate(actor)?;
+        let h = &self.state.handovers[self.find_handover(id)?];
+        paginate(
+            views::timeline(h, now),
+            q.cursor.as_deref(),
+            q.limit,
+            200,
+            1000,
+        )
+    }
+
+    // ---- approval ----
+
+    pub fn approve(&mut self, actor: &str, id: &str, now: i64) -> Result<Handover, Problem> {
+        self.decide(actor, id, None, now)
+    }
+
+    pub fn reject(
+        &mut self,
+        actor: &str,
+        id: &str,
+        req: &RejectRequest,
+        now: i64,
+    ) -> Result<Handover, Problem> {
+        let reason = validate::rejection_reason(&req.reason)?;
+        self.decide(actor, id, Some(reason), now)
+    }
+
+    /// The second level of review: another admin who may approve decides a pending handover.
+    fn decide(
+        &mut self,
+        actor: &str,
+        id: &str,
+        rejection: Option<&str>,
+        now: i64,
+    ) -> Result<Handover, Problem> {
+        let admin = self.admin(actor)?;
+        let i = self.find_handover(id)?;
+        let h = &mut self.state.handovers[i];
+        if !admin.may_approve {
+            return Err(forbidden("you may not approve handovers"));
+        }
+        if h.created_by == actor {
+            return Err(Problem::new(403, "self_approval", "Not allowed")
+                .detail("the creator cannot approve or reject their own handover"));
+        }
+        if h.state != HandoverState::PendingApproval {
+            return Err(Problem::conflict(
+                "not_pending",
+                "the handover is not awaiting approval",
+            ));
+        }
+        h.record_decision(actor, rejection, now);
+        Ok(self.handover_view(&self.state.handovers[i], now))
+    }
+}
+
+#[cfg(test)]
+mod tests;

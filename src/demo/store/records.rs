@@ -1,0 +1,215 @@
+//! What the store remembers: handovers with their items, batches and events, and verification
+//! tokens. This is the stored format (local storage in demo mode): renaming a field or variant
+//! forgets every saved demo.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::api::types::{
+    ApprovalReason, BatchResult, HandoverState, ItemKind, ItemStatus, NewBatch, NewHandover,
+    StatusCounts,
+};
+
+/// Everything admins changed; the only part that is persisted.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct State {
+    /// The dataset's "today": departure dates are relative to it.
+    pub anchor: i64,
+    pub(super) handovers: Vec<HandoverRec>,
+    pub(super) tokens: Vec<TokenRec>,
+    /// Groups transferred per "owner|day".
+    pub(super) group_days: BTreeMap<String, u32>,
+    pub(super) next_token: u64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct TokenRec {
+    pub token: String,
+    pub admin: String,
+    pub expires: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct HandoverRec {
+    /// As received, minus the verification token.
+    pub request: NewHandover,
+    pub created_by: String,
+    pub created_at: i64,
+    pub state: HandoverState,
+    pub approval_reasons: Vec<ApprovalReason>,
+    pub important_count: u32,
+    pub decided_by: Option<String>,
+    pub rejection_reason: Option<String>,
+    pub items: Vec<ItemRec>,
+    pub batches: Vec<BatchRec>,
+    pub events: Vec<EventRec>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct ItemRec {
+    pub id: String,
+    pub kind: ItemKind,
+    pub successor: String,
+    pub sent: Option<Sent>,
+}
+
+/// What happens to an accepted customer once the takeover time passes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub(super) enum Fate {
+    TakenOver,
+    Refused,
+    LimitExceeded,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) enum Sent {
+    Accepted { takeover_at: i64, fate: Fate },
+    Rejected { code: u32 },
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct BatchRec {
+    pub request: NewBatch,
+    /// Answered again, unchanged, when the same batch is sent twice.
+    pub result: BatchResult,
+    pub at: i64,
+    pub takeover_at: i64,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub(super) struct EventRec {
+    pub kind: String,
+    pub at: i64,
+    pub actor: String,
+    pub detail: String,
+}
+
+/// An item's status at `now`: an accepted item waits until its takeover time, then has its fate.
+pub(super) fn item_status(sent: &Option<Sent>, now: i64) -> ItemStatus {
+    match sent {
+        None => ItemStatus::Unsent,
+        Some(Sent::Rejected { .. }) => ItemStatus::Failed,
+        Some(Sent::Accepted { takeover_at, .. }) if now < *takeover_at => ItemStatus::Waiting,
+        Some(Sent::Accepted { fate, .. }) => match fate {
+            Fate::TakenOver => ItemStatus::TakenOver,
+            Fate::Refused => ItemStatus::Refused,
+            Fate::LimitExceeded => ItemStatus::LimitExceeded,
+        },
+    }
+}
+
+impl ItemRec {
+    pub fn status(&self, now: i64) -> ItemStatus {
+        item_status(&self.sent, now)
+    }
+
+    pub fn is_accepted(&self) -> bool {
+        matches!(self.sent, Some(Sent::Accepted { .. }))
+    }
+}
+
+impl HandoverRec {
+    pub fn count(&self, kind: ItemKind) -> u32 {
+        self.items.iter().filter(|i| i.kind == kind).count() as u32
+    }
+
+    pub fn counts(&self, now: i64) -> StatusCounts {
+        let mut counts = StatusCounts::default();
+        for it in &self.items {
+            let c = match it.status(now) {
+                ItemStatus::Unsent => &mut counts.unsent,
+                ItemStatus::Waiting => &mut counts.waiting,
+                ItemStatus::TakenOver => &mut counts.taken_over,
+                ItemStatus::Refused => &mut counts.refused,
+                ItemStatus::LimitExceeded => &mut counts.limit_exceeded,
+                ItemStatus::Failed => &mut counts.failed,
+            };
+            *c += 1;
+        }
+        counts
+    }
+
+    /// The state the admin sees: running/submitted become completed once no item is open.
+    pub fn effective_state(&self, now: i64) -> HandoverState {
+        match self.state {
+            HandoverState::Running | HandoverState::Submitted => {
+                let open = self
+                    .items
+                    .iter()
+                    .any(|it| matches!(it.status(now), ItemStatus::Unsent | ItemStatus::Waiting));
+                match (open, self.items.iter().all(|it| it.sent.is_some())) {
+                    (false, _) => HandoverState::Completed,
+                    (true, true) => HandoverState::Submitted,
+                    (true, false) => HandoverState::Running,
+                }
+            }
+            s => s,
+        }
+    }
+}
+
+impl State {
+    /// Per item of a departed member: the latest status any handover gave it (unsent ones left out).
+    pub(super) fn item_states(&self, departed: &str, now: i64) -> ItemStates<'_> {
+        let mut m = ItemStates::default();
+        for h in self
+            .handovers
+            .iter()
+            .filter(|h| h.request.departed_member == departed)
+        {
+            for it in &h.items {
+                let s = it.status(now);
+                if s != ItemStatus::Unsent {
+                    m.0.insert(it.id.as_str(), (it.kind, s));
+                }
+            }
+        }
+        m
+    }
+
+    /// Customers a successor holds or has been promised by accepted transfers.
+    pub(super) fn reserved(&self, member: &str) -> u32 {
+        self.handovers
+            .iter()
+            .flat_map(|h| &h.items)
+            .filter(|it| {
+                it.successor == member
+                    && it.kind == ItemKind::Customer
+                    && matches!(
+                        it.sent,
+                        Some(Sent::Accepted {
+                            fate: Fate::TakenOver,
+                            ..
+                        })
+                    )
+            })
+            .count() as u32
+    }
+
+    pub(super) fn find_handover(&self, id: &str) -> Option<usize> {
+        self.handovers.iter().position(|h| h.request.id == id)
+    }
+}
+
+/// Latest status per item id of one departed member (see [`State::item_states`]).
+#[derive(Default)]
+pub(super) struct ItemStates<'a>(std::collections::HashMap<&'a str, (ItemKind, ItemStatus)>);
+
+impl ItemStates<'_> {
+    pub fn status(&self, id: &str) -> Option<ItemStatus> {
+        self.0.get(id).map(|(_, s)| *s)
+    }
+
+    pub fn is(&self, id: &str, status: ItemStatus) -> bool {
+        self.status(id) == Some(status)
+    }
+
+    /// How many items of `kind` WeCom has handed over already.
+    pub fn taken_over(&self, kind: ItemKind) -> u32 {
+        self.0
+            .values()
+            .filter(|(k, s)| *k == kind && *s == ItemStatus::TakenOver)
+            .count() as u32
+    }
+}

@@ -1,0 +1,164 @@
+//! The store's own rules beyond the contract suite (backend/tests/contract.rs): the approval
+//! policy it advertises is the one it applies, and saved demos keep loading.
+
+use super::*;
+use crate::demo::admins::ADMINS;
+
+const NOW: i64 = 1_795_623_928_000;
+const ME: &str = "admin-1";
+
+fn store() -> Store {
+    Store::new(Options::default(), NOW)
+}
+
+fn token(s: &mut Store) -> String {
+    let req = VerificationRequest {
+        method: VerificationMethod::SmsCode,
+        code: DEMO_CODE.into(),
+    };
+    s.verify(ME, &req, NOW).map(|t| t.token).unwrap_or_default()
+}
+
+/// `n` transferable customers of `departed`, important or not.
+fn pick(s: &Store, departed: &str, n: usize, important: bool) -> Vec<String> {
+    let q = PageQuery {
+        cursor: None,
+        limit: Some(1000),
+    };
+    let page = s.customers(ME, departed, &q, NOW).unwrap();
+    let ids: Vec<String> = page
+        .items
+        .into_iter()
+        .filter(|c| c.transferable && c.important == important)
+        .map(|c| c.id)
+        .take(n)
+        .collect();
+    assert_eq!(ids.len(), n, "the seed has enough customers");
+    ids
+}
+
+fn successor(s: &Store, departed: &str) -> String {
+    let q = MembersQuery {
+        for_departed: Some(departed.into()),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let members = s.members(ME, &q).unwrap().items;
+    let m = members
+        .into_iter()
+        .filter(|m| m.eligible == Some(true))
+        .max_by_key(|m| m.customer_limit - m.customer_count);
+    m.map(|m| m.id).unwrap_or_default()
+}
+
+fn create(s: &mut Store, id: &str, departed: &str, customers: Vec<String>) -> Handover {
+    let req = NewHandover {
+        id: id.into(),
+        departed_member: departed.into(),
+        assignments: vec![Assignment {
+            successor: successor(s, departed),
+            customer_ids: customers,
+            group_ids: vec![],
+        }],
+        chat_history: ChatHistory {
+            scope: ChatScope::All,
+            days: None,
+        },
+        note: None,
+        verification_token: Some(token(s)),
+    };
+    s.create_handover(ME, &req, NOW).unwrap().0
+}
+
+#[test]
+fn important_customers_need_approval_under_the_default_policy() {
+    let mut s = store();
+    assert!(s.session(ME).unwrap().approval.required_for_important);
+    let vip = pick(&s, "d004", 2, true);
+    let h = create(&mut s, "h-vip", "d004", vip);
+    assert_eq!(h.state, HandoverState::PendingApproval);
+    assert_eq!(h.approval_reasons, vec![ApprovalReason::ImportantCustomers]);
+}
+
+#[test]
+fn creation_applies_the_policy_the_session_advertises() {
+    let mut s = store();
+    s.approval = ApprovalPolicy {
+        required_for_important: false,
+        max_customers_without_approval: 3,
+    };
+    assert_eq!(s.session(ME).unwrap().approval, s.approval);
+    let vip = pick(&s, "d004", 2, true);
+    let h = create(&mut s, "h-vip", "d004", vip);
+    assert_eq!(h.state, HandoverState::Ready, "important alone passes");
+    assert!(!h.approval_required && h.approval_reasons.is_empty());
+
+    let mut many = pick(&s, "d004", 3, false);
+    many.extend(pick(&s, "d004", 1, true));
+    let h = create(&mut s, "h-many", "d004", many);
+    assert_eq!(h.approval_reasons, vec![ApprovalReason::LargeHandover]);
+    let events = s.events(ME, "h-many", &PageQuery::default(), NOW).unwrap();
+    let requested = events.items.iter().find(|e| e.kind == "approval_requested");
+    assert_eq!(requested.map(|e| e.detail.as_str()), Some("large_handover"));
+}
+
+#[test]
+fn saved_demos_keep_loading() {
+    // The stored format before reasons were typed, plus a reason this build does not know.
+    let json = r#"{"anchor":1795622400000,"handovers":[{"request":{"id":"h1",
+        "departed_member":"d004","assignments":[{"successor":"m0001","customer_ids":["c1"],
+        "group_ids":[]}],"chat_history":{"scope":"all"}},"created_by":"admin-1",
+        "created_at":1795623928000,"state":"pending_approval",
+        "approval_reasons":["important_customers","legal_hold"],"important_count":1,
+        "decided_by":null,"rejection_reason":null,"items":[{"id":"c1","kind":"customer",
+        "successor":"m0001","sent":{"Accepted":{"takeover_at":1795623929000,
+        "fate":"TakenOver"}}}],"batches":[],"events":[]}],"tokens":[],
+        "group_days":{"d004|20782":1},"next_token":3}"#;
+    let state: State = serde_json::from_str(json).unwrap();
+    let s = Store::with_state(Options::default(), state);
+    let h = s.handover(ME, "h1", NOW + 2_000).unwrap();
+    assert_eq!(
+        h.approval_reasons,
+        vec![
+            ApprovalReason::ImportantCustomers,
+            ApprovalReason::Other("legal_hold".into())
+        ]
+    );
+    assert_eq!(h.counts.taken_over, 1);
+    let again = serde_json::to_string(s.state()).unwrap();
+    assert!(again.contains(r#""approval_reasons":["important_customers","legal_hold"]"#));
+}
+
+#[test]
+fn eligibility_reasons_wecom_first_then_the_admins_tier() {
+    let s = store();
+    let q = DepartedQuery {
+        only_pending: Some(false),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let limited = s.departed_members("admin-3", &q, NOW).unwrap().items;
+    let old = limited.iter().find(|m| m.id == "d014").unwrap();
+    assert_eq!(old.reason, Some(DepartedReason::DepartedOverAYear));
+    assert!(limited
+        .iter()
+        .any(|m| m.reason == Some(DepartedReason::NoPermission)));
+    assert!(limited.iter().all(|m| m.eligible == m.reason.is_none()));
+    let all = s.departed_members(ME, &q, NOW).unwrap().items;
+    assert!(all
+        .iter()
+        .all(|m| m.reason != Some(DepartedReason::NoPermission)));
+}
+
+#[test]
+fn admins_are_found_by_id_and_unknown_actors_are_refused() {
+    assert_eq!(
+        DemoAdmin::find("admin-3").map(|a| a.may_approve),
+        Some(false)
+    );
+    assert!(ADMINS.iter().all(|a| DemoAdmin::find(a.id) == Some(a)));
+    let s = store();
+    assert_eq!(s.session("nobody").unwrap_err().status, 401);
+    let p = s.session("admin-3").unwrap().permissions;
+    assert_eq!((p.departments.len(), p.may_approve), (2, false));
+}

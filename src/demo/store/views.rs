@@ -1,0 +1,249 @@
+//! Internal state and the seeded dataset turned into the contract's types.
+
+use std::collections::HashMap;
+
+use super::records::{HandoverRec, ItemStates, Sent};
+use super::{wecom, Store};
+use crate::api::types::{
+    Admin, Customer, DepartedMember, DepartedReason, Department, Group, Handover, HandoverEvent,
+    HandoverItem, ItemKind, ItemOutcome, ItemStatus, Member, StatusCounts,
+};
+use crate::demo::admins::{actor, DemoAdmin, WECOM};
+use crate::demo::seed::{days, SeedCustomer, SeedGroup, SeedMember};
+use crate::domain::codes;
+use crate::domain::time::to_rfc3339;
+
+impl Store {
+    pub(super) fn department(&self, i: usize) -> Department {
+        let d = &self.data.departments[i];
+        Department {
+            id: d.id.clone(),
+            name: d.name.clone(),
+        }
+    }
+
+    /// A date `days_ago` days before the dataset's "today".
+    fn ago(&self, days_ago: i64) -> String {
+        to_rfc3339(self.state.anchor - days(days_ago))
+    }
+
+    /// Customers and groups of departed member `i` that WeCom has not handed over yet.
+    fn pending_counts(&self, i: usize, now: i64) -> (u32, u32) {
+        let d = &self.data.departed[i];
+        let states = self.state.item_states(&d.id, now);
+        let inherited = self.seed_groups(i).iter().filter(|g| g.inherited).count() as u32;
+        (
+            d.customers
+                .saturating_sub(states.taken_over(ItemKind::Customer)),
+            d.groups
+                .saturating_sub(states.taken_over(ItemKind::Group) + inherited),
+        )
+    }
+
+    /// Why `actor` cannot hand over departed member `i`, if anything stops them.
+    pub(super) fn departed_reason(&self, actor: &str, i: usize) -> Option<DepartedReason> {
+        let d = &self.data.departed[i];
+        let department = &self.data.departments[d.department].id;
+        wecom::departed_reason(d, department, DemoAdmin::find(actor))
+    }
+
+    pub(super) fn departed_view(&self, actor: &str, i: usize, now: i64) -> DepartedMember {
+        let d = &self.data.departed[i];
+        let (pc, pg) = self.pending_counts(i, now);
+        let reason = self.departed_reason(actor, i);
+        DepartedMember {
+            id: d.id.clone(),
+            name: d.name.clone(),
+            department: self.department(d.department),
+            position: d.position.clone(),
+            departed_at: self.ago(d.departed_days_ago),
+            account_state: d.account_state,
+            pending_customers: pc,
+            pending_groups: pg,
+            eligible: reason.is_none(),
+            reason,
+        }
+    }
+
+    pub(super) fn customer_view(&self, c: &SeedCustomer, states: &ItemStates) -> Customer {
+        let busy = c.locked || states.is(&c.id, ItemStatus::Waiting);
+        Customer {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            kind: c.kind,
+            corp_name: c.corp_name.clone(),
+            remark: c.remark.clone(),
+            tags: c.tags.clone(),
+            added_at: self.ago(c.added_days_ago),
+            last_contact_at: c.last_contact_days_ago.map(|d| self.ago(d)),
+            important: c.important,
+            transferable: !busy,
+            reason: busy.then_some(codes::CUSTOMER_IN_TRANSFER),
+        }
+    }
+
+    pub(super) fn group_view(&self, g: &SeedGroup, states: &ItemStates) -> Group {
+        let busy = states.is(&g.id, ItemStatus::Waiting);
+        Group {
+            id: g.id.clone(),
+            name: g.name.clone(),
+            member_count: g.member_count,
+            created_at: self.ago(g.created_days_ago),
+            transferable: !busy,
+            reason: busy.then_some(codes::GROUP_IN_PROGRESS),
+        }
+    }
+
+    /// A member as a successor candidate; with `for_departed`, whether they may succeed them.
+    pub(super) fn member_view(&self, m: &SeedMember, for_departed: Option<&str>) -> Member {
+        let reason = for_departed.map(|d| wecom::successor_reason(&self.data, &m.id, d));
+        Member {
+            id: m.id.clone(),
+            name: m.name.clone(),
+            department: self.department(m.department),
+            position: m.position.clone(),
+            customer_count: m.customer_count + self.state.reserved(&m.id),
+            customer_limit: m.customer_limit,
+            eligible: reason.as_ref().map(Option::is_none),
+            reason: reason.flatten(),
+        }
+    }
+
+    fn member_ref(&self, id: &str) -> Admin {
+        let name = self
+            .data
+            .members
+            .iter()
+            .find(|m| m.id == id)
+            .map(|m| m.name.clone())
+            .unwrap_or_else(|| id.to_string());
+        Admin {
+            id: id.into(),
+            name,
+        }
+    }
+
+    pub(super) fn handover_view(&self, h: &HandoverRec, now: i64) -> Handover {
+        let departed = &h.request.departed_member;
+        let departed_name = self
+            .departed_index(departed)
+            .map(|i| self.data.departed[i].name.clone())
+            .unwrap_or_else(|| departed.clone());
+        Handover {
+            id: h.request.id.clone(),
+            state: h.effective_state(now),
+            departed_member: Admin {
+                id: departed.clone(),
+                name: departed_name,
+            },
+            successors: h
+                .request
+                .assignments
+                .iter()
+                .map(|a| self.member_ref(&a.successor))
+                .collect(),
+            created_by: actor(&h.created_by),
+            created_at: to_rfc3339(h.created_at),
+            chat_history: h.request.chat_history.clone(),
+            note: h.request.note.clone(),
+            customer_count: h.count(ItemKind::Customer),
+            group_count: h.count(ItemKind::Group),
+            important_count: h.important_count,
+            approval_required: !h.approval_reasons.is_empty(),
+            approval_reasons: h.approval_reasons.clone(),
+            decided_by: h.decided_by.as_deref().map(actor),
+            rejection_reason: h.rejection_reason.clone(),
+            counts: h.counts(now),
+        }
+    }
+
+    /// The items of `h` with their names and outcomes at `now`.
+    pub(super) fn item_views(&self, h: &HandoverRec, di: usize, now: i64) -> Vec<HandoverItem> {
+        let names: HashMap<&str, &str> = self
+            .seed_customers(di)
+            .iter()
+            .map(|c| (c.id.as_str(), c.name.as_str()))
+            .chain(
+                self.seed_groups(di)
+                    .iter()
+                    .map(|g| (g.id.as_str(), g.name.as_str())),
+            )
+            .collect();
+        h.items
+            .iter()
+            .map(|it| {
+                let (takeover_at, code) = match &it.sent {
+                    Some(Sent::Accepted { takeover_at, .. }) => {
+                        (Some(to_rfc3339(*takeover_at)), None)
+                    }
+                    Some(Sent::Rejected { code }) => (None, Some(*code)),
+                    None => (None, None),
+                };
+                HandoverItem {
+                    id: it.id.clone(),
+                    kind: it.kind,
+                    name: names
+                        .get(it.id.as_str())
+                        .map(|n| n.to_string())
+                        .unwrap_or_default(),
+                    successor: it.successor.clone(),
+                    status: it.status(now),
+                    takeover_at,
+                    code,
+                    message: code.map(codes::message),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The timeline of `h` at `now`, oldest first: the recorded events plus, per batch whose
+/// takeover time has passed, the outcomes WeCom reported for it.
+pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
+    let mut all: Vec<(i64, HandoverEvent)> = h
+        .events
+        .iter()
+        .map(|e| {
+            (
+                e.at,
+                HandoverEvent {
+                    kind: e.kind.clone(),
+                    at: to_rfc3339(e.at),
+                    actor: actor(&e.actor),
+                    detail: e.detail.clone(),
+                },
+            )
+        })
+        .collect();
+    for b in h.batches.iter().filter(|b| b.takeover_at <= now) {
+        let mut c = StatusCounts::default();
+        for o in &b.result.outcomes {
+            if let ItemOutcome::Accepted { id, kind, .. } = o {
+                let it = h.items.iter().find(|it| it.id == *id && it.kind == *kind);
+                match it.map(|it| it.status(now)) {
+                    Some(ItemStatus::TakenOver) => c.taken_over += 1,
+                    Some(ItemStatus::Refused) => c.refused += 1,
+                    Some(ItemStatus::LimitExceeded) => c.limit_exceeded += 1,
+                    _ => {}
+                }
+            }
+        }
+        if c != StatusCounts::default() {
+            all.push((
+                b.takeover_at,
+                HandoverEvent {
+                    kind: "outcome_changed".into(),
+                    at: to_rfc3339(b.takeover_at),
+                    actor: actor(WECOM),
+                    detail: format!(
+                        "batch {}: {} taken over, {} refused, {} limit exceeded",
+                        b.request.seq, c.taken_over, c.refused, c.limit_exceeded
+                    ),
+                },
+            ));
+        }
+    }
+    // Stable: events recorded at the same time keep their order.
+    all.sort_by_key(|(at, _)| *at);
+    all.into_iter().map(|(_, e)| e).collect()
+}

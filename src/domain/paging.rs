@@ -1,0 +1,282 @@
+//! Collecting every page of a cursor-paged list, without trusting the backend's paging: a
+//! repeated id is kept once (and counted, so the admin hears about it), and a cursor seen before
+//! or more pages than the total allows ends the listing with an error instead of loading forever.
+//! The async loop that asks for the pages is `ui::fetch_all`; the bookkeeping is here.
+
+use std::collections::HashSet;
+
+use crate::api::types::{Customer, DepartedMember, Group, Handover, HandoverItem, Member, Page};
+use crate::api::ApiError;
+
+/// A row with a stable id: what tells a repeated entry from a new one.
+pub trait HasId {
+    fn id(&self) -> &str;
+}
+
+macro_rules! has_id {
+    ($($t:ty),+) => {$(
+        impl HasId for $t {
+            fn id(&self) -> &str {
+                &self.id
+            }
+        }
+    )+};
+}
+
+has_id!(Customer, Group, DepartedMember, Member, Handover, HandoverItem);
+
+/// How far a listing got, for a progress bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// Distinct entries so far.
+    pub loaded: usize,
+    /// What the backend said the total is, if it says.
+    pub total: Option<u64>,
+    /// Entries dropped as repeats so far.
+    pub repeats: usize,
+}
+
+/// The words beside a progress bar.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Caption {
+    /// Nothing arrived yet and no total: "Loading…".
+    Starting,
+    /// No total: "Loaded n".
+    Loaded(usize),
+    /// "Loaded n of total".
+    LoadedOf(usize, usize),
+}
+
+impl Progress {
+    /// `(value, max)` of a determinate progress bar, or `None` for an indeterminate one (a
+    /// `<progress>` without value): without a total (or a total of 0) there is nothing to be
+    /// "of".
+    pub fn bar(&self) -> Option<(usize, usize)> {
+        let total = usize::try_from(self.total?).ok().filter(|t| *t > 0)?;
+        Some((self.loaded.min(total), total))
+    }
+
+    /// Agrees with `bar`: "of" only with a determinate bar.
+    pub fn caption(&self) -> Caption {
+        match self.bar() {
+            Some((n, total)) => Caption::LoadedOf(n, total),
+            None if self.loaded == 0 => Caption::Starting,
+            None => Caption::Loaded(self.loaded),
+        }
+    }
+}
+
+/// Every page's entries, each id once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Collected<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+    /// Entries the backend sent more than once (the first one was kept).
+    pub repeats: usize,
+}
+
+/// The bookkeeping of one listing. Feed it each page with `take`; it says whether to ask for
+/// another.
+#[derive(Debug)]
+pub struct Pages<T> {
+    items: Vec<T>,
+    ids: HashSet<String>,
+    cursors: HashSet<String>,
+    pages: usize,
+    /// The largest page seen: the backend's effective page size (the client may not have named
+    /// one, and a backend may cap it lower).
+    page_size: usize,
+    total: Option<u64>,
+    repeats: usize,
+}
+
+impl<T> Default for Pages<T> {
+    fn default() -> Self {
+        Pages {
+            items: Vec::new(),
+            ids: HashSet::new(),
+            cursors: HashSet::new(),
+            pages: 0,
+            page_size: 0,
+            total: None,
+            repeats: 0,
+        }
+    }
+}
+
+impl<T: HasId> Pages<T> {
+    pub fn new() -> Pages<T> {
+        Pages::default()
+    }
+
+    /// Takes one page: the cursor to ask with next, `None` at the end, or an error when the
+    /// paging loops (a cursor seen before, or more pages than `total ÷ page size + 2`).
+    pub fn take(&mut self, page: Page<T>) -> Result<Option<String>, ApiError> {
+        self.pages += 1;
+        self.page_size = self.page_size.max(page.items.len());
+        if page.total.is_some() {
+            self.total = page.total;
+        }
+        for item in page.items {
+            if self.ids.insert(item.id().to_string()) {
+                self.items.push(item);
+            } else {
+                self.repeats += 1;
+            }
+        }
+        let Some(next) = page.next_cursor else {
+            return Ok(None);
+        };
+        let looped = !self.cursors.insert(next.clone())
+            || self.max_pages().is_some_and(|max| self.pages >= max);
+        if looped {
+            return Err(ApiError::PagingLoop {
+                entries: self.items.len(),
+            });
+        }
+        Ok(Some(next))
+    }
+
+    /// Pages a listing of `total` entries may take, when the total is known.
+    fn max_pages(&self) -> Option<usize> {
+        let total = usize::try_from(self.total?).unwrap_or(usize::MAX);
+        Some((total / self.page_size.max(1)).saturating_add(2))
+    }
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            loaded: self.items.len(),
+            total: self.total,
+            repeats: self.repeats,
+        }
+    }
+
+    pub fn finish(self) -> Collected<T> {
+        Collected {
+            items: self.items,
+            total: self.total,
+            repeats: self.repeats,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, PartialEq)]
+    struct Row(String, u32);
+
+    impl HasId for Row {
+        fn id(&self) -> &str {
+            &self.0
+        }
+    }
+
+    fn page(ids: &[&str], next: Option<&str>, total: Option<u64>) -> Page<Row> {
+        Page {
+            items: ids.iter().map(|i| Row(i.to_string(), 0)).collect(),
+            next_cursor: next.map(str::to_string),
+            total,
+        }
+    }
+
+    #[test]
+    fn collects_every_page_in_order() {
+        let mut p = Pages::new();
+        assert_eq!(
+            p.take(page(&["a", "b"], Some("c1"), Some(5))),
+            Ok(Some("c1".into()))
+        );
+        assert_eq!(
+            p.progress(),
+            Progress {
+                loaded: 2,
+                total: Some(5),
+                repeats: 0
+            }
+        );
+        assert_eq!(p.take(page(&["c", "d"], Some("c2"), Some(5))), Ok(Some("c2".into())));
+        assert_eq!(p.take(page(&["e"], None, Some(5))), Ok(None));
+        let all = p.finish();
+        let ids: Vec<&str> = all.items.iter().map(|r| r.0.as_str()).collect();
+        assert_eq!(ids, ["a", "b", "c", "d", "e"]);
+        assert_eq!((all.total, all.repeats), (Some(5), 0));
+    }
+
+    #[test]
+    fn repeated_ids_keep_the_first_and_are_counted() {
+        let mut p = Pages::new();
+        let mut first = page(&["a", "b"], Some("c1"), None);
+        first.items[0].1 = 1;
+        p.take(first).unwrap();
+        let mut second = page(&["a", "c", "c", "b"], None, None);
+        second.items[0].1 = 2;
+        p.take(second).unwrap();
+        let all = p.finish();
+        assert_eq!(all.items.len(), 3);
+        assert_eq!(all.items[0], Row("a".into(), 1), "the first copy stays");
+        assert_eq!(all.repeats, 3);
+    }
+
+    #[test]
+    fn a_cursor_seen_before_ends_the_listing_with_an_error() {
+        let mut p = Pages::new();
+        p.take(page(&["a"], Some("x"), None)).unwrap();
+        p.take(page(&["b"], Some("y"), None)).unwrap();
+        assert_eq!(
+            p.take(page(&["c"], Some("x"), None)),
+            Err(ApiError::PagingLoop { entries: 3 })
+        );
+    }
+
+    #[test]
+    fn more_pages_than_the_total_allows_is_a_loop() {
+        // 4 entries in pages of 2: 2 pages, 4 at most (total ÷ size + 2).
+        let mut p = Pages::new();
+        let mut n = 0;
+        let result = loop {
+            n += 1;
+            let cursor = format!("c{n}");
+            match p.take(page(&["a", "b"], Some(&cursor), Some(4))) {
+                Ok(Some(_)) => assert!(n < 10, "never stopped"),
+                other => break other,
+            }
+        };
+        assert_eq!(result, Err(ApiError::PagingLoop { entries: 2 }));
+        assert_eq!(n, 4);
+        // Without a total only a repeated cursor tells: fresh cursors go on.
+        let mut p = Pages::new();
+        for n in 0..50 {
+            let cursor = format!("c{n}");
+            assert!(p.take(page(&["a"], Some(&cursor), None)).is_ok());
+        }
+    }
+
+    #[test]
+    fn an_honest_last_page_is_never_a_loop() {
+        // Exactly total ÷ size + 2 pages, the last one short and without a cursor.
+        let mut p = Pages::new();
+        p.take(page(&["a", "b"], Some("1"), Some(3))).unwrap();
+        p.take(page(&[], Some("2"), Some(3))).unwrap();
+        assert_eq!(p.take(page(&["c"], None, Some(3))), Ok(None));
+    }
+
+    #[test]
+    fn the_bar_is_indeterminate_without_a_total() {
+        let mut p = Progress {
+            loaded: 40,
+            total: None,
+            repeats: 0,
+        };
+        assert_eq!(p.bar(), None);
+        assert_eq!(p.caption(), Caption::Loaded(40));
+        p.total = Some(100);
+        assert_eq!(p.bar(), Some((40, 100)));
+        assert_eq!(p.caption(), Caption::LoadedOf(40, 100));
+        p.total = Some(0);
+        assert_eq!(p.bar(), None, "never of 0");
+        assert_eq!(p.caption(), Caption::Loaded(40));
+        assert_eq!(Progress::default().caption(), Caption::Starting);
+    }
+}

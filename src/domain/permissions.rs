@@ -1,0 +1,117 @@
+//! Who may do what with a handover, from the session alone. The backend enforces the same rules;
+//! the page uses these to offer only the actions that will be allowed.
+
+use crate::api::types::{Handover, HandoverState, Session};
+
+/// Approval is a second admin's word: someone with the approval permission who did not create
+/// the handover, while it waits for approval.
+pub fn may_approve(s: &Session, h: &Handover) -> bool {
+    h.state == HandoverState::PendingApproval
+        && s.permissions.may_approve
+        && s.admin.id != h.created_by.id
+}
+
+/// After approval the creator or the approver starts the run, while something is unsent.
+pub fn may_start(s: &Session, h: &Handover) -> bool {
+    let involved = s.admin.id == h.created_by.id
+        || h.decided_by.as_ref().is_some_and(|d| d.id == s.admin.id);
+    involved && h.state == HandoverState::Ready && h.counts.unsent > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::types::*;
+
+    fn admin(id: &str) -> Admin {
+        Admin {
+            id: id.into(),
+            name: id.into(),
+        }
+    }
+
+    fn session(id: &str, may_approve: bool) -> Session {
+        Session {
+            admin: admin(id),
+            permissions: Permissions {
+                departments: vec![],
+                may_approve,
+            },
+            verification: VerificationPolicy {
+                required: false,
+                methods: vec![],
+                demo_code: None,
+            },
+            approval: ApprovalPolicy {
+                required_for_important: true,
+                max_customers_without_approval: 200,
+            },
+            limits: Limits {
+                items_per_batch: 100,
+                groups_per_owner_per_day: 300,
+            },
+            features: Features {
+                chat_archive: false,
+            },
+        }
+    }
+
+    fn handover(state: HandoverState, decided_by: Option<&str>, unsent: u32) -> Handover {
+        Handover {
+            id: "h".into(),
+            state,
+            departed_member: admin("d"),
+            successors: vec![],
+            created_by: admin("creator"),
+            created_at: "t".into(),
+            chat_history: ChatHistory {
+                scope: ChatScope::None,
+                days: None,
+            },
+            note: None,
+            customer_count: unsent,
+            group_count: 0,
+            important_count: 0,
+            approval_required: true,
+            approval_reasons: vec![],
+            decided_by: decided_by.map(admin),
+            rejection_reason: None,
+            counts: StatusCounts {
+                unsent,
+                ..Default::default()
+            },
+        }
+    }
+
+    #[test]
+    fn only_another_admin_with_the_permission_approves_a_pending_handover() {
+        let pending = handover(HandoverState::PendingApproval, None, 5);
+        assert!(may_approve(&session("other", true), &pending));
+        assert!(!may_approve(&session("creator", true), &pending), "not the creator");
+        assert!(!may_approve(&session("other", false), &pending), "needs the permission");
+        for state in HandoverState::ALL {
+            if state != HandoverState::PendingApproval {
+                let h = handover(state, None, 5);
+                assert!(!may_approve(&session("other", true), &h), "{state:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_creator_or_the_approver_starts_a_ready_handover_with_unsent_items() {
+        let ready = handover(HandoverState::Ready, Some("approver"), 5);
+        assert!(may_start(&session("creator", false), &ready));
+        assert!(may_start(&session("approver", true), &ready));
+        assert!(!may_start(&session("someone", true), &ready));
+        assert!(!may_start(
+            &session("creator", false),
+            &handover(HandoverState::Ready, None, 0)
+        ));
+        for state in HandoverState::ALL {
+            if state != HandoverState::Ready {
+                let h = handover(state, Some("approver"), 5);
+                assert!(!may_start(&session("creator", false), &h), "{state:?}");
+            }
+        }
+    }
+}
