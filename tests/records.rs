@@ -81,7 +81,7 @@ fn records_deep_links_outcomes_and_csv() {
     b.by_role("heading", "分配记录");
     // The demo clock takes over after a few seconds; the page polls and shows it.
     b.wait_until("outcomes on the demo clock", |b| {
-        b.css_all("[data-count=TakenOver]")
+        b.css_all("[data-count=taken_over]")
             .first()
             .map(|e| b.text(e).trim() != "0")
             .unwrap_or(false)

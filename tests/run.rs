@@ -70,6 +70,215 @@ fn accepted_seqs(backend: &BackendProcess) -> Vec<String> {
         .collect()
 }
 
+/// `(seq, accepted, rejected)` of every batch the backend took, from the `batch_submitted`
+/// events ("batch 3: 50 accepted, 0 rejected").
+fn batch_events(backend: &BackendProcess) -> Vec<(u32, usize, usize)> {
+    let list = backend.get("/handovers");
+    let id = list["items"][0]["id"]
+        .as_str()
+        .expect("a handover")
+        .to_string();
+    let events = backend.get(&format!("/handovers/{id}/events?limit=1000"));
+    let number = |s: &str| s.trim().split(' ').next().and_then(|n| n.parse().ok());
+    events["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e["kind"] == "batch_submitted")
+        .filter_map(|e| {
+            let detail = e["detail"].as_str()?;
+            let (head, tail) = detail.split_once(':')?;
+            let seq = head.trim().strip_prefix("batch ")?.parse().ok()?;
+            let (acc, rej) = tail.split_once(',')?;
+            Some((seq, number(acc)?, number(rej)?))
+        })
+        .collect()
+}
+
+/// The run's live status.
+fn status(b: &Browser) -> String {
+    b.css_all(".hoc-run [role=status]")
+        .first()
+        .map(|e| b.text(e))
+        .unwrap_or_default()
+}
+
+/// After a run: every planned item has exactly one outcome and the backend took each batch
+/// once, with nothing left unsent.
+fn assert_accounted(b: &Browser, backend: &BackendProcess) {
+    let total = count(b, "submitted");
+    assert_eq!(count(b, "remaining"), 0);
+    assert!(
+        b.css_all("[data-count=unconfirmed]").is_empty(),
+        "nothing unconfirmed"
+    );
+    assert_eq!(count(b, "accepted") + count(b, "rejected"), total);
+    let h = &backend.get("/handovers")["items"][0];
+    assert_eq!(h["counts"]["unsent"], 0, "{h}");
+    let planned =
+        h["customer_count"].as_u64().unwrap_or(0) + h["group_count"].as_u64().unwrap_or(0);
+    assert_eq!(planned, total as u64, "the count shown is the handover's");
+    let batches = batch_events(backend);
+    let seqs: HashSet<u32> = batches.iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(
+        seqs.len(),
+        batches.len(),
+        "each batch taken once: {batches:?}"
+    );
+    let outcomes: usize = batches.iter().map(|(_, a, r)| a + r).sum();
+    assert_eq!(outcomes, total, "each item sent once: {batches:?}");
+    let text = b.page_text();
+    assert!(!text.contains("/ 0"), "never \"of 0\": {text}");
+}
+
+#[test]
+fn repeated_ids_across_pages_are_listed_once_and_each_item_is_sent_once() {
+    // d007 has 1,250 customers: two pages, the second led by the first page's last 3.
+    let backend = BackendProcess::start(&["--fault-repeat-ids", "3"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d007", true);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("the run ends", |b| {
+        status(b).starts_with("执行完毕") || status(b).starts_with("全部已提交")
+    });
+    assert_accounted(&b, &backend);
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn a_looping_cursor_stops_the_list_with_a_clear_error() {
+    let backend = BackendProcess::start(&["--fault-loop-cursor"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    b.click(&b.by_role("radio", &name_of("d004")));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_text("后端分页出现循环，列表停在");
+    // No endless loading: the progress is gone and stays gone.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert!(b.css_all("#hoc-load-progress").is_empty(), "still loading");
+    assert!(!b.page_text().contains("正在加载"));
+}
+
+#[test]
+fn an_outcome_left_out_is_asked_again_before_the_run_says_accepted() {
+    let backend = BackendProcess::start(&["--fault-drop-item"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
+    assert_eq!(count(&b, "accepted"), count(&b, "submitted"));
+    assert_accounted(&b, &backend);
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn batches_follow_the_sessions_items_per_batch() {
+    let backend = BackendProcess::start(&["--items-per-batch", "50"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
+    assert_accounted(&b, &backend);
+    let batches = batch_events(&backend);
+    assert!(
+        batches.iter().all(|(_, a, r)| a + r <= 50),
+        "no batch above 50: {batches:?}"
+    );
+    assert!(
+        batches.len() >= 6,
+        "260 customers need 6 batches of 50: {batches:?}"
+    );
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn an_expired_session_pauses_the_run_and_resume_finishes_it() {
+    // Batches of 20 (14 of them for d004), slow enough that the 401 lands mid-run.
+    let backend = BackendProcess::start(&[
+        "--items-per-batch",
+        "20",
+        "--fault-401-after",
+        "5",
+        "--latency-ms",
+        "150",
+        "--fault-path",
+        "/batches",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    let mut expired = 0;
+    loop {
+        b.wait_until("the run pauses or ends", |b| {
+            let s = status(b);
+            s.starts_with("登录已过期") || s.starts_with("全部已提交")
+        });
+        if status(&b).starts_with("全部已提交") {
+            break;
+        }
+        expired += 1;
+        assert!(expired < 5, "expired again and again");
+        // Paused at once: nothing moves while the session is gone (answers already on their
+        // way settle first).
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        let remaining = count(&b, "remaining");
+        assert!(remaining > 0);
+        std::thread::sleep(std::time::Duration::from_millis(600));
+        assert_eq!(count(&b, "remaining"), remaining, "all workers stopped");
+        assert!(b.all_by_role("button", "暂停").is_empty());
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let reauth = agent
+            .post(&format!("{}/api/__test/reauth", backend.base_url))
+            .send_empty()
+            .expect("reauth");
+        assert_eq!(reauth.status(), 204);
+        b.click(&b.by_role("button", "继续"));
+    }
+    assert!(expired >= 1, "the session expired mid-run");
+    assert_accounted(&b, &backend);
+}
+
+#[test]
+fn without_totals_progress_is_indeterminate_never_of_zero() {
+    // Item pages are slow, so the handover's page shows its loading progress for a while.
+    let backend = BackendProcess::start(&[
+        "--fault-no-total",
+        "--latency-ms",
+        "1500",
+        "--fault-path",
+        "/items",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
+    assert_accounted(&b, &backend);
+    let id = backend.get("/handovers")["items"][0]["id"]
+        .as_str()
+        .expect("a handover")
+        .to_string();
+    b.goto(&format!("{}/?handover={id}", backend.base_url));
+    b.wait_until("the items' progress", |b| {
+        !b.css_all("#hoc-items-progress").is_empty()
+    });
+    let bar = &b.css_all("#hoc-items-progress")[0];
+    assert_eq!(b.attr(bar, "value"), None, "indeterminate without a total");
+    assert!(!b.page_text().contains("/ 0"));
+    b.wait_until("the items", |b| b.css_all("#hoc-items-progress").is_empty());
+    b.wait_until("the handover", |b| !b.css_all("[data-state]").is_empty());
+    assert!(!b.page_text().contains("/ 0"));
+    b.assert_no_console_errors();
+}
+
 #[test]
 fn a_run_through_429_bursts_and_5xx_accounts_for_every_item() {
     // Batch requests 3 to 5, 8 to 10, … answer 429, and about one in ten 503: the four batches

@@ -60,7 +60,8 @@ pub async fn serve(config: Config) -> std::io::Result<()> {
     let listener = TcpListener::bind(&config.addr).await?;
     let addr = listener.local_addr()?;
     println!("handover-backend listening on http://{addr}");
-    tracing::info!(%addr, "listening");
+    // Not "listening on": tools/with-backend.sh greps stdout and stderr together for that.
+    tracing::info!(%addr, "accepting connections");
     serve_on(listener, config, shutdown_signal()).await
 }
 

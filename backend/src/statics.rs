@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use axum::extract::Request;
-use axum::http::{header, HeaderValue};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
@@ -75,7 +75,9 @@ async fn cache_control(req: Request, next: Next) -> Response {
         .next()
         .is_some_and(has_content_hash);
     let mut r = next.run(req).await;
-    let forever = hashed && r.status().is_success() && r.extensions().get::<IndexPage>().is_none();
+    // A 304 too: browsers take the headers of a revalidation into their cached copy.
+    let found = r.status().is_success() || r.status() == StatusCode::NOT_MODIFIED;
+    let forever = hashed && found && r.extensions().get::<IndexPage>().is_none();
     r.headers_mut().insert(
         header::CACHE_CONTROL,
         HeaderValue::from_static(if forever { IMMUTABLE } else { "no-cache" }),

@@ -224,9 +224,21 @@ struct Answer {
 }
 
 fn fetch(base: &str, path: &str, encoding: Option<&str>) -> Answer {
+    fetch_with(base, path, encoding, None)
+}
+
+fn fetch_with(
+    base: &str,
+    path: &str,
+    encoding: Option<&str>,
+    if_modified_since: Option<&str>,
+) -> Answer {
     let mut req = agent().get(&format!("{base}{path}"));
     if let Some(e) = encoding {
         req = req.header("Accept-Encoding", e);
+    }
+    if let Some(t) = if_modified_since {
+        req = req.header("If-Modified-Since", t);
     }
     let mut r = req.call().expect("answer");
     let header = r
@@ -276,6 +288,15 @@ fn dist_files_are_compressed_typed_and_cached_by_name() {
     assert_eq!(
         h(&css, "cache-control"),
         "public, max-age=31536000, immutable"
+    );
+
+    let since = h(&wasm, "last-modified");
+    let again = fetch_with(&base, &format!("/{WASM}"), Some("br"), Some(&since));
+    assert_eq!(again.status, 304);
+    assert_eq!(
+        h(&again, "cache-control"),
+        "public, max-age=31536000, immutable",
+        "a revalidation keeps the year"
     );
 
     let plain = fetch(&base, &format!("/{WASM}"), None);

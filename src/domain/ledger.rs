@@ -83,10 +83,17 @@ pub enum RunStatus {
     Expired,
     Offline,
     Paused,
-    Progress { submitted: usize, total: usize },
-    Held { batches: usize },
+    Progress {
+        submitted: usize,
+        total: usize,
+    },
+    Held {
+        batches: usize,
+    },
     /// Every batch done; `rejected` items were refused (0: everything accepted).
-    Done { rejected: usize },
+    Done {
+        rejected: usize,
+    },
 }
 
 impl RunStatus {
@@ -427,7 +434,10 @@ impl Ledger {
                     }
                     _ => return None,
                 };
-                Some(Held { seq: e.spec.seq, why })
+                Some(Held {
+                    seq: e.spec.seq,
+                    why,
+                })
             })
             .collect()
     }
@@ -604,7 +614,10 @@ mod tests {
         let t = l.tally();
         assert_eq!((t.accepted, t.unconfirmed, t.remaining), (100, 0, 0));
         assert!(l.is_finished());
-        assert_eq!(l.status(RunFlags::default()), RunStatus::Done { rejected: 0 });
+        assert_eq!(
+            l.status(RunFlags::default()),
+            RunStatus::Done { rejected: 0 }
+        );
     }
 
     #[test]
@@ -628,7 +641,10 @@ mod tests {
                 why: HeldWhy::Unconfirmed(1)
             }]
         );
-        assert_eq!(l.status(RunFlags::default()), RunStatus::Held { batches: 1 });
+        assert_eq!(
+            l.status(RunFlags::default()),
+            RunStatus::Held { batches: 1 }
+        );
         assert!(!l.is_finished(), "never \"everything was accepted\"");
         l.retry_waiting();
         let again = l.take_next().unwrap();
@@ -651,7 +667,11 @@ mod tests {
         assert_eq!(l.record(s.seq, r), Recorded::Confirmed);
         let t = l.tally();
         assert_eq!((t.submitted, t.accepted, t.total), (100, 100, 100));
-        assert_eq!(l.record(s.seq, answer(&s, |_| None)), Recorded::Unknown, "late");
+        assert_eq!(
+            l.record(s.seq, answer(&s, |_| None)),
+            Recorded::Unknown,
+            "late"
+        );
         assert_eq!(l.record(99, answer(&s, |_| None)), Recorded::Unknown);
     }
 
@@ -697,14 +717,21 @@ mod tests {
             offline: true,
             expired: true,
         };
-        assert_eq!(l.status(all), RunStatus::Expired, "the expired session first");
+        assert_eq!(
+            l.status(all),
+            RunStatus::Expired,
+            "the expired session first"
+        );
         let s = l.take_next().unwrap();
         l.record(s.seq, answer(&s, |_| None));
         for f in [flags, paused, all] {
             assert_eq!(l.status(f), RunStatus::Done { rejected: 1 }, "never 0 of N");
         }
         let t = l.tally();
-        assert_eq!(t.accepted + t.rejected + t.unconfirmed + t.remaining, t.total);
+        assert_eq!(
+            t.accepted + t.rejected + t.unconfirmed + t.remaining,
+            t.total
+        );
         assert_eq!(t.bar(), Some((150, 150)));
         assert_eq!(Tally::default().bar(), None, "never of 0");
     }

@@ -4,6 +4,7 @@ pub mod approval;
 pub mod codes;
 pub mod csv;
 pub mod ledger;
+pub mod local_time;
 pub mod paging;
 pub mod permissions;
 pub mod plan;

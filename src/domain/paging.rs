@@ -23,7 +23,14 @@ macro_rules! has_id {
     )+};
 }
 
-has_id!(Customer, Group, DepartedMember, Member, Handover, HandoverItem);
+has_id!(
+    Customer,
+    Group,
+    DepartedMember,
+    Member,
+    Handover,
+    HandoverItem
+);
 
 /// How far a listing got, for a progress bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -83,8 +90,8 @@ pub struct Pages<T> {
     ids: HashSet<String>,
     cursors: HashSet<String>,
     pages: usize,
-    /// The largest page seen: the backend's effective page size (the client may not have named
-    /// one, and a backend may cap it lower).
+    /// The most new entries one page brought: the backend's effective page size (the client
+    /// may not have named one, a backend may cap it lower, and repeats do not count).
     page_size: usize,
     total: Option<u64>,
     repeats: usize,
@@ -113,10 +120,10 @@ impl<T: HasId> Pages<T> {
     /// paging loops (a cursor seen before, or more pages than `total ÷ page size + 2`).
     pub fn take(&mut self, page: Page<T>) -> Result<Option<String>, ApiError> {
         self.pages += 1;
-        self.page_size = self.page_size.max(page.items.len());
         if page.total.is_some() {
             self.total = page.total;
         }
+        let before = self.items.len();
         for item in page.items {
             if self.ids.insert(item.id().to_string()) {
                 self.items.push(item);
@@ -124,6 +131,7 @@ impl<T: HasId> Pages<T> {
                 self.repeats += 1;
             }
         }
+        self.page_size = self.page_size.max(self.items.len() - before);
         let Some(next) = page.next_cursor else {
             return Ok(None);
         };
@@ -196,7 +204,10 @@ mod tests {
                 repeats: 0
             }
         );
-        assert_eq!(p.take(page(&["c", "d"], Some("c2"), Some(5))), Ok(Some("c2".into())));
+        assert_eq!(
+            p.take(page(&["c", "d"], Some("c2"), Some(5))),
+            Ok(Some("c2".into()))
+        );
         assert_eq!(p.take(page(&["e"], None, Some(5))), Ok(None));
         let all = p.finish();
         let ids: Vec<&str> = all.items.iter().map(|r| r.0.as_str()).collect();
@@ -251,6 +262,28 @@ mod tests {
             let cursor = format!("c{n}");
             assert!(p.take(page(&["a"], Some(&cursor), None)).is_ok());
         }
+    }
+
+    #[test]
+    fn pages_padded_with_repeats_are_not_a_loop() {
+        // 20 entries in pages of 2, each page after the first led by the previous page's last
+        // entry: 10 pages of up to 3 rows, within 20 ÷ 2 + 2.
+        let mut p = Pages::new();
+        let ids: Vec<String> = (0..20).map(|i| format!("r{i}")).collect();
+        let mut cursor_no = 0;
+        for chunk in 0..10 {
+            let mut rows: Vec<&str> = Vec::new();
+            if chunk > 0 {
+                rows.push(&ids[chunk * 2 - 1]);
+            }
+            rows.extend(ids[chunk * 2..chunk * 2 + 2].iter().map(String::as_str));
+            cursor_no += 1;
+            let next = (chunk < 9).then(|| format!("c{cursor_no}"));
+            let got = p.take(page(&rows, next.as_deref(), Some(20)));
+            assert_eq!(got, Ok(next), "page {chunk}");
+        }
+        let all = p.finish();
+        assert_eq!((all.items.len(), all.repeats), (20, 9));
     }
 
     #[test]

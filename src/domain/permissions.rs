@@ -13,8 +13,8 @@ pub fn may_approve(s: &Session, h: &Handover) -> bool {
 
 /// After approval the creator or the approver starts the run, while something is unsent.
 pub fn may_start(s: &Session, h: &Handover) -> bool {
-    let involved = s.admin.id == h.created_by.id
-        || h.decided_by.as_ref().is_some_and(|d| d.id == s.admin.id);
+    let involved =
+        s.admin.id == h.created_by.id || h.decided_by.as_ref().is_some_and(|d| d.id == s.admin.id);
     involved && h.state == HandoverState::Ready && h.counts.unsent > 0
 }
 
@@ -87,8 +87,14 @@ mod tests {
     fn only_another_admin_with_the_permission_approves_a_pending_handover() {
         let pending = handover(HandoverState::PendingApproval, None, 5);
         assert!(may_approve(&session("other", true), &pending));
-        assert!(!may_approve(&session("creator", true), &pending), "not the creator");
-        assert!(!may_approve(&session("other", false), &pending), "needs the permission");
+        assert!(
+            !may_approve(&session("creator", true), &pending),
+            "not the creator"
+        );
+        assert!(
+            !may_approve(&session("other", false), &pending),
+            "needs the permission"
+        );
         for state in HandoverState::ALL {
             if state != HandoverState::PendingApproval {
                 let h = handover(state, None, 5);

@@ -150,7 +150,10 @@ mod tests {
     #[test]
     fn stops_once_final() {
         let mut p = Poll::new();
-        assert_eq!(p.answered(&handover(HandoverState::Running, 5, 5)), Some(1_000));
+        assert_eq!(
+            p.answered(&handover(HandoverState::Running, 5, 5)),
+            Some(1_000)
+        );
         assert_eq!(p.answered(&handover(HandoverState::Completed, 0, 10)), None);
     }
 }

@@ -107,7 +107,10 @@ mod tests {
             problem: Problem::new(429, "rate_limited", "t"),
             retry_after_s: Some(3),
         };
-        assert_eq!(p.decide(&limited, 1, 0.0), Decision::Retry { after_ms: 3_000 });
+        assert_eq!(
+            p.decide(&limited, 1, 0.0),
+            Decision::Retry { after_ms: 3_000 }
+        );
         assert_eq!(
             p.decide(&ApiError::Network("x".into()), 2, 1.0),
             Decision::Retry { after_ms: 800 }
@@ -119,7 +122,11 @@ mod tests {
         assert_eq!(p.decide(&limited, 6, 0.0), Decision::Hold, "spent");
         let expired: ApiError = Problem::new(401, "unauthenticated", "t").into();
         assert_eq!(p.decide(&expired, 1, 0.0), Decision::Pause);
-        assert_eq!(p.decide(&expired, 99, 0.0), Decision::Pause, "even when spent");
+        assert_eq!(
+            p.decide(&expired, 99, 0.0),
+            Decision::Pause,
+            "even when spent"
+        );
         let invalid: ApiError = Problem::invalid().into();
         assert_eq!(p.decide(&invalid, 1, 0.0), Decision::Hold);
         let conflict: ApiError = Problem::conflict("seq_conflict", "d").into();

@@ -198,7 +198,8 @@ pub const MESSAGES: Messages = Messages {
             "即将接替".to_string()
         }
     },
-    session_expired_paused: "登录已过期，执行已暂停，未提交的批次都已保留：请重新登录，然后点击“继续”。",
+    session_expired_paused:
+        "登录已过期，执行已暂停，未提交的批次都已保留：请重新登录，然后点击“继续”。",
     unconfirmed: "待确认",
     unconfirmed_batch: |n| format!("后端未确认其中 {n} 项的结果，需再次查询后才能算作已接受"),
     run_held: |n| format!("有 {n} 个批次等待您处理。"),

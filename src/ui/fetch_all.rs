@@ -69,10 +69,16 @@ mod tests {
 
     /// A backend of `pages`, each `(ids, next cursor)`, keyed by the cursor asked with.
     fn backend(
-        pages: Vec<(Option<&'static str>, Vec<&'static str>, Option<&'static str>)>,
+        pages: Vec<(
+            Option<&'static str>,
+            Vec<&'static str>,
+            Option<&'static str>,
+        )>,
     ) -> impl FnMut(Option<String>) -> std::future::Ready<Result<Page<Row>, ApiError>> {
         move |cursor| {
-            let found = pages.iter().find(|(c, _, _)| c.map(str::to_string) == cursor);
+            let found = pages
+                .iter()
+                .find(|(c, _, _)| c.map(str::to_string) == cursor);
             ready(match found {
                 Some((_, ids, next)) => Ok(Page {
                     items: ids.iter().map(|i| Row(i.to_string())).collect(),

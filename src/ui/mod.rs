@@ -2,6 +2,7 @@
 
 pub mod browser;
 mod fetch_all;
+pub mod format;
 mod handover;
 mod lists;
 mod records;

@@ -110,7 +110,9 @@ impl BackendProcess {
         command
             .args(["--addr", "127.0.0.1:0", "--dist"])
             .arg(super::dist_dir())
-            .args(extra);
+            .args(extra)
+            // A request log per request would drown the test output; warnings still show.
+            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()));
         let (child, backend_url) = start_and_read_url(command, "the backend");
         let mut backend = BackendProcess {
             base_url: backend_url.clone(),

@@ -11,6 +11,7 @@ use crate::domain::wizard::Listed;
 use crate::i18n::codes::code_text;
 use crate::i18n::Messages;
 use crate::ui::browser;
+use crate::ui::format;
 use crate::ui::lists::{self, Load};
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
@@ -251,9 +252,15 @@ fn CustomerRow(
                 {customer.tags.iter().map(|t| view! { <span class="hoc-tag">{t.clone()}</span> }).collect_view()}
             </span>
             <span class="hoc-row-dates">
-                {move || lang.t().added_on} " " {customer.added_at.get(..10).unwrap_or("").to_string()} " · "
+                {move || lang.t().added_on} " " {
+                    let at = customer.added_at.clone();
+                    move || format::date(lang.locale(), &at)
+                } " · "
                 {move || lang.t().last_contact} " "
-                {move || last.as_deref().and_then(|d| d.get(..10)).unwrap_or(lang.t().never).to_string()}
+                {move || match last.as_deref() {
+                    Some(d) => format::date(lang.locale(), d),
+                    None => lang.t().never.to_string(),
+                }}
             </span>
             {reason.map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
         </div>
@@ -277,7 +284,10 @@ fn GroupRow(group: Group, checked: Signal<bool>, on_click: Callback<bool>) -> im
             />
             <label for=id class="hoc-row-name">{group.name.clone()}</label>
             <span class="hoc-row-meta">{group.member_count} " " {move || lang.t().members_count}</span>
-            <span class="hoc-row-dates">{move || lang.t().created_on} " " {group.created_at.get(..10).unwrap_or("").to_string()}</span>
+            <span class="hoc-row-dates">{move || lang.t().created_on} " " {
+                let at = group.created_at.clone();
+                move || format::date(lang.locale(), &at)
+            }</span>
             {reason.map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
         </div>
     }

@@ -4,6 +4,7 @@ use leptos::prelude::*;
 
 use crate::api::types::{AccountState, DepartedMember, DepartedQuery};
 use crate::i18n::errors::reason_text;
+use crate::ui::format;
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
@@ -31,8 +32,9 @@ pub fn MemberStep() -> impl IntoView {
         DepartedQuery {
             q: opt(q.get()),
             department: opt(department.get()),
-            departed_from: opt(from.get()),
-            departed_to: opt(to.get()),
+            // The admin's own days, sent with their offset.
+            departed_from: opt(from.get()).and_then(|d| format::day_bound(&d, false)),
+            departed_to: opt(to.get()).and_then(|d| format::day_bound(&d, true)),
             sort: Some(sort.get()),
             limit: Some(20),
             ..Default::default()
@@ -153,10 +155,13 @@ fn MemberCard(member: DepartedMember, chosen: Signal<Option<String>>) -> impl In
                 <span class="hoc-card-info" id=info_id>
                     <span>{member.department.name.clone()} " · " {member.position.clone()}</span>
                     <span>
-                        {move || lang.t().departed_on} " " {member.departed_at.get(..10).unwrap_or("").to_string()}
+                        {move || lang.t().departed_on} " " {
+                            let at = member.departed_at.clone();
+                            move || format::date(lang.locale(), &at)
+                        }
                     </span>
-                    <span>{move || lang.t().pending_customers} " " {member.pending_customers}</span>
-                    <span>{move || lang.t().pending_groups} " " {member.pending_groups}</span>
+                    <span>{move || lang.t().pending_customers} " " {move || format::number(lang.locale(), member.pending_customers)}</span>
+                    <span>{move || lang.t().pending_groups} " " {move || format::number(lang.locale(), member.pending_groups)}</span>
                     {active.then(|| view! { <span class="hoc-warn">{move || lang.t().account_active_warning}</span> })}
                     {reason.map(|r| view! { <span class="hoc-reason">{move || reason_text(lang.t(), &r)}</span> })}
                 </span>
