@@ -236,7 +236,7 @@ fn an_expired_session_pauses_the_run_and_resume_finishes_it() {
             .build()
             .into();
         let reauth = agent
-            .post(&format!("{}/api/__test/reauth", backend.base_url))
+            .post(&format!("{}/api/__test/reauth", backend.backend_url))
             .send_empty()
             .expect("reauth");
         assert_eq!(reauth.status(), 204);

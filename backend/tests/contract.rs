@@ -323,6 +323,30 @@ fn departed_filters_and_cases(c: &mut dyn Contract) {
         found.iter().map(|m| m.id.as_str()).collect::<Vec<_>>(),
         vec![BIG]
     );
+    // The app sends the admin's own day as instants with their offset (here UTC+8): the
+    // departure is inside that day, and an upper bound just before it leaves it out.
+    let at = handover_console::domain::time::parse_rfc3339(&big_at).unwrap();
+    let local_day = &handover_console::domain::time::to_rfc3339(at + 8 * 3_600_000)[..10];
+    let mut between = |from: String, to: String| {
+        c.departed(
+            ME,
+            &DepartedQuery {
+                departed_from: Some(from),
+                departed_to: Some(to),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .items
+        .iter()
+        .any(|m| m.id == BIG)
+    };
+    assert!(between(
+        format!("{local_day}T00:00:00.000+08:00"),
+        format!("{local_day}T23:59:59.999+08:00")
+    ));
+    let just_before = handover_console::domain::time::to_rfc3339(at - 1);
+    assert!(!between(format!("{local_day}T00:00:00.000+08:00"), just_before));
     assert_eq!(
         c.departed(
             ME,

@@ -25,6 +25,14 @@ fn date_bound(field: &str, v: &Option<String>) -> Result<Option<i64>, Problem> {
         .transpose()
 }
 
+/// An optional upper bound, inclusive, as the first instant past it: a bare date means that
+/// whole (UTC) day; a date-time (how the app sends the admin's own day, with their offset)
+/// means up to that very instant.
+fn end_bound(field: &str, v: &Option<String>) -> Result<Option<i64>, Problem> {
+    let bare = v.as_deref().is_some_and(|s| s.trim().len() == 10);
+    Ok(date_bound(field, v)?.map(|t| if bare { t + DAY } else { t + 1 }))
+}
+
 /// Case-insensitive substring search, as the list filters do it.
 pub(super) fn contains(hay: &str, needle: &str) -> bool {
     hay.to_lowercase().contains(&needle.to_lowercase())
@@ -48,7 +56,7 @@ pub(super) struct DepartedFilter<'q> {
 impl<'q> DepartedFilter<'q> {
     pub fn parse(q: &'q DepartedQuery) -> Result<DepartedFilter<'q>, Problem> {
         let from = date_bound("departed_from", &q.departed_from)?;
-        let to = date_bound("departed_to", &q.departed_to)?;
+        let to = end_bound("departed_to", &q.departed_to)?;
         let sort = match q.sort.as_deref().unwrap_or("departed_at_desc") {
             "departed_at_desc" => DepartedSort::DepartedDesc,
             "departed_at_asc" => DepartedSort::DepartedAsc,
@@ -75,7 +83,7 @@ impl<'q> DepartedFilter<'q> {
                 .as_deref()
                 .is_none_or(|d| d.is_empty() || m.department.id == d)
             && self.from.is_none_or(|f| at >= f)
-            && self.to.is_none_or(|t| at < t + DAY)
+            && self.to.is_none_or(|t| at < t)
     }
 
     pub fn sort(&self, all: &mut [DepartedMember]) {
@@ -101,7 +109,7 @@ impl<'q> HandoversFilter<'q> {
         Ok(HandoversFilter {
             q,
             from: date_bound("created_from", &q.created_from)?,
-            to: date_bound("created_to", &q.created_to)?,
+            to: end_bound("created_to", &q.created_to)?,
         })
     }
 
@@ -109,7 +117,7 @@ impl<'q> HandoversFilter<'q> {
     pub fn matches_record(&self, h: &HandoverRec) -> bool {
         let q = self.q;
         self.from.is_none_or(|f| h.created_at >= f)
-            && self.to.is_none_or(|t| h.created_at < t + DAY)
+            && self.to.is_none_or(|t| h.created_at < t)
             && q.departed_member
                 .as_deref()
                 .is_none_or(|d| h.request.departed_member == d)
