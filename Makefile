@@ -3,14 +3,15 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CARGO_TERM_COLOR ?= never
 
-.PHONY: bench-run bench-wizard serve test setup setup-test lint lint-contract test-native test-browser test-e2e dist bench-size backend
+.PHONY: bench-run bench-wizard serve test setup setup-test lint lint-contract test-native test-fuzz test-browser test-e2e dist bench-size backend
 
 ## Serve the app in demo mode on http://127.0.0.1:8080
 serve: setup
 	trunk serve
 
-## Run every check: format, clippy (host + wasm32), native, browser component and end-to-end tests.
-test: setup-test lint lint-contract test-native test-browser test-e2e
+## Run every check: format, clippy (host + wasm32), native, contract fuzzing, browser component
+## and end-to-end tests (both of the latter through the contract proxy).
+test: setup-test lint lint-contract test-native test-fuzz test-browser test-e2e
 
 setup:
 	tools/setup.sh build
@@ -31,15 +32,23 @@ lint:
 test-native:
 	cargo test --workspace
 
-## Component tests, and the HTTP client against the reference backend, in headless Chromium.
+## Property-based fuzzing of the reference backend from openapi.yaml (Schemathesis, ~1 min):
+## no 5xx, and every answer's status, media type, headers and body as the contract declares.
+test-fuzz: setup-test
+	tools/with-backend.sh tools/fuzz-contract.sh
+
+## Component tests, and the HTTP client against the reference backend (through the contract
+## proxy, which fails the run on any request or answer openapi.yaml does not allow).
 test-browser:
 	cargo test --target wasm32-unknown-unknown --test browser
-	tools/with-backend.sh cargo test --target wasm32-unknown-unknown --test client
+	tools/with-backend.sh tools/with-contract-proxy.sh cargo test --target wasm32-unknown-unknown --test client
 
 ## The release build the e2e tests and benchmarks load.
 dist: setup
 	trunk build --release
 
+## The release build in headless Chromium; against the reference backend, through the contract
+## proxy (tests/support/backend.rs): a request or answer openapi.yaml does not allow fails the test.
 test-e2e: dist
 	cargo build -p handover-backend
 	cargo test --features e2e --test e2e --test wizard --test run --test records -- --test-threads=1
@@ -55,4 +64,4 @@ bench-wizard: dist setup-test
 ## Run benchmark: 20,000 customers, 50 ms latency, against the reference backend → target/bench/run.json
 bench-run: dist setup-test
 	cargo build -p handover-backend
-	cargo run --features e2e --example bench-run
+	HOC_CONTRACT_PROXY=off cargo run --features e2e --example bench-run

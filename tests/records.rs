@@ -5,6 +5,7 @@
 mod support;
 
 use serde_json::json;
+use support::backend::BackendProcess;
 use support::seed::{name_of, roomy};
 use support::server::StaticServer;
 use support::webdriver::Browser;
@@ -92,6 +93,97 @@ fn records_deep_links_outcomes_and_csv() {
     let items = last_download(&b);
     assert!(items.starts_with("\u{feff}id,"), "{items}");
     assert!(items.contains("接替完毕"));
+    b.assert_no_console_errors();
+}
+
+/// Creates a handover of every transferable customer and group of `departed` through the API as
+/// the default admin (the wizard is not under test here); its id.
+fn create_via_api(backend: &BackendProcess, departed: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let api = |path: &str| format!("{}/api{path}", backend.base_url);
+    let post = |path: &str, body: serde_json::Value| -> serde_json::Value {
+        agent
+            .post(&api(path))
+            .header("Authorization", "Bearer admin-token")
+            .send_json(&body)
+            .expect("api answer")
+            .body_mut()
+            .read_json()
+            .expect("json")
+    };
+    // Every page, each id once (the backend under test may repeat some).
+    let ids = |list: &str| {
+        let mut seen = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        let mut cursor = String::new();
+        loop {
+            let page = backend.get(&format!(
+                "/departed-members/{departed}/{list}?limit=1000{cursor}"
+            ));
+            for it in page["items"].as_array().cloned().unwrap_or_default() {
+                let id = it["id"].as_str().unwrap_or_default().to_string();
+                if it["transferable"] == true && seen.insert(id.clone()) {
+                    out.push(id);
+                }
+            }
+            match page["next_cursor"].as_str() {
+                Some(c) => cursor = format!("&cursor={c}"),
+                None => return out,
+            }
+        }
+    };
+    let token = post(
+        "/session/verification",
+        json!({ "method": "sms_code", "code": "246810" }),
+    )["token"]
+        .as_str()
+        .expect("a verification token")
+        .to_string();
+    let id = format!("ho-e2e-{departed}");
+    let created = post(
+        "/handovers",
+        json!({
+            "id": id,
+            "departed_member": departed,
+            "assignments": [{
+                "successor": roomy(departed).id,
+                "customer_ids": ids("customers"),
+                "group_ids": ids("groups"),
+            }],
+            "chat_history": { "scope": "none" },
+            "verification_token": token,
+        }),
+    );
+    assert_eq!(created["id"], json!(id), "{created}");
+    id
+}
+
+#[test]
+fn repeated_items_are_shown_and_exported_once_with_a_notice() {
+    // All of d007: more than 1,000 items, so two pages of items; the second starts with the
+    // first page's last 3.
+    let backend = BackendProcess::start(&["--fault-repeat-ids", "3"]);
+    let id = create_via_api(&backend, "d007");
+    let h = backend.get(&format!("/handovers/{id}"));
+    let total = h["customer_count"].as_u64().unwrap_or(0) + h["group_count"].as_u64().unwrap_or(0);
+    assert!(total > 1000, "two pages of items: {total}");
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?handover={id}", backend.base_url));
+    b.wait_text("后端返回了 3 条重复记录，每条只列出一次。");
+    capture_downloads(&b);
+    b.click(&b.by_role("button", "导出 CSV"));
+    let doc = last_download(&b);
+    let ids: Vec<&str> = doc
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.split(',').next())
+        .collect();
+    let distinct: std::collections::HashSet<&&str> = ids.iter().collect();
+    assert_eq!(ids.len() as u64, total, "each item once");
+    assert_eq!(distinct.len(), ids.len());
     b.assert_no_console_errors();
 }
 

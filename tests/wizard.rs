@@ -166,6 +166,17 @@ fn a_reload_in_the_middle_keeps_the_choices(start: &str) {
     b.refresh();
     b.by_role("heading", "客户和客户群");
     b.wait_text(&expected);
+    // The backup holds the member's whole list, not only the selection.
+    b.capture_downloads();
+    b.click(&b.by_role("button", "导出该成员的全部客户和客户群（CSV）"));
+    let doc = b.last_download();
+    let rows = doc.trim_start_matches('\u{feff}').trim_end().split("\r\n").count();
+    assert_eq!(
+        rows,
+        1 + d.pending_customers as usize + d.pending_groups as usize,
+        "a header, then every customer and group: {doc}"
+    );
+    assert!(doc.starts_with("\u{feff}类型,ID,名称"), "{doc}");
     b.click(&b.by_role("button", "上一步"));
     let radio = b.by_role("radio", &d.name);
     assert_eq!(

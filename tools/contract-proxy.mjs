@@ -14,7 +14,8 @@
 // - answers: a declared status; a declared media type; the body against its schema (extra
 //   properties allowed: backends may add fields); declared headers (Retry-After).
 // Not checked: requests carrying `X-Fault` (the reference backend's per-request fault injection
-// answers deliberately broken bodies and statuses), CORS preflights (OPTIONS), other paths.
+// answers deliberately broken bodies and statuses), the reference backend's test hooks outside
+// the contract (`/api/__test/…`), CORS preflights (OPTIONS), paths outside /api.
 
 import fs from 'node:fs';
 import http from 'node:http';
@@ -39,7 +40,7 @@ let violations = 0;
 const server = http.createServer((req, res) => {
   const url = new URL(req.url, 'http://proxy');
   const apiPath = stripPrefix(url.pathname, contract.prefix);
-  const validate = apiPath !== null && req.method !== 'OPTIONS' && !req.headers['x-fault'];
+  const validate = apiPath !== null && !apiPath.startsWith('/__') && req.method !== 'OPTIONS' && !req.headers['x-fault'];
   const chunks = [];
   req.on('data', (c) => chunks.push(c));
   req.on('error', () => {});

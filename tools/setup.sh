@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+SCHEMATHESIS_VERSION=4.32.5
+# Schemathesis lives in its own virtualenv under target/ (ignored by git; rebuilt after a clean).
+VENV=target/venv
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 say() { printf '[setup] %s\n' "$*"; }
@@ -52,6 +55,18 @@ if [ "${1:-build}" = test ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and chromedriver"
     apt_install chromium chromium-driver
+  fi
+  if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
+    python=$(command -v python3.11 || command -v python3 || true)
+    if [ -z "$python" ] || ! "$python" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+      say "installing Python 3 with venv"
+      apt_install python3 python3-venv
+      python=$(command -v python3)
+    fi
+    say "installing schemathesis $SCHEMATHESIS_VERSION into $VENV"
+    rm -rf "$VENV"
+    "$python" -m venv "$VENV"
+    "$VENV/bin/pip" install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
   fi
 fi
 say "ready"

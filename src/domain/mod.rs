@@ -1,6 +1,7 @@
 //! Plain Rust: the product's rules, with no leptos, web-sys or HTTP. Tested natively.
 
 pub mod approval;
+pub mod backup;
 pub mod codes;
 pub mod csv;
 pub mod ledger;

@@ -230,6 +230,13 @@ pub struct Messages {
     pub approval_unknown: &'static str,
     /// Heading of the error summary shown when Next is pressed on an incomplete step.
     pub error_summary_title: &'static str,
+    /// Step 2: download every customer and group of the member before handing anything over.
+    pub export_backup: &'static str,
+    pub backup_help: &'static str,
+    /// Column headings of that backup.
+    pub backup_header: [&'static str; 9],
+    pub yes: &'static str,
+    pub no: &'static str,
     pub approval_reason_important: &'static str,
     pub approval_reason_large: &'static str,
     pub approval_reason_other: &'static str,
@@ -508,6 +515,10 @@ mod tests {
                 m.approval_not_needed,
                 m.approval_unknown,
                 m.error_summary_title,
+                m.export_backup,
+                m.backup_help,
+                m.yes,
+                m.no,
                 m.approval_reason_important,
                 m.approval_reason_large,
                 m.approval_reason_other,

@@ -112,7 +112,10 @@ impl BackendProcess {
             .arg(super::dist_dir())
             .args(extra)
             // A request log per request would drown the test output; warnings still show.
-            .env("RUST_LOG", std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()));
+            .env(
+                "RUST_LOG",
+                std::env::var("RUST_LOG").unwrap_or_else(|_| "warn".into()),
+            );
         let (child, backend_url) = start_and_read_url(command, "the backend");
         let mut backend = BackendProcess {
             base_url: backend_url.clone(),

@@ -343,6 +343,32 @@ impl Browser {
             .collect()
     }
 
+    /// Captures what later downloads would save, by watching object URLs.
+    pub fn capture_downloads(&self) {
+        self.exec(
+            "window.__blobs = []; const o = URL.createObjectURL; \
+             URL.createObjectURL = (x) => { window.__blobs.push(x); return o.call(URL, x); };",
+            vec![],
+        );
+    }
+
+    /// The text of the last download since `capture_downloads`, once there is one.
+    pub fn last_download(&self) -> String {
+        self.wait_until("a download", |b| {
+            b.exec("return window.__blobs.length", vec![]) != json!(0)
+        });
+        self.exec(
+            "return window.__blobs[window.__blobs.length - 1].arrayBuffer().then(a => Array.from(new Uint8Array(a)))",
+            vec![],
+        )
+        .as_array()
+        .map(|bytes| {
+            let raw: Vec<u8> = bytes.iter().filter_map(|v| v.as_u64()).map(|v| v as u8).collect();
+            String::from_utf8_lossy(&raw).into_owned()
+        })
+        .unwrap_or_default()
+    }
+
     pub fn assert_no_console_errors(&self) {
         let errors = self.console_errors();
         assert!(errors.is_empty(), "console errors: {errors:#?}");

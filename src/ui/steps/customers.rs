@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 use crate::api::types::{Customer, CustomerKind, Group};
+use crate::domain::backup::{member_backup, BackupLabels};
 use crate::domain::selection::{Catalog, Filter, PickOp, Pickable};
 use crate::domain::wizard::Listed;
 use crate::i18n::codes::code_text;
@@ -13,8 +14,8 @@ use crate::i18n::Messages;
 use crate::ui::browser;
 use crate::ui::format;
 use crate::ui::lists::{self, Load};
-use crate::ui::state::use_ctx;
-use crate::ui::use_lang;
+use crate::ui::state::{use_ctx, Ctx};
+use crate::ui::{use_lang, Lang};
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::widgets::virtual_list::VirtualList;
@@ -72,6 +73,12 @@ pub fn CustomersStep() -> impl IntoView {
                 }>{move || lang.t().retry}</button>
             </Show>
             <Show when=loaded_in_draft>
+                <p class="hoc-backup">
+                    <button type="button" class="hoc-button" on:click=move |_| export_backup(lang, ctx)>
+                        {move || lang.t().export_backup}
+                    </button>
+                    <span class="hoc-help">" " {move || lang.t().backup_help}</span>
+                </p>
                 {picker::<Customer, _, _>("customers", |m| m.customers, true, LIST_HEIGHT, |c, checked, on_click| {
                     view! { <CustomerRow customer=c checked=checked on_click=on_click /> }
                 })}
@@ -82,6 +89,28 @@ pub fn CustomersStep() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Offers the member's whole loaded list (not only the selection) as a CSV download.
+fn export_backup(lang: Lang, ctx: Ctx) {
+    let m = lang.t();
+    let labels = BackupLabels {
+        header: m.backup_header,
+        customer: m.customers,
+        group: m.groups,
+        yes: m.yes,
+        no: m.no,
+    };
+    let doc = ctx.wizard.with_untracked(|w| {
+        let customers = w.picked::<Customer>().catalog().map(|c| c.items());
+        let groups = w.picked::<Group>().catalog().map(|g| g.items());
+        let id = w.departed().map(|d| d.id.clone()).unwrap_or_default();
+        (
+            id,
+            member_backup(customers.unwrap_or(&[]), groups.unwrap_or(&[]), &labels),
+        )
+    });
+    browser::download(&format!("backup-{}.csv", doc.0), "text/csv;charset=utf-8", &doc.1);
 }
 
 /// Names which list a bulk button acts on, for screen readers (the section heading says it
