@@ -149,6 +149,11 @@ fn repeated_ids_across_pages_are_listed_once_and_each_item_is_sent_once() {
     let row = |pos: usize| b.css_all(&format!(".hoc-vrow[data-pos=\"{pos}\"] input"))[0].clone();
     b.click(&row(0));
     b.shift_click(&row(9));
+    // Important customers would need approval: leave them out.
+    let important = b.by_role("checkbox", "仅重要客户");
+    b.click(&important);
+    b.click(&b.by_role("button", "清空 客户"));
+    b.click(&important);
     b.click(&b.by_role("button", "清空 客户群"));
     b.click(&b.by_role("button", "下一步"));
     b.click(&b.by_role("radio", &roomy("d007").name));

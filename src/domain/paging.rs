@@ -270,15 +270,13 @@ mod tests {
         // entry: 10 pages of up to 3 rows, within 20 ÷ 2 + 2.
         let mut p = Pages::new();
         let ids: Vec<String> = (0..20).map(|i| format!("r{i}")).collect();
-        let mut cursor_no = 0;
         for chunk in 0..10 {
             let mut rows: Vec<&str> = Vec::new();
             if chunk > 0 {
                 rows.push(&ids[chunk * 2 - 1]);
             }
             rows.extend(ids[chunk * 2..chunk * 2 + 2].iter().map(String::as_str));
-            cursor_no += 1;
-            let next = (chunk < 9).then(|| format!("c{cursor_no}"));
+            let next = (chunk < 9).then(|| format!("c{}", chunk + 1));
             let got = p.take(page(&rows, next.as_deref(), Some(20)));
             assert_eq!(got, Ok(next), "page {chunk}");
         }
