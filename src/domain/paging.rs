@@ -82,14 +82,14 @@ pub struct Collected<T> {
     pub repeats: usize,
 }
 
-/// The bookkeeping of one listing. Feed it each page with `take`; it says whether to ask for
-/// another.
-#[derive(Debug)]
-pub struct Pages<T> {
-    items: Vec<T>,
+/// What a listing has seen so far, without the entries themselves: lets a "load more" list
+/// (which keeps its rows in the view's state) and a whole-list fetch share the same defences.
+#[derive(Debug, Default)]
+pub struct PageGuard {
     ids: HashSet<String>,
     cursors: HashSet<String>,
     pages: usize,
+    loaded: usize,
     /// The most new entries one page brought: the backend's effective page size (the client
     /// may not have named one, a backend may cap it lower, and repeats do not count).
     page_size: usize,
@@ -97,52 +97,47 @@ pub struct Pages<T> {
     repeats: usize,
 }
 
-impl<T> Default for Pages<T> {
-    fn default() -> Self {
-        Pages {
-            items: Vec::new(),
-            ids: HashSet::new(),
-            cursors: HashSet::new(),
-            pages: 0,
-            page_size: 0,
-            total: None,
-            repeats: 0,
-        }
-    }
+/// One page through the guard: its entries not seen before, in order, and what to do next.
+#[derive(Debug, PartialEq)]
+pub struct Admitted<T> {
+    pub fresh: Vec<T>,
+    /// The cursor to ask with next, `None` at the end, or the paging loops (a cursor seen
+    /// before, or more pages than `total ÷ page size + 2`). The fresh entries are kept either
+    /// way: a looping page can still bring rows nobody has seen.
+    pub next: Result<Option<String>, ApiError>,
 }
 
-impl<T: HasId> Pages<T> {
-    pub fn new() -> Pages<T> {
-        Pages::default()
-    }
-
-    /// Takes one page: the cursor to ask with next, `None` at the end, or an error when the
-    /// paging loops (a cursor seen before, or more pages than `total ÷ page size + 2`).
-    pub fn take(&mut self, page: Page<T>) -> Result<Option<String>, ApiError> {
+impl PageGuard {
+    pub fn admit<T: HasId>(&mut self, page: Page<T>) -> Admitted<T> {
         self.pages += 1;
         if page.total.is_some() {
             self.total = page.total;
         }
-        let before = self.items.len();
+        let mut fresh = Vec::with_capacity(page.items.len());
         for item in page.items {
             if self.ids.insert(item.id().to_string()) {
-                self.items.push(item);
+                fresh.push(item);
             } else {
                 self.repeats += 1;
             }
         }
-        self.page_size = self.page_size.max(self.items.len() - before);
-        let Some(next) = page.next_cursor else {
-            return Ok(None);
+        self.loaded += fresh.len();
+        self.page_size = self.page_size.max(fresh.len());
+        let next = match page.next_cursor {
+            None => Ok(None),
+            Some(next) => {
+                let looped = !self.cursors.insert(next.clone())
+                    || self.max_pages().is_some_and(|max| self.pages >= max);
+                if looped {
+                    Err(ApiError::PagingLoop {
+                        entries: self.loaded,
+                    })
+                } else {
+                    Ok(Some(next))
+                }
+            }
         };
-        let looped = !self.cursors.insert(next.clone())
-            || self.max_pages().is_some_and(|max| self.pages >= max);
-        if looped {
-            return Err(ApiError::PagingLoop {
-                entries: self.items.len(),
-            });
-        }
-        Ok(Some(next))
+        Admitted { fresh, next }
     }
 
     /// Pages a listing of `total` entries may take, when the total is known.
@@ -153,17 +148,53 @@ impl<T: HasId> Pages<T> {
 
     pub fn progress(&self) -> Progress {
         Progress {
-            loaded: self.items.len(),
+            loaded: self.loaded,
             total: self.total,
             repeats: self.repeats,
         }
     }
+}
+
+/// The bookkeeping of one whole listing. Feed it each page with `take`; it says whether to ask
+/// for another.
+#[derive(Debug)]
+pub struct Pages<T> {
+    guard: PageGuard,
+    items: Vec<T>,
+}
+
+impl<T> Default for Pages<T> {
+    fn default() -> Self {
+        Pages {
+            guard: PageGuard::default(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<T: HasId> Pages<T> {
+    pub fn new() -> Pages<T> {
+        Pages::default()
+    }
+
+    /// Takes one page: the cursor to ask with next, `None` at the end, or an error when the
+    /// paging loops.
+    pub fn take(&mut self, page: Page<T>) -> Result<Option<String>, ApiError> {
+        let Admitted { fresh, next } = self.guard.admit(page);
+        self.items.extend(fresh);
+        next
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.guard.progress()
+    }
 
     pub fn finish(self) -> Collected<T> {
+        let Progress { total, repeats, .. } = self.guard.progress();
         Collected {
             items: self.items,
-            total: self.total,
-            repeats: self.repeats,
+            total,
+            repeats,
         }
     }
 }
@@ -291,6 +322,17 @@ mod tests {
         p.take(page(&["a", "b"], Some("1"), Some(3))).unwrap();
         p.take(page(&[], Some("2"), Some(3))).unwrap();
         assert_eq!(p.take(page(&["c"], None, Some(3))), Ok(None));
+    }
+
+    #[test]
+    fn a_guard_hands_out_only_fresh_rows_even_from_a_looping_page() {
+        let mut g = PageGuard::default();
+        let a = g.admit(page(&["a", "b"], Some("x"), None));
+        assert_eq!(a.fresh.len(), 2);
+        let b = g.admit(page(&["b", "c"], Some("x"), None));
+        assert_eq!(b.fresh, vec![Row("c".into(), 0)], "the new row survives the loop");
+        assert_eq!(b.next, Err(ApiError::PagingLoop { entries: 3 }));
+        assert_eq!(g.progress().repeats, 1);
     }
 
     #[test]

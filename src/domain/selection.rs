@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::paging::HasId;
 use crate::api::types::{Customer, Group};
 
-/// What the selection needs to know about a row.
-pub trait Pickable {
-    fn id(&self) -> &str;
+/// What the selection needs to know about a row (its id comes from [`HasId`]).
+pub trait Pickable: HasId {
     /// Lower-cased text that the search box matches.
     fn search_text(&self) -> String;
     fn tags(&self) -> &[String] {
@@ -22,9 +22,6 @@ pub trait Pickable {
 }
 
 impl Pickable for Customer {
-    fn id(&self) -> &str {
-        &self.id
-    }
     fn search_text(&self) -> String {
         let corp = self.corp_name.as_deref().unwrap_or("");
         format!("{}\n{}\n{}", self.name, self.remark, corp).to_lowercase()
@@ -41,9 +38,6 @@ impl Pickable for Customer {
 }
 
 impl Pickable for Group {
-    fn id(&self) -> &str {
-        &self.id
-    }
     fn search_text(&self) -> String {
         self.name.to_lowercase()
     }

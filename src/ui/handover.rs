@@ -14,6 +14,8 @@ use super::fetch_all::fetch_all;
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::widgets::alert::Alert;
+use super::widgets::load_progress::LoadProgress;
+use super::widgets::repeats::RepeatsNotice;
 use super::widgets::virtual_list::VirtualList;
 use crate::api::types::{
     Handover, HandoverEvent, HandoverItem, ItemStatus, ItemsQuery, PageQuery, RejectRequest,
@@ -21,7 +23,7 @@ use crate::api::types::{
 use crate::api::ApiError;
 use crate::config::Route;
 use crate::domain::csv;
-use crate::domain::paging::{Caption, Progress};
+use crate::domain::paging::Progress;
 use crate::domain::permissions::{may_approve, may_start};
 use crate::domain::plan::unsent_assignments;
 use crate::domain::polling::Poll;
@@ -254,26 +256,9 @@ pub fn HandoverPage(id: String) -> impl IntoView {
         </p>
         <Alert error=error />
         <Show when=move || loading.with(Option::is_some)>
-            <div class="hoc-progress-block">
-                <label for="hoc-items-progress">
-                    {move || {
-                        let p = loading.get().unwrap_or_default();
-                        match p.caption() {
-                            Caption::Starting => lang.t().loading.to_string(),
-                            Caption::Loaded(n) => (lang.t().loaded_n)(n),
-                            Caption::LoadedOf(n, total) => (lang.t().loaded_of)(n, total),
-                        }
-                    }}
-                </label>
-                {move || match loading.get().and_then(|p| p.bar()) {
-                    Some((n, total)) => view! { <progress id="hoc-items-progress" max=total value=n></progress> }.into_any(),
-                    None => view! { <progress id="hoc-items-progress"></progress> }.into_any(),
-                }}
-            </div>
+            <LoadProgress id="hoc-items-progress" progress=Signal::derive(move || loading.get().unwrap_or_default()) />
         </Show>
-        <Show when=move || data.with(|d| d.repeats > 0)>
-            <p class="hoc-notice" role="status">{move || (lang.t().repeated_entries)(data.with(|d| d.repeats))}</p>
-        </Show>
+        <RepeatsNotice count=Signal::derive(move || data.with(|d| d.repeats)) />
         {move || handover().map(|h| {
             let total = (h.customer_count + h.group_count).max(1);
             let c = h.counts.clone();

@@ -7,8 +7,9 @@ use leptos::task::spawn_local;
 
 use super::browser;
 use super::state::Ctx;
-use crate::api::types::{Page, PageQuery};
-use crate::api::ApiError;
+use super::fetch_all::fetch_all;
+use crate::api::types::PageQuery;
+use crate::domain::paging::Progress;
 use crate::domain::selection::Catalog;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -18,32 +19,6 @@ pub enum Load {
     Done,
     Cancelled,
     Failed,
-}
-
-/// Fetches every page of a list, reporting progress; `Ok(None)` when `stop` said stop.
-async fn all_pages<T, F, Fut>(
-    mut fetch: F,
-    progress: impl Fn(usize, Option<u64>),
-    stop: impl Fn() -> bool,
-) -> Result<Option<Vec<T>>, ApiError>
-where
-    F: FnMut(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = Result<Page<T>, ApiError>>,
-{
-    let mut all = Vec::new();
-    let mut cursor = None;
-    loop {
-        if stop() {
-            return Ok(None);
-        }
-        let page = fetch(cursor.take()).await?;
-        all.extend(page.items);
-        progress(all.len(), page.total);
-        match page.next_cursor {
-            Some(c) => cursor = Some(c),
-            None => return Ok(Some(all)),
-        }
-    }
 }
 
 /// Starts loading the chosen member's lists unless they are loaded or already loading.
@@ -70,7 +45,8 @@ pub fn load(ctx: Ctx, departed: String) {
     picks.state.set(Load::Loading);
     picks.error.set(None);
     picks.cancel.set(false);
-    picks.progress.set((0, None));
+    picks.progress.set(Progress::default());
+    picks.repeats.set(0);
     let b = ctx.backend();
     let stale = move || picks.generation.get_untracked() != generation;
     let stop = move || stale() || picks.cancel.get_untracked();
@@ -79,14 +55,14 @@ pub fn load(ctx: Ctx, departed: String) {
             cursor,
             limit: None,
         };
-        let customers = all_pages(
+        let customers = fetch_all(
             |cursor| {
                 let (b, id) = (b.clone(), departed.clone());
                 async move { b.customers(&id, &page(cursor)).await }
             },
-            move |n, total| {
+            move |p| {
                 if !stale() {
-                    picks.progress.set((n, total));
+                    picks.progress.set(p);
                 }
             },
             stop,
@@ -94,12 +70,12 @@ pub fn load(ctx: Ctx, departed: String) {
         .await;
         let groups = match customers {
             Ok(Some(_)) => {
-                all_pages(
+                fetch_all(
                     |cursor| {
                         let (b, id) = (b.clone(), departed.clone());
                         async move { b.groups(&id, &page(cursor)).await }
                     },
-                    |_, _| {},
+                    |_| {},
                     stop,
                 )
                 .await
@@ -111,7 +87,8 @@ pub fn load(ctx: Ctx, departed: String) {
         }
         match (customers, groups) {
             (Ok(Some(c)), Ok(Some(g))) => {
-                let (c, g) = (Catalog::new(c), Catalog::new(g));
+                picks.repeats.set(c.repeats + g.repeats);
+                let (c, g) = (Catalog::new(c.items), Catalog::new(g.items));
                 ctx.wizard.update(|w| {
                     w.attach_lists(&departed, c, g);
                 });

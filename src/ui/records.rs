@@ -8,6 +8,7 @@ use super::state::use_ctx;
 use super::use_lang;
 use super::widgets::alert::Alert;
 use super::widgets::error::ErrorNotice;
+use super::widgets::repeats::RepeatsNotice;
 use super::widgets::pager::Pager;
 use crate::api::types::{Handover, HandoverState, HandoversQuery};
 use crate::api::ApiError;
@@ -153,9 +154,7 @@ pub fn Records() -> impl IntoView {
             </button>
         </div>
         <Alert error=export_error />
-        <Show when=move || { export_repeats.get() > 0 }>
-            <p class="hoc-notice" role="status">{move || (lang.t().repeated_entries)(export_repeats.get())}</p>
-        </Show>
+        <RepeatsNotice count=Signal::derive(move || export_repeats.get() + pager.repeats.get()) />
         <ErrorNotice error=pager.error on_retry=move |_| load(false) />
         <table class="hoc-table">
             <thead>

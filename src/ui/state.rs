@@ -13,6 +13,7 @@ use crate::api::http::HttpClient;
 use crate::api::types::{Handover, Session};
 use crate::api::{ApiError, Backend};
 use crate::config::{Config, Mode, Route};
+use crate::domain::paging::Progress;
 use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::wizard::Wizard;
 
@@ -26,8 +27,10 @@ pub struct Picks {
     /// Whose lists are loading (or were last loaded).
     pub member: RwSignal<Option<String>>,
     pub state: RwSignal<Load>,
-    /// Customers loaded so far, of how many.
-    pub progress: RwSignal<(usize, Option<u64>)>,
+    /// Customers loaded so far, of how many (if the backend says).
+    pub progress: RwSignal<Progress>,
+    /// Entries the backend sent twice (each is kept once).
+    pub repeats: RwSignal<usize>,
     pub error: RwSignal<Option<ApiError>>,
     pub cancel: RwSignal<bool>,
     pub generation: RwSignal<u32>,
@@ -112,7 +115,8 @@ impl Ctx {
             picks: Picks {
                 member: RwSignal::new(None),
                 state: RwSignal::new(Load::Idle),
-                progress: RwSignal::new((0, None)),
+                progress: RwSignal::new(Progress::default()),
+                repeats: RwSignal::new(0),
                 error: RwSignal::new(None),
                 cancel: RwSignal::new(false),
                 generation: RwSignal::new(0),

@@ -17,6 +17,8 @@ use crate::ui::lists::{self, Load};
 use crate::ui::state::{use_ctx, Ctx};
 use crate::ui::{use_lang, Lang};
 use crate::ui::widgets::error::ErrorNotice;
+use crate::ui::widgets::load_progress::LoadProgress;
+use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::widgets::virtual_list::VirtualList;
 
@@ -44,23 +46,13 @@ pub fn CustomersStep() -> impl IntoView {
     view! {
         <div class="hoc-picks">
             <Show when=move || state.get() == Load::Loading>
-                <div class="hoc-progress-block">
-                    <label for="hoc-load-progress">
-                        {move || {
-                            let (n, total) = loaded.get();
-                            (lang.t().loaded_of)(n, total.unwrap_or(0) as usize)
-                        }}
-                    </label>
-                    <progress
-                        id="hoc-load-progress"
-                        max=move || loaded.get().1.unwrap_or(1).max(1)
-                        value=move || loaded.get().0
-                    ></progress>
+                <LoadProgress id="hoc-load-progress" progress=loaded>
                     <button type="button" class="hoc-button" on:click=move |_| cancel.set(true)>
                         {move || lang.t().cancel}
                     </button>
-                </div>
+                </LoadProgress>
             </Show>
+            <RepeatsNotice count=picks.repeats />
             <ErrorNotice error=error on_retry={
                 let reload = reload.clone();
                 move |_| reload()

@@ -9,6 +9,7 @@ use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::pager::Pager;
+use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::SEARCH_DEBOUNCE_MS;
 
@@ -98,6 +99,7 @@ pub fn MemberStep() -> impl IntoView {
                 </select>
             </label>
         </div>
+        <RepeatsNotice count=pager.repeats />
         <ErrorNotice error=pager.error on_retry=move |_| load(false) />
         <fieldset class="hoc-choices" id="hoc-departed-field" aria-busy=move || pager.loading.get().to_string()>
             <legend class="hoc-visually-hidden">{move || lang.t().departed_members_list}</legend>

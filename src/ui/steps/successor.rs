@@ -10,6 +10,7 @@ use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::pager::Pager;
+use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::SEARCH_DEBOUNCE_MS;
 
@@ -60,6 +61,7 @@ pub fn SuccessorStep() -> impl IntoView {
                 </div>
             </Show>
         </div>
+        <RepeatsNotice count=pager.repeats />
         <ErrorNotice error=pager.error on_retry=move |_| load_retry(false) />
         <fieldset class="hoc-choices" id="hoc-successor-field">
             <legend class="hoc-visually-hidden">{move || lang.t().successors_list}</legend>

@@ -2,7 +2,9 @@
 
 pub mod alert;
 pub mod error;
+pub mod load_progress;
 pub mod pager;
+pub mod repeats;
 pub mod search;
 pub mod stepper;
 pub mod virtual_list;

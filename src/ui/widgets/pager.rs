@@ -1,4 +1,6 @@
-//! A list loaded page by page ("load more"), where a newer load replaces an older one.
+//! A list loaded page by page ("load more"), where a newer load replaces an older one. Pages go
+//! through `domain::paging::PageGuard`: an entry the backend sends twice shows once, and a
+//! cursor that leads back ends "load more" with an error instead of repeating the list.
 
 use std::future::Future;
 
@@ -7,6 +9,7 @@ use leptos::task::spawn_local;
 
 use crate::api::types::Page;
 use crate::api::ApiError;
+use crate::domain::paging::{Admitted, HasId, PageGuard};
 
 pub struct Pager<T: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,
@@ -14,6 +17,9 @@ pub struct Pager<T: Send + Sync + 'static> {
     pub total: RwSignal<Option<u64>>,
     pub loading: RwSignal<bool>,
     pub error: RwSignal<Option<ApiError>>,
+    /// Entries the backend sent more than once in this listing (each is shown once).
+    pub repeats: RwSignal<usize>,
+    guard: StoredValue<PageGuard>,
     generation: RwSignal<u32>,
 }
 
@@ -24,7 +30,7 @@ impl<T: Send + Sync + 'static> Clone for Pager<T> {
 }
 impl<T: Send + Sync + 'static> Copy for Pager<T> {}
 
-impl<T: Clone + Send + Sync + 'static> Pager<T> {
+impl<T: HasId + Clone + Send + Sync + 'static> Pager<T> {
     pub fn new() -> Pager<T> {
         Pager {
             items: RwSignal::new(Vec::new()),
@@ -32,6 +38,8 @@ impl<T: Clone + Send + Sync + 'static> Pager<T> {
             total: RwSignal::new(None),
             loading: RwSignal::new(false),
             error: RwSignal::new(None),
+            repeats: RwSignal::new(0),
+            guard: StoredValue::new(PageGuard::default()),
             generation: RwSignal::new(0),
         }
     }
@@ -63,13 +71,30 @@ impl<T: Clone + Send + Sync + 'static> Pager<T> {
             this.loading.set(false);
             match result {
                 Ok(page) => {
-                    if more {
-                        this.items.update(|v| v.extend(page.items));
-                    } else {
-                        this.items.set(page.items);
+                    if !more {
+                        this.guard.set_value(PageGuard::default());
                     }
-                    this.next.set(page.next_cursor);
-                    this.total.set(page.total);
+                    let total = page.total;
+                    let Some(Admitted { fresh, next }) =
+                        this.guard.try_update_value(|g| g.admit(page))
+                    else {
+                        return;
+                    };
+                    if more {
+                        this.items.update(|v| v.extend(fresh));
+                    } else {
+                        this.items.set(fresh);
+                    }
+                    this.total.set(total);
+                    this.repeats
+                        .set(this.guard.with_value(|g| g.progress().repeats));
+                    match next {
+                        Ok(next) => this.next.set(next),
+                        Err(e) => {
+                            this.next.set(None);
+                            this.error.set(Some(e));
+                        }
+                    }
                 }
                 Err(ApiError::Aborted) => {}
                 Err(e) => this.error.set(Some(e)),
