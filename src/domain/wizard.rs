@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::selection::{Catalog, PickOp, Picked, Pickable};
+use super::selection::{Catalog, PickOp, Pickable, Picked, SavedPick};
 use crate::api::types::{
     ApprovalPolicy, Assignment, ChatHistory, ChatScope, Customer, DepartedMember, Group, Member,
     NewHandover,
@@ -177,6 +177,29 @@ impl Wizard {
             },
             returning: false,
         }
+    }
+
+    /// A new draft that hands over `customer_ids` and `group_ids` of `departed` again (the
+    /// items a handover could not place): it opens on the customers step with exactly those
+    /// chosen, once the lists load; the successor is chosen anew.
+    pub fn again(
+        handover_id: String,
+        departed: DepartedMember,
+        customer_ids: Vec<String>,
+        group_ids: Vec<String>,
+    ) -> Wizard {
+        let mut w = Wizard::new(handover_id);
+        w.draft.departed = Some(departed);
+        w.draft.customers = Picked::from_saved(Some(SavedPick {
+            ids: customer_ids,
+            important: 0,
+        }));
+        w.draft.groups = Picked::from_saved(Some(SavedPick {
+            ids: group_ids,
+            important: 0,
+        }));
+        w.step = Step::Customers;
+        w
     }
 
     pub fn step(&self) -> Step {
@@ -603,6 +626,17 @@ mod tests {
         assert!(!w.is_returning(), "Back ends the detour");
         assert_eq!(w.try_next(), Ok(true));
         assert_eq!(w.step(), Step::Customers, "then Next walks step by step");
+    }
+
+    #[test]
+    fn handing_over_again_opens_with_exactly_those_items() {
+        let mut w = Wizard::again("h2".into(), departed(true), vec!["c2".into()], vec![]);
+        assert_eq!(w.step(), Step::Customers);
+        assert_eq!(w.lists_needed(), Some("d1"));
+        lists(&mut w, &["c1", "c2", "c3"], &["g1"]);
+        assert_eq!(w.picked::<Customer>().ids(), vec!["c2"]);
+        assert_eq!(w.group_count(), 0);
+        assert_eq!(w.successor(), None);
     }
 
     #[test]
