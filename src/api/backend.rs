@@ -149,7 +149,8 @@ impl Backend {
         match self {
             Backend::Http(c) => {
                 let path = format!("/handovers/{}/approve", seg(id));
-                c.post(&path, &serde_json::json!({})).await
+                // The contract's approve has no body.
+                c.post(&path, &()).await
             }
             Backend::Demo(d) => d.call(true, |s, a, now| s.approve(a, id, now)).await,
         }

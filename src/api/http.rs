@@ -80,6 +80,7 @@ impl HttpClient {
     ) -> Result<T, ApiError> {
         let url = format!("{}{}", self.base, path);
         let json = serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?;
+        // `()` (and an empty object) mean "no body", as the contract's approve has none.
         let json = (json != "null" && json != "{}").then_some(json);
         self.send(Request::post(&url), json, None).await
     }
