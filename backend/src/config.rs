@@ -57,6 +57,9 @@ pub struct Faults {
     pub no_total: bool,
     /// The first N `GET /api/session` answer 503.
     pub session_503: u64,
+    /// Paged lists answer at most N entries a page, whatever `limit` asks (the contract's
+    /// `limit` is an upper bound): makes short lists page, for "load more" tests.
+    pub max_page_size: Option<u32>,
 }
 
 impl Faults {
@@ -73,6 +76,7 @@ impl Faults {
             || self.unauth_after.is_some()
             || self.no_total
             || self.session_503 > 0
+            || self.max_page_size.is_some()
     }
 }
 
@@ -262,6 +266,16 @@ struct Args {
         default_value_t = 0
     )]
     fault_session_503: u64,
+
+    /// Paged lists answer at most N entries a page, whatever `limit` asks (the contract's
+    /// `limit` is an upper bound)
+    #[arg(
+        long = "max-page-size",
+        env = "HANDOVER_MAX_PAGE_SIZE",
+        value_name = "N",
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    max_page_size: Option<u32>,
 }
 
 fn token(v: &str) -> Result<(String, String), String> {
@@ -307,6 +321,7 @@ impl From<Args> for Config {
                 unauth_for_ms: a.fault_401_for_ms,
                 no_total: a.fault_no_total,
                 session_503: a.fault_session_503,
+                max_page_size: a.max_page_size,
             },
         }
     }

@@ -160,6 +160,20 @@ fn split_cursor(query: Option<&str>) -> (String, Option<String>) {
     (rest.join("&"), cursor.filter(|c| !c.is_empty()))
 }
 
+/// The query with `limit` at most `max` (added when absent).
+fn cap_limit(query: Option<&str>, max: u32) -> String {
+    let mut pairs: Vec<String> = Vec::new();
+    let mut asked = None;
+    for pair in query.unwrap_or("").split('&').filter(|p| !p.is_empty()) {
+        match pair.strip_prefix("limit=") {
+            Some(n) => asked = n.parse::<u32>().ok(),
+            None => pairs.push(pair.to_string()),
+        }
+    }
+    pairs.push(format!("limit={}", asked.map_or(max, |n| n.min(max))));
+    pairs.join("&")
+}
+
 fn unauthenticated() -> Response {
     problem_response(
         Problem::new(401, "unauthenticated", "Not signed in")
@@ -209,6 +223,12 @@ pub async fn transform(State(app): State<Arc<AppState>>, req: Request, next: Nex
             }
         }
         req = Request::from_parts(parts, Body::from(bytes));
+    }
+    if let Some(max) = f.max_page_size.filter(|_| matches!(op, Op::List { .. })) {
+        let capped = cap_limit(req.uri().query(), max);
+        if let Ok(uri) = format!("{path}?{capped}").parse::<Uri>() {
+            *req.uri_mut() = uri;
+        }
     }
     let loops = matches!(op, Op::List { loops: true, .. }) && f.loop_cursor;
     if loops && cursor.as_deref() == Some(LOOP_CURSOR) {
@@ -377,6 +397,13 @@ mod tests {
         );
         assert_eq!(op(&Method::POST, "/handovers"), Op::Other);
         assert_eq!(op(&Method::GET, "/apisession"), Op::Other);
+    }
+
+    #[test]
+    fn caps_the_page_size() {
+        assert_eq!(cap_limit(Some("q=a&limit=20"), 5), "q=a&limit=5");
+        assert_eq!(cap_limit(Some("limit=3&cursor=x"), 5), "cursor=x&limit=3");
+        assert_eq!(cap_limit(None, 5), "limit=5");
     }
 
     #[test]

@@ -52,3 +52,18 @@ pub fn roomy(departed: &str) -> Member {
         .find(|m| m.customer_limit - m.customer_count > 2000)
         .expect("a roomy successor")
 }
+
+/// Names of the departed members the worklist shows by default (those with pending work).
+pub fn pending_departed_names() -> Vec<String> {
+    let query = DepartedQuery {
+        limit: Some(200),
+        ..Default::default()
+    };
+    store()
+        .departed_members("admin-1", &query, NOW)
+        .expect("list")
+        .items
+        .into_iter()
+        .map(|m| m.name)
+        .collect()
+}

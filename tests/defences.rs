@@ -1,0 +1,122 @@
+//! End-to-end: the client defends itself against a backend that misbehaves (issue: any
+//! compatible backend): a session that fails, lists that repeat entries or loop while the
+//! admin pages through them with "load more".
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::collections::HashSet;
+
+use support::backend::BackendProcess;
+use support::seed::{name_of, pending_departed_names, roomy};
+use support::webdriver::Browser;
+
+/// Walks d004 to the confirm step (nothing important chosen, so the answer is "no approval").
+fn to_confirm(b: &Browser) {
+    b.click(&b.by_role("radio", &name_of("d004")));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
+    let important = b.by_role("checkbox", "仅重要客户");
+    b.click(&important);
+    b.click(&b.by_role("button", "清空 客户"));
+    b.click(&important);
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("radio", &roomy("d004").name));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "下一步"));
+    b.by_role("heading", "确认交接");
+}
+
+fn alert_text(b: &Browser) -> String {
+    b.css_all("[role=alert]")
+        .iter()
+        .map(|e| b.text(e))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn a_session_that_fails_once_is_retried_without_the_admin_noticing() {
+    let backend = BackendProcess::start(&["--fault-session-503", "1"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    to_confirm(&b);
+    b.wait_text("无需审批");
+    assert!(alert_text(&b).trim().is_empty(), "no error left: {}", alert_text(&b));
+    // The browser itself logs the failed request; nothing else may reach the console.
+    let errors = b.console_errors();
+    assert!(
+        errors.iter().all(|e| e.contains("503")),
+        "only the injected 503: {errors:?}"
+    );
+}
+
+#[test]
+fn a_session_that_keeps_failing_says_so_and_retries_on_demand() {
+    // Four tries at start-up (all 503), then the admin's Retry gets through on its second try.
+    let backend = BackendProcess::start(&["--fault-session-503", "5", "--retry-after", "0"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    let retry = b.by_role("button", "重试");
+    assert!(!alert_text(&b).trim().is_empty(), "the failure is said");
+    to_confirm(&b);
+    b.wait_text("暂不确定：会话未能加载");
+    b.click(&retry);
+    b.wait_text("无需审批");
+    b.wait_until("the notice goes", |b| b.all_by_role("button", "重试").is_empty());
+}
+
+/// Clicks "load more" until it is gone or an error shows; the names of the listed members.
+fn load_everything(b: &Browser) -> Vec<String> {
+    b.wait_until("the first page", |b| {
+        !b.css_all("input[name=hoc-departed]").is_empty()
+    });
+    loop {
+        b.wait_until("no page loading", |b| !b.page_text().contains("正在加载"));
+        let more = b.all_by_role("button", "加载更多");
+        if more.is_empty() {
+            break;
+        }
+        let before = b.css_all("input[name=hoc-departed]").len();
+        b.click(&more[0]);
+        b.wait_until("the next page or an error", |b| {
+            b.css_all("input[name=hoc-departed]").len() > before
+                || !alert_text(b).trim().is_empty()
+                || b.all_by_role("button", "加载更多").is_empty()
+        });
+    }
+    b.css_all("input[name=hoc-departed]")
+        .iter()
+        .map(|radio| b.label(radio))
+        .collect()
+}
+
+#[test]
+fn load_more_lists_each_departed_member_once_when_pages_repeat_entries() {
+    let backend = BackendProcess::start(&["--max-page-size", "4", "--fault-repeat-ids", "2"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    let names = load_everything(&b);
+    let unique: HashSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "each member once: {names:?}");
+    let mut expected = pending_departed_names();
+    let mut got = names.clone();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected, "every member can be picked");
+    b.wait_text("后端返回了");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn a_departed_list_whose_cursor_loops_stops_with_a_clear_error() {
+    let backend = BackendProcess::start(&["--max-page-size", "4", "--fault-loop-cursor"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    let names = load_everything(&b);
+    b.wait_text("后端分页出现循环");
+    let unique: HashSet<&String> = names.iter().collect();
+    assert_eq!(unique.len(), names.len(), "nothing listed twice: {names:?}");
+    assert_eq!(names.len(), pending_departed_names().len(), "nothing lost");
+    b.by_role("button", "重试");
+}
