@@ -1,8 +1,6 @@
-//! Browser entry point: report panics to the console, then mount the app.
+//! Browser entry point: the panic overlay first, then the app.
 
 fn main() {
-    std::panic::set_hook(Box::new(|info| {
-        web_sys::console::error_1(&info.to_string().into());
-    }));
+    handover_console::ui::panic::install();
     leptos::mount::mount_to_body(handover_console::App);
 }

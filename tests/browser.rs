@@ -145,3 +145,26 @@ async fn language_switch_translates_and_sets_html_lang() {
     assert_eq!(lang.as_deref(), Some("zh-CN"));
     root.remove();
 }
+
+#[wasm_bindgen_test]
+fn a_panic_shows_its_text_and_a_way_back_over_the_page() {
+    handover_console::ui::panic::show_panic("index out of bounds <b>not markup</b>");
+    let overlay = document()
+        .query_selector(".hoc-panic[role=alertdialog]")
+        .ok()
+        .flatten()
+        .expect("the overlay");
+    let text = overlay.text_content().unwrap_or_default();
+    assert!(text.contains("index out of bounds <b>not markup</b>"), "{text}");
+    assert!(overlay.query_selector("b").ok().flatten().is_none(), "text, never HTML");
+    let link = overlay
+        .query_selector("a[href]")
+        .ok()
+        .flatten()
+        .expect("a reload link");
+    assert_eq!(
+        link.get_attribute("href"),
+        web_sys::window().and_then(|w| w.location().href().ok())
+    );
+    overlay.remove();
+}

@@ -59,6 +59,14 @@ fn a_session_that_keeps_failing_says_so_and_retries_on_demand() {
     b.goto(&backend.base_url);
     let retry = b.by_role("button", "重试");
     assert!(!alert_text(&b).trim().is_empty(), "the failure is said");
+    // What a support desk needs, folded under the notice.
+    let details = b.css_all(".hoc-tech");
+    assert_eq!(details.len(), 1, "one disclosure");
+    b.click(&b.css_all(".hoc-tech summary")[0]);
+    let facts = b.text(&details[0]);
+    for want in ["技术详情", "503", "unavailable", "请求 ID", "req-"] {
+        assert!(facts.contains(want), "{want} in {facts}");
+    }
     to_confirm(&b);
     b.wait_text("暂不确定：会话未能加载");
     b.click(&retry);

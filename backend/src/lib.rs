@@ -5,6 +5,7 @@
 
 pub mod config;
 mod faults;
+mod request_id;
 mod routes;
 mod statics;
 

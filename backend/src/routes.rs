@@ -15,7 +15,7 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::{faults, lock, now_ms, statics, AppState};
+use crate::{faults, lock, now_ms, request_id, statics, AppState};
 
 type App = State<Arc<AppState>>;
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -227,6 +227,11 @@ async fn approve(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answe
     with_store(&app, &h, |s, a, now| s.approve(a, &id, now))
 }
 
+/// No request body, like approve: a body, if one comes, is ignored.
+async fn withdraw(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answer<Handover> {
+    with_store(&app, &h, |s, a, now| s.withdraw(a, &id, now))
+}
+
 async fn reject(
     State(app): App,
     h: HeaderMap,
@@ -281,6 +286,7 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/handovers/{id}/events", get(events))
         .route("/handovers/{id}/approve", post(approve))
         .route("/handovers/{id}/reject", post(reject))
+        .route("/handovers/{id}/withdraw", post(withdraw))
         .fallback(api_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -306,7 +312,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &axum::extract::Request| {
-                    tracing::info_span!("request", method = %req.method(), uri = %req.uri())
+                    let id = req
+                        .headers()
+                        .get(request_id::HEADER)
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("");
+                    tracing::info_span!("request", id, method = %req.method(), uri = %req.uri())
                 })
                 .on_request(())
                 .on_response(
@@ -320,6 +331,8 @@ pub fn router(state: Arc<AppState>) -> Router {
                 )
                 .on_failure(()),
         )
+        // Outermost: the log span and every answer (errors included) carry the id.
+        .layer(axum::middleware::from_fn(request_id::assign))
 }
 
 /// A handler panicked: the client gets a problem, not a dropped connection. (Release builds

@@ -18,9 +18,15 @@ pub enum ApiError {
         status: u16,
         problem: Problem,
         retry_after_s: Option<u32>,
+        /// The backend's `X-Request-Id`, for the support desk.
+        request_id: Option<String>,
     },
     /// An error status whose body is not a problem document (e.g. a proxy's HTML page).
-    BadProblem { status: u16, body: String },
+    BadProblem {
+        status: u16,
+        body: String,
+        request_id: Option<String>,
+    },
     /// A success status whose body does not match the contract.
     Decode { path: String, message: String },
     /// A paged list looped (a cursor came back, or more pages than its total allows); the
@@ -62,7 +68,90 @@ impl From<Problem> for ApiError {
             status: problem.status,
             problem,
             retry_after_s: None,
+            request_id: None,
         }
+    }
+}
+
+/// One fact of an error for the "Technical details" a support desk asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TechField {
+    Status,
+    Code,
+    Detail,
+    Instance,
+    RequestId,
+    /// The JSON path that did not decode.
+    Path,
+    /// What the backend said when it did not say it as a problem document.
+    Body,
+}
+
+impl ApiError {
+    /// Attaches the backend's `X-Request-Id` to an error status.
+    pub fn with_request_id(self, id: Option<String>) -> ApiError {
+        match self {
+            ApiError::Status {
+                status,
+                problem,
+                retry_after_s,
+                ..
+            } => ApiError::Status {
+                status,
+                problem,
+                retry_after_s,
+                request_id: id,
+            },
+            ApiError::BadProblem { status, body, .. } => ApiError::BadProblem {
+                status,
+                body,
+                request_id: id,
+            },
+            other => other,
+        }
+    }
+
+    /// Every technical fact there is, in a fixed order; empty when there is nothing a support
+    /// desk could use (e.g. offline).
+    pub fn technical(&self) -> Vec<(TechField, String)> {
+        let mut out = Vec::new();
+        match self {
+            ApiError::Status {
+                status,
+                problem,
+                request_id,
+                ..
+            } => {
+                out.push((TechField::Status, status.to_string()));
+                out.push((TechField::Code, problem.code.clone()));
+                if let Some(d) = &problem.detail {
+                    out.push((TechField::Detail, d.clone()));
+                }
+                if let Some(i) = &problem.instance {
+                    out.push((TechField::Instance, i.clone()));
+                }
+                if let Some(r) = request_id {
+                    out.push((TechField::RequestId, r.clone()));
+                }
+            }
+            ApiError::BadProblem {
+                status,
+                body,
+                request_id,
+            } => {
+                out.push((TechField::Status, status.to_string()));
+                if let Some(r) = request_id {
+                    out.push((TechField::RequestId, r.clone()));
+                }
+                out.push((TechField::Body, body.clone()));
+            }
+            ApiError::Decode { path, message } => {
+                out.push((TechField::Path, path.clone()));
+                out.push((TechField::Detail, message.clone()));
+            }
+            _ => {}
+        }
+        out
     }
 }
 
@@ -79,10 +168,12 @@ pub fn interpret<T: DeserializeOwned>(
                 status,
                 problem,
                 retry_after_s,
+                request_id: None,
             }),
             Err(_) => Err(ApiError::BadProblem {
                 status,
                 body: body.chars().take(200).collect(),
+                request_id: None,
             }),
         };
     }
@@ -129,13 +220,32 @@ mod tests {
     }
 
     #[test]
+    fn technical_details_name_status_code_detail_instance_and_request_id() {
+        let body = r#"{"title":"Boom","status":503,"code":"unavailable","detail":"db down","instance":"/errors/42"}"#;
+        let e = interpret::<Session>(503, None, body)
+            .unwrap_err()
+            .with_request_id(Some("req-7".into()));
+        let facts = e.technical();
+        let get = |f: TechField| facts.iter().find(|(k, _)| *k == f).map(|(_, v)| v.as_str());
+        assert_eq!(get(TechField::Status), Some("503"));
+        assert_eq!(get(TechField::Code), Some("unavailable"));
+        assert_eq!(get(TechField::Detail), Some("db down"));
+        assert_eq!(get(TechField::Instance), Some("/errors/42"));
+        assert_eq!(get(TechField::RequestId), Some("req-7"));
+        assert!(ApiError::Network("x".into()).technical().is_empty());
+        let bad = interpret::<Session>(502, None, "<html>").unwrap_err();
+        assert_eq!(bad.technical()[1], (TechField::Body, "<html>".to_string()));
+    }
+
+    #[test]
     fn non_problem_error_bodies_and_bad_success_bodies_are_told_apart() {
         let e = interpret::<Session>(502, None, "<html>proxy</html>").unwrap_err();
         assert_eq!(
             e,
             ApiError::BadProblem {
                 status: 502,
-                body: "<html>proxy</html>".into()
+                body: "<html>proxy</html>".into(),
+                request_id: None,
             }
         );
         assert!(e.is_transient());

@@ -148,8 +148,9 @@ impl HttpClient {
             let resp = request.send().await?;
             let status = resp.status();
             let retry_after = resp.headers().get("retry-after");
+            let request_id = resp.headers().get("x-request-id");
             let text = resp.text().await?;
-            Ok::<_, gloo_net::Error>((status, retry_after, text))
+            Ok::<_, gloo_net::Error>((status, retry_after, request_id, text))
         }
         .await;
         guard.done = true;
@@ -160,7 +161,10 @@ impl HttpClient {
             }
         }
         match result {
-            Ok((status, retry_after, text)) => interpret(status, retry_after.as_deref(), &text),
+            Ok((status, retry_after, request_id, text)) => {
+                interpret(status, retry_after.as_deref(), &text)
+                    .map_err(|e| e.with_request_id(request_id))
+            }
             Err(_) if timed_out.get() => Err(ApiError::Timeout {
                 after_ms: self.timeout_ms,
             }),

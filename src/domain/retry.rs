@@ -106,6 +106,7 @@ mod tests {
             status: 429,
             problem: Problem::new(429, "rate_limited", "t"),
             retry_after_s: Some(3),
+            request_id: None,
         };
         assert_eq!(
             p.decide(&limited, 1, 0.0),

@@ -2,8 +2,22 @@
 
 use super::Messages;
 use crate::api::types::{ApprovalReason, DepartedReason, SuccessorReason};
+use crate::api::error::TechField;
 use crate::api::ApiError;
 use crate::domain::wizard::Blocker;
+
+/// The label of one row of "Technical details".
+pub fn tech_label(m: &Messages, f: TechField) -> &'static str {
+    match f {
+        TechField::Status => m.tech_status,
+        TechField::Code => m.tech_code,
+        TechField::Detail => m.tech_detail,
+        TechField::Instance => m.tech_instance,
+        TechField::RequestId => m.tech_request_id,
+        TechField::Path => m.tech_path,
+        TechField::Body => m.tech_body,
+    }
+}
 
 /// One sentence (plus field details for 422) for an error a request met.
 pub fn error_text(m: &Messages, e: &ApiError) -> String {
@@ -17,6 +31,7 @@ pub fn error_text(m: &Messages, e: &ApiError) -> String {
             status,
             problem,
             retry_after_s,
+            ..
         } => match status {
             401 => m.err_unauthenticated.to_string(),
             403 => m.err_forbidden.to_string(),
@@ -112,6 +127,7 @@ mod tests {
             ApiError::BadProblem {
                 status: 502,
                 body: String::new(),
+                request_id: Some("req-1".into()),
             },
             Problem::new(401, "unauthenticated", "t").into(),
             Problem::new(403, "forbidden", "t").into(),
@@ -136,6 +152,7 @@ mod tests {
             status: 429,
             problem: Problem::new(429, "rate_limited", "t"),
             retry_after_s: Some(7),
+            request_id: None,
         };
         assert!(error_text(Locale::ZhCn.messages(), &e).contains('7'));
     }

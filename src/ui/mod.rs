@@ -3,6 +3,7 @@
 pub mod browser;
 mod fetch_all;
 pub mod format;
+pub mod panic;
 mod handover;
 mod lists;
 mod records;
