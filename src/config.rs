@@ -32,6 +32,12 @@ pub struct Config {
     pub demo_admin: String,
     /// Batches a run keeps in flight at once.
     pub in_flight: usize,
+    /// Where the admin signs in again when the session expires (host setting `login-url`),
+    /// opened in a new tab so the run's tab keeps its ledger and workers.
+    pub login_url: Option<String>,
+    /// Demo only: the demo's session expires after this many batches (`?expire_after=N`), to
+    /// show and test the sign-in prompt without a backend.
+    pub demo_expire_after: Option<u32>,
 }
 
 /// Settings a host page gives as `<meta name="handover-console:KEY" content=…>`.
@@ -42,6 +48,7 @@ pub mod keys {
     pub const CSRF_COOKIE: &str = "csrf-cookie";
     pub const TIMEOUT_MS: &str = "timeout-ms";
     pub const IN_FLIGHT: &str = "in-flight";
+    pub const LOGIN_URL: &str = "login-url";
 }
 
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
@@ -84,6 +91,9 @@ impl Config {
             demo_admin: query_param(query, "as")
                 .filter(|a| a.starts_with("admin-"))
                 .unwrap_or_else(|| "admin-1".into()),
+            login_url: host(keys::LOGIN_URL).and_then(|u| safe_link(&u)),
+            demo_expire_after: query_param(query, "expire_after")
+                .and_then(|n| n.trim().parse::<u32>().ok()),
         }
     }
 
@@ -98,6 +108,8 @@ impl Config {
 pub enum Route {
     Wizard,
     Records,
+    /// Records the signed-in admin may approve now (`?view=approvals`).
+    Approvals,
     Handover(String),
 }
 
@@ -105,8 +117,11 @@ impl Route {
     pub fn from_query(query: &str) -> Route {
         match query_param(query, "handover").filter(|h| !h.trim().is_empty()) {
             Some(id) => Route::Handover(id),
-            None if query_param(query, "view").as_deref() == Some("records") => Route::Records,
-            None => Route::Wizard,
+            None => match query_param(query, "view").as_deref() {
+                Some("records") => Route::Records,
+                Some("approvals") => Route::Approvals,
+                _ => Route::Wizard,
+            },
         }
     }
 
@@ -115,11 +130,23 @@ impl Route {
         let (view, handover) = match self {
             Route::Wizard => (None, None),
             Route::Records => (Some("records"), None),
+            Route::Approvals => (Some("approvals"), None),
             Route::Handover(id) => (None, Some(id.as_str())),
         };
         let q = with_query_param(query, "view", view);
         with_query_param(&q, "handover", handover)
     }
+}
+
+/// A link the page may open: http(s) or same-site (`/…`, not `//…`). Anything else, `javascript:`
+/// first, is dropped rather than trusted.
+fn safe_link(url: &str) -> Option<String> {
+    let url = url.trim();
+    let lower = url.to_ascii_lowercase();
+    let ok = lower.starts_with("https://")
+        || lower.starts_with("http://")
+        || (url.starts_with('/') && !url.starts_with("//"));
+    ok.then(|| url.to_string())
 }
 
 fn is_truthy(v: &str) -> bool {
@@ -158,7 +185,8 @@ pub fn with_query_param(query: &str, key: &str, value: Option<&str>) -> String {
     }
 }
 
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (and `+` as a space); see `query_param` for malformed ones.
+pub fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -278,6 +306,11 @@ mod tests {
     fn routes_round_trip_through_the_query() {
         assert_eq!(Route::from_query(""), Route::Wizard);
         assert_eq!(Route::from_query("?view=records&lang=en"), Route::Records);
+        assert_eq!(Route::from_query("?view=approvals"), Route::Approvals);
+        assert_eq!(
+            Route::Approvals.to_query("?demo=1&view=records"),
+            "?demo=1&view=approvals"
+        );
         assert_eq!(
             Route::from_query("?handover=ho-1%2F2"),
             Route::Handover("ho-1/2".into())
@@ -287,6 +320,32 @@ mod tests {
         assert_eq!(q, "?lang=en&handover=h%201");
         assert_eq!(Route::from_query(&q), Route::Handover("h 1".into()));
         assert_eq!(Route::Wizard.to_query(&q), "?lang=en");
+    }
+
+    #[test]
+    fn the_login_url_is_a_web_link_or_nothing() {
+        let login = |u: &str| Config::from_sources("", host(&[(keys::LOGIN_URL, u)])).login_url;
+        assert_eq!(login(" /sso/login "), Some("/sso/login".into()));
+        assert_eq!(
+            login("https://sso.example/login?next=%2F"),
+            Some("https://sso.example/login?next=%2F".into())
+        );
+        assert_eq!(login("javascript:alert(1)"), None);
+        assert_eq!(login("//evil.example"), None);
+        assert_eq!(login(""), None);
+        assert_eq!(Config::from_sources("", host(&[])).login_url, None);
+    }
+
+    #[test]
+    fn the_demo_can_be_told_to_expire_its_session() {
+        assert_eq!(
+            Config::from_sources("?demo=1&expire_after=3", host(&[])).demo_expire_after,
+            Some(3)
+        );
+        assert_eq!(
+            Config::from_sources("?expire_after=x", host(&[])).demo_expire_after,
+            None
+        );
     }
 
     #[test]

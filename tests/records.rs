@@ -79,7 +79,12 @@ fn records_deep_links_outcomes_and_csv() {
     let url = b.exec("return location.search", vec![]);
     assert!(url.as_str().unwrap_or("").contains("handover=ho-"), "{url}");
     b.refresh();
-    b.by_role("heading", "分配记录");
+    // The page is named after the handover.
+    b.wait_until("the handover's name", |b| {
+        b.css_all("#hoc-page-heading")
+            .first()
+            .is_some_and(|h| b.text(h).contains(&name_of("d002")))
+    });
     // The demo clock takes over after a few seconds; the page polls and shows it.
     b.wait_until("outcomes on the demo clock", |b| {
         b.css_all("[data-count=taken_over]")
@@ -87,7 +92,7 @@ fn records_deep_links_outcomes_and_csv() {
             .map(|e| b.text(e).trim() != "0")
             .unwrap_or(false)
     });
-    b.wait_text("outcome_changed");
+    b.wait_text("接替结果更新");
     capture_downloads(&b);
     b.click(&b.by_role("button", "导出 CSV"));
     let items = last_download(&b);

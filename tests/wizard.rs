@@ -5,7 +5,7 @@
 mod support;
 
 use support::backend::BackendProcess;
-use support::seed::{departed, roomy, successors};
+use support::seed::{departed, many_groups, roomy, successors};
 use support::server::StaticServer;
 use support::webdriver::Browser;
 
@@ -143,6 +143,22 @@ fn a_successor_near_capacity_warns_and_trim_fits_the_selection() {
     b.click(&b.by_role("button", "下一步"));
     b.click(&b.by_role("button", "下一步"));
     b.wait_text(&format!("{spare} 位客户"));
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn groups_beyond_the_daily_limit_warn_and_trim_to_it() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = many_groups();
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(&b);
+    b.wait_text(&format!("所选客户群中有 {} 个今天会被拒绝", d.pending_groups - 300));
+    b.click(&b.by_role("button", "只保留今天可以交接的客户群"));
+    b.wait_text(&format!("已选 300 / {}", d.pending_groups));
+    assert!(!b.page_text().contains("今天会被拒绝"));
     b.assert_no_console_errors();
 }
 

@@ -346,7 +346,10 @@ fn departed_filters_and_cases(c: &mut dyn Contract) {
         format!("{local_day}T23:59:59.999+08:00")
     ));
     let just_before = handover_console::domain::time::to_rfc3339(at - 1);
-    assert!(!between(format!("{local_day}T00:00:00.000+08:00"), just_before));
+    assert!(!between(
+        format!("{local_day}T00:00:00.000+08:00"),
+        just_before
+    ));
     assert_eq!(
         c.departed(
             ME,
@@ -1147,6 +1150,163 @@ fn records_filter(c: &mut dyn Contract) {
     assert!(unsent.items.iter().all(|i| !i.name.is_empty()));
 }
 
+/// Withdrawing (contract 1.2): the creator takes back a handover nothing of which was sent; it
+/// ends cancelled with a `withdrawn` event, a retry answers the same, and once batches were
+/// submitted it is too late (409 `already_started`).
+fn withdraw_before_anything_is_sent(c: &mut dyn Contract) {
+    let t = token(c, ME);
+    let succ = roomy_successor(c, MID);
+    let vip = pick(c, MID, 1, true);
+    let (pending, _) = c
+        .create(
+            ME,
+            &handover("h-wd-1", MID, &succ, vip.clone(), vec![], Some(t.clone())),
+        )
+        .unwrap();
+    assert_eq!(pending.state, HandoverState::PendingApproval);
+    let p = c.withdraw(APPROVER, &pending.id).unwrap_err();
+    assert_eq!(
+        (p.status, p.code.as_str()),
+        (403, "forbidden"),
+        "only the creator"
+    );
+    let gone = c.withdraw(ME, &pending.id).unwrap();
+    assert_eq!(gone.state, HandoverState::Cancelled);
+    assert_eq!(gone.counts.unsent, 1, "nothing was sent");
+    let again = c.withdraw(ME, &pending.id).unwrap();
+    assert_eq!(
+        again.state,
+        HandoverState::Cancelled,
+        "a retry answers the same"
+    );
+    let events = c
+        .events(ME, &pending.id, &PageQuery::default())
+        .unwrap()
+        .items;
+    let withdrawn: Vec<&HandoverEvent> = events.iter().filter(|e| e.kind == "withdrawn").collect();
+    assert_eq!(withdrawn.len(), 1, "audited once: {events:?}");
+    assert_eq!(withdrawn[0].actor.id, ME);
+    let p = c.approve(APPROVER, &pending.id).unwrap_err();
+    assert_eq!((p.status, p.code.as_str()), (409, "not_pending"));
+    let b = NewBatch {
+        seq: 1,
+        successor: succ.clone(),
+        customer_ids: vip,
+        group_ids: vec![],
+    };
+    assert_eq!(
+        c.batch(ME, &pending.id, &b).unwrap_err().code,
+        "handover_closed"
+    );
+    let cancelled = c
+        .handovers(
+            ME,
+            &HandoversQuery {
+                state: Some(HandoverState::Cancelled),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(cancelled.items.len(), 1);
+
+    // Ready, then one batch: too late.
+    let ids = pick(c, MID, 3, false);
+    let (ready, _) = c
+        .create(
+            ME,
+            &handover("h-wd-2", MID, &succ, ids.clone(), vec![], Some(t.clone())),
+        )
+        .unwrap();
+    assert_eq!(ready.state, HandoverState::Ready);
+    let b = NewBatch {
+        seq: 1,
+        successor: succ.clone(),
+        customer_ids: ids[..1].to_vec(),
+        group_ids: vec![],
+    };
+    c.batch(ME, &ready.id, &b).unwrap();
+    let p = c.withdraw(ME, &ready.id).unwrap_err();
+    assert_eq!((p.status, p.code.as_str()), (409, "already_started"));
+    assert_eq!(
+        c.handover(ME, &ready.id).unwrap().state,
+        HandoverState::Running
+    );
+
+    // Rejected by the approver: closed.
+    let other = pick(c, SMALL, 1, true);
+    let s2 = roomy_successor(c, SMALL);
+    let (h3, _) = c
+        .create(ME, &handover("h-wd-3", SMALL, &s2, other, vec![], Some(t)))
+        .unwrap();
+    c.reject(
+        APPROVER,
+        &h3.id,
+        &RejectRequest {
+            reason: "不合适".into(),
+        },
+    )
+    .unwrap();
+    let p = c.withdraw(ME, &h3.id).unwrap_err();
+    assert_eq!((p.status, p.code.as_str()), (409, "handover_closed"));
+    assert_eq!(c.withdraw(ME, "h-none").unwrap_err().status, 404);
+}
+
+/// Events carry typed facts (contract 1.2), so a client words them in its own language.
+fn events_carry_typed_facts(c: &mut dyn Contract) {
+    let t = token(c, ME);
+    let succ = roomy_successor(c, MID);
+    let mut ids = pick(c, MID, 2, false);
+    ids.extend(pick(c, MID, 1, true));
+    let (h, _) = c
+        .create(
+            ME,
+            &handover("h-facts", MID, &succ, ids.clone(), vec![], Some(t)),
+        )
+        .unwrap();
+    c.approve(APPROVER, &h.id).unwrap();
+    c.batch(
+        ME,
+        &h.id,
+        &NewBatch {
+            seq: 1,
+            successor: succ,
+            customer_ids: ids,
+            group_ids: vec![],
+        },
+    )
+    .unwrap();
+    c.advance(TAKEOVER_MS + 300);
+    let events = c.events(ME, &h.id, &PageQuery::default()).unwrap().items;
+    let facts = |kind: &str| {
+        events
+            .iter()
+            .find(|e| e.kind == kind)
+            .and_then(|e| e.facts.clone())
+            .unwrap_or_else(|| panic!("{kind} has facts: {events:?}"))
+    };
+    let created = facts("created");
+    assert_eq!((created.customers, created.groups), (Some(3), Some(0)));
+    assert_eq!(
+        facts("approval_requested").reasons,
+        vec![ApprovalReason::ImportantCustomers]
+    );
+    let batch = facts("batch_submitted");
+    assert_eq!(batch.seq, Some(1));
+    assert_eq!(
+        batch.accepted.unwrap_or(0) + batch.rejected.unwrap_or(0),
+        3,
+        "{batch:?}"
+    );
+    let outcome = facts("outcome_changed");
+    assert_eq!(outcome.seq, Some(1));
+    assert_eq!(
+        outcome.taken_over.unwrap_or(0)
+            + outcome.refused.unwrap_or(0)
+            + outcome.limit_exceeded.unwrap_or(0),
+        batch.accepted.unwrap_or(0)
+    );
+}
+
 macro_rules! contract_suite {
     ($($scenario:ident),* $(,)?) => {
         mod store {
@@ -1171,4 +1331,6 @@ contract_suite!(
     outcomes_move_on_the_clock,
     approval_rules,
     records_filter,
+    withdraw_before_anything_is_sent,
+    events_carry_typed_facts,
 );

@@ -3,7 +3,7 @@
 
 use std::cell::{Cell, RefCell};
 
-use super::types::Problem;
+use super::types::{BatchResult, Problem};
 use super::ApiError;
 use crate::demo::{Options, State, Store};
 // The demo store runs only in the browser build, so it shares the UI's timing helpers.
@@ -16,6 +16,10 @@ pub struct DemoBackend {
     actor: String,
     latency_ms: u32,
     calls: Cell<u32>,
+    /// Simulated expiry (`?expire_after=N`): batches still answered before the session expires.
+    expires_in: Cell<Option<u32>>,
+    /// The simulated session has expired: every call answers 401 until `sign_in_again`.
+    expired: Cell<bool>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -37,6 +41,8 @@ impl DemoBackend {
             actor: actor.into(),
             latency_ms,
             calls: Cell::new(0),
+            expires_in: Cell::new(None),
+            expired: Cell::new(false),
         }
     }
 
@@ -57,6 +63,39 @@ impl DemoBackend {
         }
     }
 
+    /// Demo only: the session expires after `batches` more answered batches, as a real one
+    /// can mid-run, so the sign-in prompt can be shown (and tested) without a backend.
+    pub fn expire_after(&self, batches: u32) {
+        self.expires_in.set(Some(batches));
+        self.expired.set(batches == 0);
+    }
+
+    /// Demo only: the admin signed in again (once: the simulation does not expire twice).
+    pub fn sign_in_again(&self) {
+        self.expires_in.set(None);
+        self.expired.set(false);
+    }
+
+    pub fn is_expired(&self) -> bool {
+        self.expired.get()
+    }
+
+    /// A batch, counted towards the simulated expiry.
+    pub async fn batch(
+        &self,
+        op: impl FnOnce(&mut Store, &str, i64) -> Result<BatchResult, Problem>,
+    ) -> Result<BatchResult, ApiError> {
+        let result = self.call(true, op).await;
+        if result.is_ok() {
+            if let Some(left) = self.expires_in.get() {
+                let left = left.saturating_sub(1);
+                self.expires_in.set(Some(left));
+                self.expired.set(left == 0);
+            }
+        }
+        result
+    }
+
     /// One contract call: waits like a network would, runs the store, saves after writes.
     pub async fn call<T>(
         &self,
@@ -67,6 +106,9 @@ impl DemoBackend {
         let n = self.calls.get().wrapping_add(1);
         self.calls.set(n);
         sleep(self.latency_ms + (n * 37) % 20).await;
+        if self.expired.get() {
+            return Err(Problem::new(401, "unauthenticated", "The session has expired").into());
+        }
         let result = op(&mut self.store.borrow_mut(), &self.actor, now_ms());
         if write {
             self.save();

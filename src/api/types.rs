@@ -201,6 +201,22 @@ reason_enum! {
     }
 }
 
+reason_enum! {
+    /// What happened to a handover (`HandoverEvent::kind`): open, so a newer backend's kind
+    /// still decodes; the timeline words each known kind and a generic sentence for the rest.
+    EventKind {
+        Created = "created",
+        Verified = "verified",
+        ApprovalRequested = "approval_requested",
+        Approved = "approved",
+        Rejected = "rejected",
+        BatchSubmitted = "batch_submitted",
+        OutcomeChanged = "outcome_changed",
+        /// The creator withdrew the handover before anything was sent (contract 1.2).
+        Withdrawn = "withdrawn",
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CustomerKind {
@@ -352,7 +368,7 @@ pub struct NewBatch {
     pub group_ids: Vec<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemKind {
     Customer,
@@ -409,11 +425,45 @@ pub struct HandoverItem {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct HandoverEvent {
-    /// `created`, `verified`, `approved`, `rejected`, `batch_submitted`, `outcome_changed`.
+    /// `created`, `verified`, `approval_requested`, `approved`, `rejected`, `batch_submitted`,
+    /// `outcome_changed`, `withdrawn` (open: see [`EventKind`]).
     pub kind: String,
     pub at: String,
     pub actor: Admin,
+    /// Free text for logs; for `rejected` the approver's reason as typed.
     pub detail: String,
+    /// The event's numbers and reasons, typed, so the app words them in the admin's language
+    /// instead of showing `detail` (contract 1.2). Absent from older backends.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<EventFacts>,
+}
+
+/// What an event counts or names; each kind fills the fields it has (see openapi.yaml).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventFacts {
+    /// `created`: customers and groups in the handover.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customers: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub groups: Option<u32>,
+    /// `approval_requested`: why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ApprovalReason>,
+    /// `batch_submitted`, `outcome_changed`: which batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seq: Option<u32>,
+    /// `batch_submitted`: items WeCom accepted and rejected.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejected: Option<u32>,
+    /// `outcome_changed`: what the takeover time decided.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub taken_over: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<u32>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit_exceeded: Option<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -431,6 +481,9 @@ pub struct Problem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     pub code: String,
+    /// RFC 9457: identifies this occurrence (a support desk can look it up).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
 }
@@ -455,6 +508,7 @@ impl Problem {
             status,
             detail: None,
             code: code.into(),
+            instance: None,
             errors: Vec::new(),
         }
     }

@@ -75,11 +75,15 @@ pub struct RunFlags {
     pub offline: bool,
     /// A request met a 401: every worker stopped.
     pub expired: bool,
+    /// Another tab drives this run; this one only shows it.
+    pub elsewhere: bool,
 }
 
 /// The one sentence the run's live status says, so it always agrees with the counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RunStatus {
+    /// Another tab drives the run.
+    Elsewhere,
     Expired,
     Offline,
     Paused,
@@ -99,12 +103,15 @@ pub enum RunStatus {
 impl RunStatus {
     /// From the same phase and tally the counts show, so the sentence cannot lag them. A
     /// finished run says how it ended whatever the flags (nothing is left to pause); otherwise
-    /// an expired session, offline and pause come first.
+    /// another tab driving it, an expired session, offline and pause come first.
     pub fn of(phase: Phase, tally: &Tally, flags: RunFlags) -> RunStatus {
         if phase == Phase::Finished {
             return RunStatus::Done {
                 rejected: tally.rejected,
             };
+        }
+        if flags.elsewhere {
+            return RunStatus::Elsewhere;
         }
         if flags.expired {
             return RunStatus::Expired;
@@ -473,6 +480,13 @@ impl Ledger {
     pub fn is_finished(&self) -> bool {
         self.entries.iter().all(|e| e.state == BatchState::Done)
     }
+
+    /// Leaving the page asks first only while this tab has batches out: their answers would be
+    /// lost to the ledger (they are re-sent with their seq later, but the admin should know).
+    /// A paused or finished run, or one another tab drives, lets the page go quietly.
+    pub fn asks_before_leaving(&self, flags: RunFlags) -> bool {
+        !flags.elsewhere && self.in_flight() > 0
+    }
 }
 
 #[cfg(test)]
@@ -716,15 +730,25 @@ mod tests {
             paused: true,
             offline: true,
             expired: true,
+            elsewhere: false,
         };
         assert_eq!(
             l.status(all),
             RunStatus::Expired,
             "the expired session first"
         );
+        let elsewhere = RunFlags {
+            elsewhere: true,
+            ..all
+        };
+        assert_eq!(
+            l.status(elsewhere),
+            RunStatus::Elsewhere,
+            "another tab's run is that tab's to pause or resume"
+        );
         let s = l.take_next().unwrap();
         l.record(s.seq, answer(&s, |_| None));
-        for f in [flags, paused, all] {
+        for f in [flags, paused, all, elsewhere] {
             assert_eq!(l.status(f), RunStatus::Done { rejected: 1 }, "never 0 of N");
         }
         let t = l.tally();
@@ -734,6 +758,27 @@ mod tests {
         );
         assert_eq!(t.bar(), Some((150, 150)));
         assert_eq!(Tally::default().bar(), None, "never of 0");
+    }
+
+    #[test]
+    fn leaving_asks_first_only_while_batches_are_out_here() {
+        let mut l = ledger(150);
+        let here = RunFlags::default();
+        assert!(!l.asks_before_leaving(here), "nothing sent yet");
+        let s = l.take_next().unwrap();
+        assert!(l.asks_before_leaving(here));
+        let elsewhere = RunFlags {
+            elsewhere: true,
+            ..here
+        };
+        assert!(!l.asks_before_leaving(elsewhere), "another tab's batches");
+        l.release(s.seq);
+        assert!(!l.asks_before_leaving(here), "paused: nothing out");
+        while let Some(s) = l.take_next() {
+            l.record(s.seq, answer(&s, |_| None));
+        }
+        assert!(l.is_finished());
+        assert!(!l.asks_before_leaving(here));
     }
 
     #[test]

@@ -357,6 +357,17 @@ impl Wizard {
         self.draft.successor = Some(m);
     }
 
+    /// Chosen groups beyond what WeCom takes from one departed member a day (the session's
+    /// `limits.groups_per_owner_per_day`): those would come back rejected.
+    pub fn groups_over_daily_limit(&self, per_day: u32) -> usize {
+        self.group_count().saturating_sub(per_day as usize)
+    }
+
+    /// Keeps the first `per_day` chosen groups, in list order.
+    pub fn trim_groups_to_daily_limit(&mut self, per_day: u32) {
+        self.draft.groups.keep_first(per_day as usize);
+    }
+
     /// Keeps as many chosen customers (the first, in list order) as the successor has room for.
     pub fn trim_to_capacity(&mut self) {
         if let Some(s) = &self.draft.successor {
@@ -637,6 +648,18 @@ mod tests {
         assert_eq!(w.picked::<Customer>().ids(), vec!["c2"]);
         assert_eq!(w.group_count(), 0);
         assert_eq!(w.successor(), None);
+    }
+
+    #[test]
+    fn groups_beyond_the_daily_limit_are_flagged_and_can_be_trimmed() {
+        let mut w = Wizard::new("h1".into());
+        w.choose_member(departed(true));
+        lists(&mut w, &[], &["g1", "g2", "g3"]);
+        assert_eq!(w.groups_over_daily_limit(300), 0);
+        assert_eq!(w.groups_over_daily_limit(2), 1);
+        w.trim_groups_to_daily_limit(2);
+        assert_eq!(w.picked::<Group>().ids(), vec!["g1", "g2"]);
+        assert_eq!(w.groups_over_daily_limit(2), 0);
     }
 
     #[test]

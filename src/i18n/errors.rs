@@ -1,8 +1,8 @@
 //! Sentences for what went wrong, in the admin's language. Codes stay visible for support.
 
 use super::Messages;
-use crate::api::types::{ApprovalReason, DepartedReason, SuccessorReason};
 use crate::api::error::TechField;
+use crate::api::types::{ApprovalReason, DepartedReason, SuccessorReason};
 use crate::api::ApiError;
 use crate::domain::wizard::Blocker;
 

@@ -230,6 +230,18 @@ pub struct Messages {
     pub approval_unknown: &'static str,
     /// Heading of the error summary shown when Next is pressed on an incomplete step.
     pub error_summary_title: &'static str,
+    /// (per day, over): groups beyond what WeCom moves from one member a day.
+    pub groups_over_daily_limit: fn(usize, usize) -> String,
+    pub trim_groups: &'static str,
+    /// The disclosure under an error notice, and its rows (see `errors::tech_label`).
+    pub technical_details: &'static str,
+    pub tech_status: &'static str,
+    pub tech_code: &'static str,
+    pub tech_detail: &'static str,
+    pub tech_instance: &'static str,
+    pub tech_request_id: &'static str,
+    pub tech_path: &'static str,
+    pub tech_body: &'static str,
     /// Step 2: download every customer and group of the member before handing anything over.
     pub export_backup: &'static str,
     pub backup_help: &'static str,
@@ -290,6 +302,101 @@ pub struct Messages {
     pub paging_loop: fn(usize) -> String,
     /// Loading progress when the backend gives no total.
     pub loaded_n: fn(usize) -> String,
+    /// The start-up offer of saved runs (safe resume): its label, the sentence per run
+    /// (handover, admin, local time), and its buttons.
+    pub resume_offers: &'static str,
+    pub resume_offer: fn(&str, &str, &str) -> String,
+    pub resume_run: &'static str,
+    pub not_now: &'static str,
+    /// Another admin's unfinished run, kept for them (their name only).
+    pub kept_for_other: fn(&str) -> String,
+    /// Another tab drives this run; this tab shows it and sends nothing.
+    pub run_elsewhere: &'static str,
+    /// The expired-session prompt: the host's login page, the demo's simulated sign-in, and
+    /// what the last check found.
+    pub sign_in: &'static str,
+    pub demo_sign_in: &'static str,
+    pub signin_checking: &'static str,
+    pub signin_still_out: &'static str,
+    /// Signed in as (now) another admin than the one who started the run (owner).
+    pub signin_other_admin: fn(&str, &str) -> String,
+    /// What `beforeunload` says where a browser still shows the page's text.
+    pub leave_while_sending: &'static str,
+    // ---- records, a handover's page, approvals (issue #10) ----
+    /// Title of a handover's page until it has loaded.
+    pub handover_heading: &'static str,
+    /// A handover's name: departed member, successors (joined with `list_sep`), local creation date.
+    pub handover_title: fn(&str, &str, &str) -> String,
+    /// Between names in a list.
+    pub list_sep: &'static str,
+    /// The caption under a handover's bar, from the same counts (`domain::snapshot::Caption`).
+    pub cap_awaiting: fn(&str) -> String,
+    pub cap_rejected: fn(&str) -> String,
+    pub cap_withdrawn: fn(&str) -> String,
+    pub cap_not_sent: fn(&str) -> String,
+    pub cap_sending: fn(&str, &str) -> String,
+    pub cap_waiting: fn(&str, &str) -> String,
+    pub cap_done: fn(&str, &str) -> String,
+    /// When a waiting item is taken over, said relatively ("in 23 hours").
+    pub takes_over: fn(&str) -> String,
+    pub takeover_due: &'static str,
+    /// Above the timeline: which zone its times are in.
+    pub timeline_zone: fn(&str) -> String,
+    /// A CSV column of local times, naming the zone.
+    pub time_in: fn(&str) -> String,
+    pub created_at_in: fn(&str) -> String,
+    pub takeover_at_in: fn(&str) -> String,
+    /// A CSV column with the exact instant as sent by the backend.
+    pub instant_utc: &'static str,
+    pub details: &'static str,
+    pub export_timeline: &'static str,
+    /// Event kinds (`EventKind`), see `Messages::event_kind`.
+    pub ev_created: &'static str,
+    pub ev_verified: &'static str,
+    pub ev_approval_requested: &'static str,
+    pub ev_approved: &'static str,
+    pub ev_rejected: &'static str,
+    pub ev_batch_submitted: &'static str,
+    pub ev_outcome_changed: &'static str,
+    pub ev_withdrawn: &'static str,
+    /// An event kind this build does not know.
+    pub ev_other: &'static str,
+    /// What events say (`domain::events::Said`).
+    pub ev_size: fn(&str, &str) -> String,
+    pub ev_batch: fn(&str, &str, &str) -> String,
+    pub ev_outcomes: fn(&str, &str, &str, &str) -> String,
+    /// One item's kind.
+    pub item_customer: &'static str,
+    pub item_group: &'static str,
+    /// Withdrawing a handover nothing of which was sent.
+    pub withdraw: &'static str,
+    pub withdraw_title: &'static str,
+    pub withdraw_text: &'static str,
+    pub withdraw_confirm: &'static str,
+    pub keep: &'static str,
+    pub withdrawn_done: &'static str,
+    pub withdraw_too_late: &'static str,
+    /// Handing over the items a handover could not place.
+    pub again: &'static str,
+    pub again_help: fn(&str) -> String,
+    pub again_member_missing: &'static str,
+    /// The created page's links.
+    pub open_handover: &'static str,
+    pub copy_link: &'static str,
+    pub link_copied: &'static str,
+    /// When the clipboard is not available: the link is selected for the admin to copy.
+    pub copy_manual: &'static str,
+    pub approver_link: &'static str,
+    /// Records the signed-in admin may approve (`?view=approvals`).
+    pub nav_approvals: &'static str,
+    pub no_approvals: &'static str,
+    /// The navigation badge's words for screen readers, after the link's name.
+    pub approvals_n: fn(usize) -> String,
+    pub decided_by: &'static str,
+    /// The items table's pages.
+    pub page_prev: &'static str,
+    pub page_next: &'static str,
+    pub page_range: fn(&str, &str, &str) -> String,
 }
 
 impl Messages {
@@ -335,6 +442,32 @@ impl Messages {
             Step::Successor => self.intro_successor,
             Step::ChatHistory => self.intro_chat_history,
             Step::Confirm => self.intro_confirm,
+        }
+    }
+}
+
+impl Messages {
+    /// An event kind in words; a kind this build does not know gets a generic name, never its
+    /// tag.
+    pub fn event_kind(&self, k: &crate::api::types::EventKind) -> &'static str {
+        use crate::api::types::EventKind::*;
+        match k {
+            Created => self.ev_created,
+            Verified => self.ev_verified,
+            ApprovalRequested => self.ev_approval_requested,
+            Approved => self.ev_approved,
+            Rejected => self.ev_rejected,
+            BatchSubmitted => self.ev_batch_submitted,
+            OutcomeChanged => self.ev_outcome_changed,
+            Withdrawn => self.ev_withdrawn,
+            Other(_) => self.ev_other,
+        }
+    }
+
+    pub fn item_kind(&self, k: crate::api::types::ItemKind) -> &'static str {
+        match k {
+            crate::api::types::ItemKind::Customer => self.item_customer,
+            crate::api::types::ItemKind::Group => self.item_group,
         }
     }
 }
@@ -515,6 +648,15 @@ mod tests {
                 m.approval_not_needed,
                 m.approval_unknown,
                 m.error_summary_title,
+                m.trim_groups,
+                m.technical_details,
+                m.tech_status,
+                m.tech_code,
+                m.tech_detail,
+                m.tech_instance,
+                m.tech_request_id,
+                m.tech_path,
+                m.tech_body,
                 m.export_backup,
                 m.backup_help,
                 m.yes,
@@ -552,9 +694,25 @@ mod tests {
                 m.blocker_days_invalid,
                 m.session_expired_paused,
                 m.unconfirmed,
+                m.resume_offers,
+                m.resume_run,
+                m.not_now,
+                m.run_elsewhere,
+                m.sign_in,
+                m.demo_sign_in,
+                m.signin_checking,
+                m.signin_still_out,
+                m.leave_while_sending,
             ] {
                 assert!(!s.trim().is_empty(), "{l:?} has an empty string");
             }
+            let offer = (m.resume_offer)("王伟 → 李娜", "周静", "2026/1/2 11:04");
+            assert!(
+                offer.contains("王伟 → 李娜") && offer.contains("周静") && offer.contains("11:04")
+            );
+            assert!((m.kept_for_other)("郑海涛").contains("郑海涛"));
+            let other = (m.signin_other_admin)("林晓", "周静");
+            assert!(other.contains("林晓") && other.contains("周静"));
             assert!((m.step_position)(2, 5).contains('2'));
             for f in [
                 m.unconfirmed_batch,
@@ -567,5 +725,60 @@ mod tests {
             }
         }
         assert_ne!(Locale::ZhCn.messages().next, Locale::En.messages().next);
+    }
+
+    #[test]
+    fn handover_page_strings_are_filled_and_event_kinds_worded() {
+        use crate::api::types::EventKind;
+        for l in Locale::ALL {
+            let m = l.messages();
+            for s in [
+                m.handover_heading,
+                m.list_sep,
+                m.takeover_due,
+                m.instant_utc,
+                m.details,
+                m.export_timeline,
+                m.ev_created,
+                m.ev_verified,
+                m.ev_approval_requested,
+                m.ev_approved,
+                m.ev_rejected,
+                m.ev_batch_submitted,
+                m.ev_outcome_changed,
+                m.ev_withdrawn,
+                m.ev_other,
+                m.item_customer,
+                m.item_group,
+                m.withdraw,
+                m.withdraw_title,
+                m.withdraw_text,
+                m.withdraw_confirm,
+                m.keep,
+                m.withdrawn_done,
+                m.withdraw_too_late,
+                m.again,
+                m.again_member_missing,
+                m.open_handover,
+                m.copy_link,
+                m.link_copied,
+                m.copy_manual,
+                m.approver_link,
+                m.decided_by,
+                m.page_prev,
+                m.page_next,
+                m.nav_approvals,
+                m.no_approvals,
+            ] {
+                assert!(!s.trim().is_empty(), "{l:?} has an empty string");
+            }
+            for k in EventKind::ALL {
+                assert_ne!(m.event_kind(k), m.ev_other, "{l:?} words {k:?}");
+                assert!(!m.event_kind(k).contains('_'));
+            }
+            assert!((m.handover_title)("甲", "乙", "2026").contains("甲"));
+            assert!((m.ev_outcomes)("1", "2", "3", "4").contains('4'));
+            assert!((m.cap_sending)("5", "7").contains('7'));
+        }
     }
 }

@@ -167,3 +167,241 @@ pub async fn sleep(ms: u32) {
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
+
+/// Every local-storage key (to list saved runs).
+pub fn local_keys() -> Vec<String> {
+    let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) else {
+        return Vec::new();
+    };
+    let n = s.length().unwrap_or(0);
+    (0..n).filter_map(|i| s.key(i).ok().flatten()).collect()
+}
+
+pub fn session_remove(key: &str) {
+    if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.remove_item(key);
+    }
+}
+
+/// Now, as an ISO 8601 instant (UTC).
+pub fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// Asks before the page goes away (reload, close, another address) whenever `ask` gives a
+/// text; browsers show their own sentence, older ones that text.
+pub fn ask_before_unload(ask: impl Fn() -> Option<&'static str> + 'static) {
+    let _ = leptos::prelude::window_event_listener(leptos::ev::beforeunload, move |e| {
+        if let Some(text) = ask() {
+            e.prevent_default();
+            e.set_return_value(text);
+        }
+    });
+}
+
+/// A named lock this tab holds until `release` (or until the tab goes: browsers free Web Locks
+/// of a closed tab themselves).
+pub struct Claim {
+    /// Resolves the promise a Web Locks callback returned, which frees the lock.
+    release: Option<js_sys::Function>,
+    /// Held through the BroadcastChannel fallback.
+    beacon: Option<String>,
+}
+
+impl Claim {
+    pub fn release(mut self) {
+        self.free();
+    }
+
+    fn free(&mut self) {
+        if let Some(f) = self.release.take() {
+            let _ = f.call0(&wasm_bindgen::JsValue::NULL);
+        }
+        if let Some(name) = self.beacon.take() {
+            CHANNEL.with_borrow_mut(|c| {
+                if let Some(c) = c {
+                    c.held.remove(&name);
+                }
+            });
+        }
+    }
+}
+
+impl Drop for Claim {
+    fn drop(&mut self) {
+        self.free();
+    }
+}
+
+pub enum Claimed {
+    Here(Claim),
+    /// Another tab holds it.
+    Elsewhere,
+}
+
+/// Takes the lock `name` if no other tab of this origin holds it, without waiting: Web Locks
+/// (`navigator.locks.request(name, {ifAvailable: true}, cb)`, through `Reflect` since web-sys
+/// has it only behind its unstable cfg), else the BroadcastChannel protocol of
+/// `domain::run_owner`, else (neither API) this tab simply has it.
+pub async fn claim(name: &str) -> Claimed {
+    let locks = window()
+        .and_then(|w| js_sys::Reflect::get(&w.navigator(), &"locks".into()).ok())
+        .filter(|l| l.is_object());
+    if let Some(locks) = locks {
+        if let Some(claimed) = web_lock(&locks, name).await {
+            return claimed;
+        }
+    }
+    channel_claim(name).await
+}
+
+/// `None` when the lock manager refuses to work here (then the fallback decides).
+async fn web_lock(locks: &wasm_bindgen::JsValue, name: &str) -> Option<Claimed> {
+    use js_sys::{Array, Function, Object, Promise, Reflect};
+    use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+    let request: Function = Reflect::get(locks, &"request".into())
+        .ok()?
+        .dyn_into()
+        .ok()?;
+    let options = Object::new();
+    Reflect::set(&options, &"ifAvailable".into(), &JsValue::TRUE).ok()?;
+    let mut release = None;
+    let held = Promise::new(&mut |resolve, _| release = Some(resolve));
+    let mut tell = None;
+    let answer = Promise::new(&mut |resolve, _| tell = Some(resolve));
+    let (release, tell) = (release?, tell?);
+    // Called once with the lock, or with null when another tab holds it. Holding means
+    // returning a promise that stays pending until `release` resolves it.
+    let callback = Closure::once_into_js(move |lock: JsValue| -> JsValue {
+        let got = lock.is_object();
+        let _ = tell.call1(&JsValue::NULL, &JsValue::from_bool(got));
+        if got {
+            held.into()
+        } else {
+            JsValue::UNDEFINED
+        }
+    });
+    let pending = request
+        .call3(locks, &JsValue::from_str(name), &options, &callback)
+        .ok()?;
+    // The callback's answer, or the request's rejection (no lock manager in this context).
+    let first = Promise::race(&Array::of2(&answer, &pending));
+    match wasm_bindgen_futures::JsFuture::from(first).await {
+        Ok(v) if v.as_bool() == Some(true) => Some(Claimed::Here(Claim {
+            release: Some(release),
+            beacon: None,
+        })),
+        Ok(v) if v.as_bool() == Some(false) => Some(Claimed::Elsewhere),
+        _ => None,
+    }
+}
+
+/// The BroadcastChannel fallback's state: one channel per tab.
+struct Channel {
+    port: web_sys::BroadcastChannel,
+    tab: u64,
+    /// Locks this tab holds (it answers for them).
+    held: std::collections::HashSet<String>,
+    /// What claims in progress heard.
+    heard: Vec<crate::domain::run_owner::Beacon>,
+    _on_message: wasm_bindgen::closure::Closure<dyn FnMut(web_sys::MessageEvent)>,
+}
+
+thread_local! {
+    static CHANNEL: std::cell::RefCell<Option<Channel>> = const { std::cell::RefCell::new(None) };
+}
+
+const CHANNEL_NAME: &str = "handover-console.drivers";
+
+fn post(port: &web_sys::BroadcastChannel, beacon: &crate::domain::run_owner::Beacon) {
+    if let Ok(json) = serde_json::to_string(beacon) {
+        let _ = port.post_message(&wasm_bindgen::JsValue::from_str(&json));
+    }
+}
+
+/// Opens the channel once; false where BroadcastChannel is missing too.
+fn open_channel() -> bool {
+    use crate::domain::run_owner::Beacon;
+    use wasm_bindgen::{closure::Closure, JsCast};
+    if CHANNEL.with_borrow(Option::is_some) {
+        return true;
+    }
+    let Ok(port) = web_sys::BroadcastChannel::new(CHANNEL_NAME) else {
+        return false;
+    };
+    let tab = (js_sys::Math::random() * 9.0e15) as u64;
+    let on_message =
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |e: web_sys::MessageEvent| {
+            let Some(b) = e
+                .data()
+                .as_string()
+                .and_then(|j| serde_json::from_str::<Beacon>(&j).ok())
+            else {
+                return;
+            };
+            CHANNEL.with_borrow_mut(|c| {
+                let Some(c) = c else { return };
+                if let Some(says) = b.answer(c.tab, |l| c.held.contains(l)) {
+                    let reply = Beacon {
+                        lock: b.lock.clone(),
+                        tab: c.tab,
+                        says,
+                    };
+                    post(&c.port, &reply);
+                }
+                if c.heard.len() < 256 {
+                    c.heard.push(b);
+                }
+            });
+        });
+    port.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    CHANNEL.set(Some(Channel {
+        port,
+        tab,
+        held: Default::default(),
+        heard: Vec::new(),
+        _on_message: on_message,
+    }));
+    true
+}
+
+/// Ask, listen, claim, listen (see `domain::run_owner::claim_stands`).
+async fn channel_claim(name: &str) -> Claimed {
+    use crate::domain::run_owner::{claim_stands, Beacon, Says, CLAIM_LISTEN_MS};
+    if !open_channel() {
+        return Claimed::Here(Claim {
+            release: None,
+            beacon: None,
+        });
+    }
+    for says in [Says::Ask, Says::Claim] {
+        CHANNEL.with_borrow_mut(|c| {
+            if let Some(c) = c {
+                c.heard.clear();
+                let b = Beacon {
+                    lock: name.to_string(),
+                    tab: c.tab,
+                    says,
+                };
+                post(&c.port, &b);
+            }
+        });
+        sleep(CLAIM_LISTEN_MS).await;
+        let stands = CHANNEL.with_borrow(|c| {
+            c.as_ref()
+                .is_none_or(|c| !c.held.contains(name) && claim_stands(c.tab, name, &c.heard))
+        });
+        if !stands {
+            return Claimed::Elsewhere;
+        }
+    }
+    CHANNEL.with_borrow_mut(|c| {
+        if let Some(c) = c {
+            c.held.insert(name.to_string());
+        }
+    });
+    Claimed::Here(Claim {
+        release: None,
+        beacon: Some(name.to_string()),
+    })
+}

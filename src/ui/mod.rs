@@ -7,6 +7,7 @@ pub mod panic;
 mod handover;
 mod lists;
 mod records;
+mod resume;
 mod run;
 mod shell;
 mod state;
@@ -85,7 +86,10 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         ctx.route.set(config::Route::from_query(&browser::query()));
     });
-    run::restore(ctx, lang);
+    run::restore(ctx, lang, &expect_context::<Config>());
 
-    view! { <shell::Shell /> }
+    view! {
+        <resume::ResumeOffers />
+        <shell::Shell />
+    }
 }

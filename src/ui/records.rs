@@ -1,22 +1,96 @@
-//! Handover records: every handover with filters and paging, exportable to CSV.
+//! Handover records: every handover with filters and paging, exportable to CSV; and the same
+//! list narrowed to what the signed-in admin may approve now ("Awaiting my approval", with its
+//! count in the navigation). Times and counts are shown in the admin's zone and language; the
+//! date filters send the admin's own day as bounds with their offset.
 
 use leptos::prelude::*;
 
 use super::browser;
 use super::fetch_all::fetch_all;
-use super::state::use_ctx;
+use super::format;
+use super::handover::title;
+use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::widgets::alert::Alert;
 use super::widgets::error::ErrorNotice;
-use super::widgets::repeats::RepeatsNotice;
 use super::widgets::pager::Pager;
-use crate::api::types::{Handover, HandoverState, HandoversQuery};
-use crate::api::ApiError;
+use super::widgets::repeats::RepeatsNotice;
+use crate::api::types::{Handover, HandoverState, HandoversQuery, Page, Session};
+use crate::api::{ApiError, Backend};
 use crate::config::Route;
 use crate::domain::csv;
+use crate::domain::permissions::may_approve;
+
+/// The handovers awaiting approval that `s` may approve, in every page the backend has.
+async fn awaiting(b: Backend, s: Session) -> Result<Vec<Handover>, ApiError> {
+    if !s.permissions.may_approve {
+        return Ok(Vec::new());
+    }
+    let all = fetch_all(
+        |cursor| {
+            let b = b.clone();
+            async move {
+                b.handovers(&HandoversQuery {
+                    state: Some(HandoverState::PendingApproval),
+                    cursor,
+                    limit: Some(200),
+                    ..Default::default()
+                })
+                .await
+            }
+        },
+        |_| {},
+        || false,
+    )
+    .await?;
+    Ok(all
+        .map(|c| c.items)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|h| may_approve(&s, h))
+        .collect())
+}
+
+/// How many handovers the signed-in admin may approve now, for the navigation's badge: asked
+/// again whenever the page changes and every half minute; `None` until known.
+pub fn awaiting_count(ctx: Ctx) -> Signal<Option<usize>> {
+    let tick = RwSignal::new(0u32);
+    if let Ok(t) = set_interval_with_handle(
+        move || tick.update(|n| *n = n.wrapping_add(1)),
+        std::time::Duration::from_secs(30),
+    ) {
+        on_cleanup(move || t.clear());
+    }
+    let count = LocalResource::new(move || {
+        tick.track();
+        ctx.route.track();
+        let session = ctx.session.get().and_then(Result::ok);
+        let b = ctx.backend();
+        async move { awaiting(b, session?).await.ok().map(|l| l.len()) }
+    });
+    Signal::derive(move || count.get().flatten())
+}
+
+/// One page of handovers, keeping only those `s` may approve (a shorter page is still a page,
+/// and its total no longer applies).
+fn approvable(page: Page<Handover>, s: Option<&Session>) -> Page<Handover> {
+    Page {
+        items: page
+            .items
+            .into_iter()
+            .filter(|h| s.is_some_and(|s| may_approve(s, h)))
+            .collect(),
+        next_cursor: page.next_cursor,
+        total: None,
+    }
+}
 
 #[component]
-pub fn Records() -> impl IntoView {
+pub fn Records(
+    /// Only what the signed-in admin may approve now.
+    #[prop(optional)]
+    approvals: bool,
+) -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let state = RwSignal::new(String::new());
@@ -27,13 +101,19 @@ pub fn Records() -> impl IntoView {
     let export_error = RwSignal::new(None::<ApiError>);
     // Records the last export's listing repeated (each exported once).
     let export_repeats = RwSignal::new(0usize);
+    let session = move || ctx.session.get().and_then(Result::ok);
 
     let query = move || {
         let opt = |s: String| (!s.trim().is_empty()).then(|| s.trim().to_string());
         HandoversQuery {
-            state: HandoverState::from_tag(&state.get()),
-            created_from: opt(from.get()),
-            created_to: opt(to.get()),
+            state: if approvals {
+                Some(HandoverState::PendingApproval)
+            } else {
+                HandoverState::from_tag(&state.get())
+            },
+            // The admin's own day, from its first to its last instant, with their offset.
+            created_from: opt(from.get()).and_then(|d| format::day_bound(&d, false)),
+            created_to: opt(to.get()).and_then(|d| format::day_bound(&d, true)),
             departed_member: opt(member.get()),
             limit: Some(50),
             ..Default::default()
@@ -42,18 +122,29 @@ pub fn Records() -> impl IntoView {
     let load = move |more: bool| {
         let b = ctx.backend();
         let q = query();
+        let s = approvals.then(session).flatten();
         pager.load(more, move |cursor| async move {
-            b.handovers(&HandoversQuery { cursor, ..q }).await
+            let page = b.handovers(&HandoversQuery { cursor, ..q }).await?;
+            Ok(if approvals {
+                approvable(page, s.as_ref())
+            } else {
+                page
+            })
         });
     };
     Effect::new(move |_| {
         query();
+        if approvals {
+            // Who may approve depends on who is signed in.
+            ctx.session.track();
+        }
         untrack(|| load(false));
     });
 
     let export = Action::new_local(move |_: &()| {
         let b = ctx.backend();
         let q = query();
+        let s = approvals.then(session).flatten();
         async move {
             let all = fetch_all(
                 |cursor| {
@@ -72,17 +163,21 @@ pub fn Records() -> impl IntoView {
             )
             .await?;
             // Never stopped, so always `Some`; an empty export otherwise.
-            Ok::<_, ApiError>(all.map(|c| (c.items, c.repeats)).unwrap_or_default())
+            let (mut items, repeats) = all.map(|c| (c.items, c.repeats)).unwrap_or_default();
+            if approvals {
+                items.retain(|h| s.as_ref().is_some_and(|s| may_approve(s, h)));
+            }
+            Ok::<_, ApiError>((items, repeats))
         }
     });
     Effect::new(move |_| match export.value().get() {
         Some(Ok((all, repeats))) => {
             export_repeats.set(repeats);
-            let m = lang.t();
+            let (m, locale, zone) = (lang.t(), lang.locale(), format::zone_name());
             let rows = all.iter().map(|h| {
                 vec![
                     h.id.clone(),
-                    h.created_at.clone(),
+                    format::date_time_zone(locale, &h.created_at),
                     h.created_by.name.clone(),
                     h.departed_member.name.clone(),
                     h.successors
@@ -104,7 +199,7 @@ pub fn Records() -> impl IntoView {
             let doc = csv::document(
                 &[
                     m.handover_id,
-                    m.created_at,
+                    &(m.created_at_in)(&zone),
                     m.created_by,
                     m.step_member,
                     m.successors,
@@ -126,24 +221,29 @@ pub fn Records() -> impl IntoView {
         Some(Err(e)) => export_error.set(Some(e)),
         None => {}
     });
-    let open = move |id: String| ctx.navigate(Route::Handover(id));
+    let open = move |id: String| {
+        ctx.navigate(Route::Handover(id));
+        browser::focus("#hoc-page-heading");
+    };
 
     view! {
         <div class="hoc-filters">
-            <label class="hoc-field">
-                <span>{move || lang.t().state}</span>
-                <select on:change:target=move |e| state.set(e.target().value())>
-                    <option value="">{move || lang.t().all_states}</option>
-                    {HandoverState::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || lang.t().state(s)}</option> }).collect_view()}
-                </select>
-            </label>
+            {(!approvals).then(|| view! {
+                <label class="hoc-field">
+                    <span>{move || lang.t().state}</span>
+                    <select on:change:target=move |e| state.set(e.target().value())>
+                        <option value="">{move || lang.t().all_states}</option>
+                        {HandoverState::ALL.into_iter().map(|s| view! { <option value=s.as_str()>{move || lang.t().state(s)}</option> }).collect_view()}
+                    </select>
+                </label>
+            })}
             <label class="hoc-field">
                 <span>{move || lang.t().created_from}</span>
-                <input type="date" on:change:target=move |e| from.set(e.target().value()) />
+                <input type="date" name="created_from" on:change:target=move |e| from.set(e.target().value()) />
             </label>
             <label class="hoc-field">
                 <span>{move || lang.t().created_to}</span>
-                <input type="date" on:change:target=move |e| to.set(e.target().value()) />
+                <input type="date" name="created_to" on:change:target=move |e| to.set(e.target().value()) />
             </label>
             <label class="hoc-field">
                 <span>{move || lang.t().departed_member_id}</span>
@@ -153,6 +253,7 @@ pub fn Records() -> impl IntoView {
                 {move || lang.t().export_csv}
             </button>
         </div>
+        <p class="hoc-help">{move || (lang.t().timeline_zone)(&format::zone_name())}</p>
         <Alert error=export_error />
         <RepeatsNotice count=Signal::derive(move || export_repeats.get() + pager.repeats.get()) />
         <ErrorNotice error=pager.error on_retry=move |_| load(false) />
@@ -176,22 +277,28 @@ pub fn Records() -> impl IntoView {
                     {
                         let id = h.id.clone();
                         let href = Route::Handover(h.id.clone()).to_query(&browser::query());
-                        let label = format!("{} {}", h.departed_member.name, h.created_at.get(..16).unwrap_or(""));
+                        let label = {
+                            let h = h.clone();
+                            move || format!("{} {}", lang.t().open, title(lang.t(), lang.locale(), &h))
+                        };
+                        let n = move |v: u32| move || format::number(lang.locale(), v);
+                        let created = h.created_at.clone();
+                        let successors: Vec<String> = h.successors.iter().map(|s| s.name.clone()).collect();
                         view! {
-                            <tr>
-                                <td>{h.created_at.get(..16).unwrap_or("").replace('T', " ")}</td>
+                            <tr data-state=h.state.as_str()>
+                                <td><time datetime=h.created_at.clone()>{move || format::date_time(lang.locale(), &created)}</time></td>
                                 <td>{h.created_by.name.clone()}</td>
                                 <td>{h.departed_member.name.clone()}</td>
-                                <td>{h.successors.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join("、")}</td>
-                                <td>{h.counts.waiting}</td>
-                                <td>{h.counts.taken_over}</td>
-                                <td>{h.counts.refused}</td>
-                                <td>{h.counts.failed + h.counts.limit_exceeded}</td>
+                                <td>{move || successors.join(lang.t().list_sep)}</td>
+                                <td>{n(h.counts.waiting)}</td>
+                                <td>{n(h.counts.taken_over)}</td>
+                                <td>{n(h.counts.refused)}</td>
+                                <td>{n(h.counts.failed + h.counts.limit_exceeded)}</td>
                                 <td>{move || lang.t().state(h.state)}</td>
                                 <td>
                                     <a
                                         href=href
-                                        aria-label=move || format!("{} {}", lang.t().open, label)
+                                        aria-label=label
                                         on:click=move |ev| {
                                             ev.prevent_default();
                                             open(id.clone());
@@ -206,8 +313,8 @@ pub fn Records() -> impl IntoView {
                 </For>
             </tbody>
         </table>
-        <Show when=move || !pager.loading.get() && pager.error.with(Option::is_none) && pager.items.with(Vec::is_empty)>
-            <p class="hoc-empty">{move || lang.t().no_records}</p>
+        <Show when=move || !pager.loading.get() && pager.error.with(Option::is_none) && pager.items.with(Vec::is_empty) && pager.next.with(Option::is_none)>
+            <p class="hoc-empty">{move || if approvals { lang.t().no_approvals } else { lang.t().no_records }}</p>
         </Show>
         <p role="status" class="hoc-status">{move || pager.loading.get().then(|| lang.t().loading)}</p>
         <Show when=move || pager.next.with(Option::is_some) && !pager.loading.get()>

@@ -1,27 +1,72 @@
 //! Running a handover: batches of at most the session's `items_per_batch` sent several at a
 //! time, transient failures retried with backoff, answers that leave items out asked again,
-//! rejections listed with their reasons, pause/resume (an expired session pauses everything),
-//! and a ledger in local storage so a reloaded tab resumes where it was. The rules are in
-//! `domain::{ledger, plan, retry}`; this file sends requests and shows the ledger.
+//! rejections listed with their reasons, pause/resume (an expired session pauses everything and
+//! asks the admin to sign in again), and a ledger in local storage so the run survives the tab.
+//!
+//! Safe resume: the ledger is saved per backend, admin and handover; a new tab offers it
+//! (`ui::resume`) instead of sending it, and only to the admin who started it; a reload of the
+//! tab that drove it goes on with it. One tab drives a run at a time (a Web Lock per handover,
+//! `browser::claim`); another tab shows its progress and sends nothing. Leaving while batches
+//! are out asks first. The rules are in `domain::{ledger, plan, retry, run_owner}`; this file
+//! sends requests and shows the ledger.
+
+use std::cell::RefCell;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::{Deserialize, Serialize};
 
-use super::browser;
-use super::browser::sleep;
+use super::browser::{self, sleep, Claim, Claimed};
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::Lang;
-use crate::api::types::{Assignment, Handover};
+use crate::api::http::HttpClient;
+use crate::api::types::{Admin, Assignment};
+use crate::api::Backend;
+use crate::config::{keys, Auth, Config, Mode};
 use crate::domain::codes::is_retryable;
 use crate::domain::ledger::{HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatus};
 use crate::domain::plan::{batch_size, plan};
 use crate::domain::retry::{Decision, RetryPolicy};
+use crate::domain::run_owner::{
+    self, backend_identity, DrivingNote, LedgerKey, LegacyRun, Offer, SavedRun, LEDGER_PREFIX,
+    LEGACY_KEY,
+};
 use crate::i18n::codes::code_text;
 use crate::i18n::errors::error_text;
 
-const RUN_KEY: &str = "handover-console.run";
+/// Session storage: the run this tab drives (see `DrivingNote`).
+const NOTE_KEY: &str = "handover-console.driving";
+/// How often a tab that shows another tab's run tries to take it over (that tab may close).
+const TAKEOVER_POLL_MS: u32 = 1_000;
+
+/// Whether this tab sends the loaded run's batches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Drive {
+    Idle,
+    /// Asking for the run's lock; nothing is sent yet.
+    Claiming,
+    Here,
+    /// Another tab holds the lock: this one shows the run and sends nothing.
+    Elsewhere,
+}
+
+/// What the last "sign in again" found.
+#[derive(Clone, Debug, PartialEq)]
+enum SignIn {
+    Checking,
+    StillOut,
+    /// Signed in as (now) another admin than the run's (owner): names.
+    OtherAdmin(String, String),
+    Failed(String),
+}
+
+/// Who started the loaded run and when, and where it is saved.
+#[derive(Clone)]
+struct Owner {
+    key: LedgerKey,
+    started_by: Admin,
+    started_at: String,
+}
 
 #[derive(Clone, Copy)]
 pub struct Run {
@@ -29,17 +74,31 @@ pub struct Run {
     pub workers: RwSignal<usize>,
     pub paused: RwSignal<bool>,
     pub offline: RwSignal<bool>,
-    /// A request met a 401: every worker stopped until the admin resumes.
+    /// A request met a 401: every worker stopped until the admin signs in again.
     pub expired: RwSignal<bool>,
+    pub drive: RwSignal<Drive>,
+    signin: RwSignal<Option<SignIn>>,
+    /// `None` for a run started before the session loaded: it runs, but is not saved (no admin
+    /// to save it for).
+    owner: StoredValue<Option<Owner>>,
+    /// The page's settings (backend identity, auth, login page), from `restore`.
+    config: StoredValue<Option<Config>>,
     saved_at: StoredValue<f64>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Saved {
-    handover: Handover,
-    ledger: Ledger,
+thread_local! {
+    /// The lock this tab holds for the run it drives, and where that run is saved. Outside
+    /// `Run` because `forget` is called without the context (from `Ctx::start_over`).
+    static DRIVING: RefCell<Option<Driving>> = const { RefCell::new(None) };
+}
+
+struct Driving {
+    lock: String,
+    storage_key: Option<String>,
+    /// Released when dropped.
+    _claim: Claim,
 }
 
 impl Run {
@@ -64,6 +123,10 @@ impl Run {
             paused: RwSignal::new(false),
             offline: RwSignal::new(false),
             expired: RwSignal::new(false),
+            drive: RwSignal::new(Drive::Idle),
+            signin: RwSignal::new(None),
+            owner: StoredValue::new(None),
+            config: StoredValue::new(None),
             saved_at: StoredValue::new(0.0),
             in_flight,
         }
@@ -75,7 +138,13 @@ impl Run {
             paused: self.paused.get(),
             offline: self.offline.get(),
             expired: self.expired.get(),
+            elsewhere: self.drive.get() == Drive::Elsewhere,
         }
+    }
+
+    /// The loaded ledger is this handover's (a worker's answer still belongs to it).
+    fn is_current(&self, handover: &str) -> bool {
+        self.read(|l| l.handover_id == handover).unwrap_or(false)
     }
 }
 
@@ -89,45 +158,228 @@ fn per_batch(ctx: Ctx) -> usize {
     batch_size(advertised)
 }
 
-/// Writes the ledger to local storage, at most every half second (and always at the end). A
-/// save that did not happen only means a batch is re-sent with its seq after a reload, which the
-/// backend answers idempotently.
+/// `demo`, or the backend's base URL: part of every saved run's key and lock.
+fn backend_id(ctx: Ctx) -> String {
+    ctx.run
+        .config
+        .with_value(|c| c.as_ref().map(|c| backend_identity(&c.mode)))
+        .unwrap_or_else(|| {
+            let demo = ctx.backend().is_demo();
+            if demo { run_owner::DEMO_BACKEND } else { "" }.to_string()
+        })
+}
+
+fn load(storage_key: &str) -> Option<SavedRun> {
+    browser::local_get(storage_key).and_then(|j| crate::api::error::decode::<SavedRun>(&j).ok())
+}
+
+/// Every run saved in this browser, whoever and whatever backend it is for.
+pub(super) fn saved_runs() -> Vec<(LedgerKey, SavedRun)> {
+    browser::local_keys()
+        .into_iter()
+        .filter(|k| k.starts_with(LEDGER_PREFIX))
+        .filter_map(|k| Some((LedgerKey::parse(&k)?, load(&k)?)))
+        .collect()
+}
+
+/// The backend identity and admin of the page's session, once it loaded.
+pub(super) fn who(ctx: Ctx) -> Option<(String, Admin)> {
+    let admin = ctx.session.get().and_then(Result::ok)?.admin;
+    Some((backend_id(ctx), admin))
+}
+
+/// Writes the ledger to local storage, at most every half second (and always at the end); only
+/// the tab that drives the run writes. A save that did not happen only means a batch is re-sent
+/// with its seq after a reload, which the backend answers idempotently.
 fn save(ctx: Ctx) {
+    save_at(ctx, false);
+}
+
+fn save_at(ctx: Ctx, force: bool) {
+    let run = ctx.run;
+    if run.drive.get_untracked() != Drive::Here {
+        return;
+    }
     let now = js_sys::Date::now();
-    let finished = ctx.run.read(Ledger::is_finished).unwrap_or(true);
-    if !finished && now - ctx.run.saved_at.get_value() < 500.0 {
+    let finished = run.read(Ledger::is_finished).unwrap_or(true);
+    if !force && !finished && now - run.saved_at.get_value() < 500.0 {
         return;
     }
-    ctx.run.saved_at.set_value(now);
-    let (Some(handover), Some(ledger)) =
-        (ctx.created.get_untracked(), ctx.run.ledger.get_untracked())
+    run.saved_at.set_value(now);
+    let Some(owner) = run.owner.get_value() else {
+        return;
+    };
+    let (Some(handover), Some(ledger)) = (ctx.created.get_untracked(), run.ledger.get_untracked())
     else {
         return;
     };
-    if let Ok(json) = serde_json::to_string(&Saved { handover, ledger }) {
-        browser::local_set(RUN_KEY, &json);
+    if handover.id != ledger.handover_id {
+        return;
+    }
+    let key = owner.key.storage_key();
+    let saved = SavedRun {
+        handover,
+        ledger,
+        started_by: owner.started_by,
+        started_at: owner.started_at,
+    };
+    if let Ok(json) = serde_json::to_string(&saved) {
+        browser::local_set(&key, &json);
+    }
+    let note = DrivingNote {
+        key,
+        paused: run.paused.get_untracked(),
+    };
+    if let Ok(json) = serde_json::to_string(&note) {
+        browser::session_set(NOTE_KEY, &json);
     }
 }
 
+/// Forgets the run this tab drives (its saved ledger and its lock): the admin started over.
+/// A run another tab drives is that tab's: nothing of it is removed.
 pub fn forget() {
-    browser::local_remove(RUN_KEY);
+    if let Some(d) = DRIVING.take() {
+        if let Some(key) = d.storage_key {
+            browser::local_remove(&key);
+        }
+    }
+    browser::session_remove(NOTE_KEY);
 }
 
-/// Picks up a run a reloaded or reopened tab left unfinished.
-pub fn restore(ctx: Ctx, lang: Lang) {
-    let Some(saved) =
-        browser::local_get(RUN_KEY).and_then(|j| crate::api::error::decode::<Saved>(&j).ok())
-    else {
+/// At start-up: never sends anything by itself. Moves a ledger of the old single-key format to
+/// its per-admin key (to be offered), listens for what a run needs from the page, and once the
+/// session says who the admin is, goes on with the run this very tab drove before a reload.
+/// Every other saved run waits for the admin's word (`ui::resume`).
+pub fn restore(ctx: Ctx, lang: Lang, config: &Config) {
+    let run = ctx.run;
+    run.config.set_value(Some(config.clone()));
+    if let (Some(n), Backend::Demo(d)) = (config.demo_expire_after, ctx.backend()) {
+        d.expire_after(n);
+    }
+    let backend = backend_identity(&config.mode);
+    migrate_legacy(&backend);
+    listen(ctx, lang);
+    let done = StoredValue::new(false);
+    Effect::new(move |_| {
+        let Some(Ok(session)) = ctx.session.get() else {
+            return;
+        };
+        if done.get_value() {
+            return;
+        }
+        done.set_value(true);
+        sweep(&backend, &session.admin.id);
+        let note = browser::session_get(NOTE_KEY)
+            .and_then(|j| serde_json::from_str::<DrivingNote>(&j).ok());
+        browser::session_remove(NOTE_KEY);
+        let reload = note.and_then(|n| Some((n.resumes(&backend, &session.admin.id)?, n.paused)));
+        if let Some((key, paused)) = reload {
+            if run.ledger.with_untracked(Option::is_none) {
+                resume_saved(ctx, lang, &key, paused);
+            }
+        }
+    });
+    // Start over empties the ledger: nothing is driven any more.
+    Effect::new(move |_| {
+        if run.ledger.with(Option::is_none) {
+            run.drive.set(Drive::Idle);
+        }
+    });
+}
+
+/// The old format named neither backend nor admin; see `LegacyRun::migrate`.
+fn migrate_legacy(backend: &str) {
+    let Some(json) = browser::local_get(LEGACY_KEY) else {
         return;
     };
+    if let Ok(legacy) = crate::api::error::decode::<LegacyRun>(&json) {
+        let (key, saved) = legacy.migrate(backend);
+        let key = key.storage_key();
+        if browser::local_get(&key).is_none() {
+            if let Ok(json) = serde_json::to_string(&saved) {
+                browser::local_set(&key, &json);
+            }
+        }
+    }
+    browser::local_remove(LEGACY_KEY);
+}
+
+/// Finished runs are not offered; their outcome is on the records page.
+fn sweep(backend: &str, admin: &str) {
+    for (key, saved) in saved_runs() {
+        let finished = saved.ledger.is_finished();
+        if run_owner::offer(&key, finished, backend, admin) == Offer::Discard {
+            browser::local_remove(&key.storage_key());
+        }
+    }
+}
+
+/// What the page tells a run: leaving, hiding, another tab's progress, the admin coming back.
+fn listen(ctx: Ctx, lang: Lang) {
+    let run = ctx.run;
+    browser::ask_before_unload(move || {
+        let flags = RunFlags {
+            paused: run.paused.get_untracked(),
+            offline: run.offline.get_untracked(),
+            expired: run.expired.get_untracked(),
+            elsewhere: run.drive.get_untracked() != Drive::Here,
+        };
+        run.read(|l| l.asks_before_leaving(flags))
+            .unwrap_or(false)
+            .then(|| lang.t().leave_while_sending)
+    });
+    // The last answers reach storage before the tab goes (a tab that takes over reads them).
+    let _ = window_event_listener(leptos::ev::pagehide, move |_| save_at(ctx, true));
+    // Another tab drives the run shown here: its saves bring its progress.
+    let _ = window_event_listener(leptos::ev::storage, move |e| {
+        if run.drive.get_untracked() != Drive::Elsewhere {
+            return;
+        }
+        let ours = run
+            .owner
+            .with_value(|o| o.as_ref().map(|o| o.key.storage_key()));
+        if e.key().is_none() || e.key() != ours {
+            return;
+        }
+        let Some(saved) = e
+            .new_value()
+            .and_then(|j| crate::api::error::decode::<SavedRun>(&j).ok())
+        else {
+            return;
+        };
+        if run.is_current(&saved.ledger.handover_id) {
+            run.ledger.set(Some(saved.ledger));
+        }
+    });
+    // Back from signing in in another tab: try the session quietly.
+    let _ = window_event_listener(leptos::ev::focus, move |_| {
+        if run.expired.get_untracked() && !ctx.backend().is_demo() {
+            check_session(ctx, lang, true);
+        }
+    });
+}
+
+/// Loads a saved run into this tab and drives it (or shows it, if another tab drives it).
+/// `paused`: loaded paused (a reload of a paused run). Returns false when it is gone.
+pub(super) fn resume_saved(ctx: Ctx, lang: Lang, key: &LedgerKey, paused: bool) -> bool {
+    let Some(saved) = load(&key.storage_key()) else {
+        return false;
+    };
+    let run = ctx.run;
     let mut ledger = saved.ledger;
     ledger.resume();
-    let finished = ledger.is_finished();
+    run.owner.set_value(Some(Owner {
+        key: key.clone(),
+        started_by: saved.started_by,
+        started_at: saved.started_at,
+    }));
     ctx.created.set(Some(saved.handover));
-    ctx.run.ledger.set(Some(ledger));
-    if !finished {
-        spawn_workers(ctx, lang);
-    }
+    run.ledger.set(Some(ledger));
+    run.paused.set(paused);
+    run.expired.set(false);
+    run.signin.set(None);
+    drive(ctx, lang, true);
+    true
 }
 
 /// Plans the batches and starts sending.
@@ -135,13 +387,114 @@ pub fn start(ctx: Ctx, lang: Lang, assignments: &[Assignment]) {
     let Some(h) = ctx.created.get_untracked() else {
         return;
     };
-    ctx.run
-        .ledger
+    let run = ctx.run;
+    let backend = backend_id(ctx);
+    let owner = ctx
+        .session
+        .get_untracked()
+        .and_then(Result::ok)
+        .map(|s| Owner {
+            key: LedgerKey::new(&backend, &s.admin.id, &h.id),
+            started_by: s.admin,
+            started_at: browser::now_iso(),
+        });
+    run.owner.set_value(owner);
+    run.ledger
         .set(Some(Ledger::new(h.id, plan(assignments, per_batch(ctx)))));
-    ctx.run.paused.set(false);
-    ctx.run.expired.set(false);
-    save(ctx);
+    run.paused.set(false);
+    run.expired.set(false);
+    run.signin.set(None);
+    drive(ctx, lang, false);
+}
+
+/// Takes the run's lock, then sends; when another tab holds it, shows that tab's run instead
+/// and takes over once that tab lets go. `reread`: the saved copy is fresher than the one in
+/// memory (another tab may have moved the run on).
+fn drive(ctx: Ctx, lang: Lang, reread: bool) {
+    let run = ctx.run;
+    let Some(id) = run.read(|l| l.handover_id.clone()) else {
+        return;
+    };
+    let lock = run_owner::lock_name(&backend_id(ctx), &id);
+    let storage_key = run
+        .owner
+        .with_value(|o| o.as_ref().map(|o| o.key.storage_key()));
+    // This tab already holds it (the run was restarted here).
+    let held = DRIVING.with_borrow_mut(|d| match d {
+        Some(d) if d.lock == lock => {
+            d.storage_key = storage_key.clone();
+            true
+        }
+        _ => false,
+    });
+    if held {
+        run.drive.set(Drive::Here);
+        save_at(ctx, true);
+        spawn_workers(ctx, lang);
+        return;
+    }
+    run.drive.set(Drive::Claiming);
+    spawn_local(async move {
+        let claimed = browser::claim(&lock).await;
+        if !run.is_current(&id) {
+            return;
+        }
+        match claimed {
+            Claimed::Here(claim) => take_over(ctx, lang, claim, lock, reread),
+            Claimed::Elsewhere => {
+                run.drive.set(Drive::Elsewhere);
+                watch(ctx, lang, lock, id).await;
+            }
+        }
+    });
+}
+
+fn take_over(ctx: Ctx, lang: Lang, claim: Claim, lock: String, reread: bool) {
+    let run = ctx.run;
+    let storage_key = run
+        .owner
+        .with_value(|o| o.as_ref().map(|o| o.key.storage_key()));
+    // Holding another run's lock (a finished one) lets it go now.
+    DRIVING.set(Some(Driving {
+        lock,
+        storage_key: storage_key.clone(),
+        _claim: claim,
+    }));
+    if reread {
+        if let Some(key) = &storage_key {
+            match load(key) {
+                Some(saved) if run.is_current(&saved.ledger.handover_id) => {
+                    let mut ledger = saved.ledger;
+                    ledger.resume();
+                    run.ledger.set(Some(ledger));
+                }
+                // The tab that drove it forgot it (started over): the admin decides.
+                _ => run.paused.set(true),
+            }
+        }
+    }
+    run.drive.set(Drive::Here);
+    save_at(ctx, true);
     spawn_workers(ctx, lang);
+}
+
+/// Shows another tab's run (its saves arrive as storage events) and tries its lock now and
+/// then: a closed or crashed tab frees it.
+async fn watch(ctx: Ctx, lang: Lang, lock: String, id: String) {
+    let run = ctx.run;
+    let watching = move || run.drive.get_untracked() == Drive::Elsewhere && run.is_current(&id);
+    loop {
+        sleep(TAKEOVER_POLL_MS).await;
+        if !watching() {
+            return;
+        }
+        if let Claimed::Here(claim) = browser::claim(&lock).await {
+            if watching() {
+                take_over(ctx, lang, claim, lock, true);
+            }
+            return;
+        }
+    }
 }
 
 pub fn spawn_workers(ctx: Ctx, lang: Lang) {
@@ -156,16 +509,87 @@ pub fn spawn_workers(ctx: Ctx, lang: Lang) {
     }
 }
 
-/// The admin's "resume": after a pause or an expired session. Batches keep their seq.
+/// The admin's "resume": after a pause (batches keep their seq), or, in a tab that lost the
+/// run's lock, asking for it again.
 fn resume(ctx: Ctx, lang: Lang) {
-    ctx.run.paused.set(false);
-    ctx.run.expired.set(false);
-    save(ctx);
-    spawn_workers(ctx, lang);
+    let run = ctx.run;
+    run.paused.set(false);
+    run.expired.set(false);
+    run.signin.set(None);
+    if run.drive.get_untracked() == Drive::Here {
+        save_at(ctx, true);
+        spawn_workers(ctx, lang);
+    } else if run.drive.get_untracked() != Drive::Claiming {
+        drive(ctx, lang, true);
+    }
+}
+
+/// A host page that gives the app a token may hold a new one by now: later requests carry it.
+fn renew_token(ctx: Ctx, backend: &Backend) {
+    let Some(config) = ctx.run.config.get_value() else {
+        return;
+    };
+    let (Mode::Http { base_url }, Auth::Bearer(_)) = (&config.mode, &config.auth) else {
+        return;
+    };
+    let Some(token) = browser::meta_content(&format!("handover-console:{}", keys::TOKEN))
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+    else {
+        return;
+    };
+    backend.renew(HttpClient::new(
+        base_url.clone(),
+        Auth::Bearer(token),
+        config.timeout_ms,
+    ));
+}
+
+/// After a 401: is the session back, and is it the admin who started the run? Then the run
+/// resumes where it was; otherwise the prompt says why not. `quiet` (the tab regained focus)
+/// says nothing when the admin is still signed out.
+fn check_session(ctx: Ctx, lang: Lang, quiet: bool) {
+    let run = ctx.run;
+    let backend = ctx.backend();
+    renew_token(ctx, &backend);
+    if !quiet {
+        run.signin.set(Some(SignIn::Checking));
+    }
+    spawn_local(async move {
+        let answer = backend.session().await;
+        if !run.expired.get_untracked() {
+            return;
+        }
+        match answer {
+            Ok(session) => {
+                ctx.session.refetch();
+                let backend = backend_id(ctx);
+                let other = run.owner.with_value(|o| {
+                    o.as_ref()
+                        .filter(|o| !o.key.may_drive(&backend, &session.admin.id))
+                        .map(|o| o.started_by.name.clone())
+                });
+                match other {
+                    Some(owner) => run
+                        .signin
+                        .set(Some(SignIn::OtherAdmin(session.admin.name, owner))),
+                    None => resume(ctx, lang),
+                }
+            }
+            Err(_) if quiet => {}
+            Err(e) if e.status() == Some(401) => run.signin.set(Some(SignIn::StillOut)),
+            Err(e) => run
+                .signin
+                .set(Some(SignIn::Failed(error_text(lang.t(), &e)))),
+        }
+    });
 }
 
 fn stopped(run: Run) -> bool {
-    run.paused.get_untracked() || run.offline.get_untracked() || run.expired.get_untracked()
+    run.paused.get_untracked()
+        || run.offline.get_untracked()
+        || run.expired.get_untracked()
+        || run.drive.get_untracked() != Drive::Here
 }
 
 /// Why a worker sends the same batch again.
@@ -179,17 +603,21 @@ enum Again {
 async fn worker(ctx: Ctx, lang: Lang) {
     let run = ctx.run;
     let policy = RetryPolicy::default();
-    'batches: while !stopped(run) {
+    // The run this worker sends; if the admin starts over or loads another run meanwhile, its
+    // late answers are not that run's and the worker stops.
+    let id = run.read(|l| l.handover_id.clone()).unwrap_or_default();
+    'batches: while !stopped(run) && run.is_current(&id) {
         let Some(spec) = run.edit_with(Ledger::take_next).flatten() else {
-            break;
-        };
-        let Some(id) = run.read(|l| l.handover_id.clone()) else {
             break;
         };
         save(ctx);
         let request = spec.to_request();
         loop {
-            let (again, wait_ms) = match ctx.backend().submit_batch(&id, &request).await {
+            let answer = ctx.backend().submit_batch(&id, &request).await;
+            if !run.is_current(&id) {
+                break 'batches;
+            }
+            let (again, wait_ms) = match answer {
                 Ok(answer) => match run.edit_with(|l| l.record(spec.seq, answer)) {
                     Some(Recorded::AskAgain { reask, .. }) => {
                         (Again::Reask, policy.reask_delay_ms(reask))
@@ -207,7 +635,7 @@ async fn worker(ctx: Ctx, lang: Lang) {
                             // Every other request would meet the same 401: stop them all.
                             run.expired.set(true);
                             run.edit(|l| l.release(spec.seq));
-                            save(ctx);
+                            save_at(ctx, true);
                             break 'batches;
                         }
                         Decision::Hold => {
@@ -220,9 +648,12 @@ async fn worker(ctx: Ctx, lang: Lang) {
                 }
             };
             sleep(u32::try_from(wait_ms).unwrap_or(u32::MAX)).await;
+            if !run.is_current(&id) {
+                break 'batches;
+            }
             if stopped(run) {
                 run.edit(|l| l.release(spec.seq));
-                save(ctx);
+                save_at(ctx, true);
                 break 'batches;
             }
             if let Again::Retry = again {
@@ -243,6 +674,9 @@ async fn worker(ctx: Ctx, lang: Lang) {
 pub fn RunPanel() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
+    let config = expect_context::<Config>();
+    let login_url = config.login_url.clone();
+    let demo = config.is_demo();
     let run = ctx.run;
     let tally = Memo::new(move |_| {
         run.ledger
@@ -259,6 +693,7 @@ pub fn RunPanel() -> impl IntoView {
     let announcement = move || {
         let m = lang.t();
         match status.get()? {
+            RunStatus::Elsewhere => Some(m.run_elsewhere.to_string()),
             RunStatus::Expired => Some(m.session_expired_paused.to_string()),
             RunStatus::Offline => Some(m.offline_paused.to_string()),
             RunStatus::Paused => Some(m.paused.to_string()),
@@ -279,6 +714,17 @@ pub fn RunPanel() -> impl IntoView {
             .with(|l| l.as_ref().map(Ledger::held).unwrap_or_default())
     });
     let halted = move || run.paused.get() || run.expired.get();
+    // Another tab drives the run: this one offers no control over it.
+    let here = move || run.drive.get() != Drive::Elsewhere;
+    let signin_text = move || {
+        let m = lang.t();
+        run.signin.get().map(|s| match s {
+            SignIn::Checking => m.signin_checking.to_string(),
+            SignIn::StillOut => m.signin_still_out.to_string(),
+            SignIn::OtherAdmin(now, owner) => (m.signin_other_admin)(&now, &owner),
+            SignIn::Failed(why) => why,
+        })
+    };
     let any_retryable = move || rejections.with(|r| r.iter().any(|r| is_retryable(r.code)));
 
     view! {
@@ -300,25 +746,66 @@ pub fn RunPanel() -> impl IntoView {
             <p
                 class="hoc-status"
                 class:hoc-result=finished
-                class:hoc-warning=move || run.expired.get()
+                class:hoc-warning=move || run.expired.get() || !here()
                 role="status"
                 aria-live="polite"
             >
                 {announcement}
             </p>
             <div class="hoc-bulk">
-                <Show when=move || !finished() && !halted()>
-                    <button type="button" class="hoc-button" on:click=move |_| run.paused.set(true)>
+                <Show when=move || here() && !finished() && !halted()>
+                    <button type="button" class="hoc-button" on:click=move |_| {
+                        run.paused.set(true);
+                        // A reload keeps it paused.
+                        save_at(ctx, true);
+                    }>
                         {move || lang.t().pause}
                     </button>
                 </Show>
-                <Show when=move || !finished() && halted()>
-                    <button type="button" class="hoc-button hoc-button-primary" on:click=move |_| resume(ctx, lang)>
+                <Show when=move || here() && !finished() && halted()>
+                    <button
+                        type="button"
+                        class="hoc-button hoc-button-primary"
+                        on:click=move |_| {
+                            if run.expired.get_untracked() {
+                                check_session(ctx, lang, false);
+                            } else {
+                                resume(ctx, lang);
+                            }
+                        }
+                    >
                         {move || lang.t().resume}
                     </button>
                 </Show>
             </div>
-            <Show when=move || held.with(|h| !h.is_empty())>
+            // The way back after a 401: the host's sign-in page in a new tab (this tab keeps the
+            // ledger and its workers), or the demo's simulated sign-in; then Resume checks the
+            // session (re-reading a host-given token) and goes on.
+            <Show when=move || here() && !finished() && run.expired.get()>
+                <div class="hoc-bulk hoc-signin">
+                    {login_url.clone().map(|url| view! {
+                        <a class="hoc-button" href=url target="_blank" rel="noopener">
+                            {move || lang.t().sign_in}
+                        </a>
+                    })}
+                    {demo.then(|| view! {
+                        <button
+                            type="button"
+                            class="hoc-button"
+                            on:click=move |_| {
+                                if let Backend::Demo(d) = ctx.backend() {
+                                    d.sign_in_again();
+                                }
+                                check_session(ctx, lang, false);
+                            }
+                        >
+                            {move || lang.t().demo_sign_in}
+                        </button>
+                    })}
+                    <span class="hoc-help" role="status">{signin_text}</span>
+                </div>
+            </Show>
+            <Show when=move || here() && held.with(|h| !h.is_empty())>
                 <div role="alert" class="hoc-warning">
                     <h4>{move || lang.t().waiting_batches}</h4>
                     <ul>
@@ -341,7 +828,7 @@ pub fn RunPanel() -> impl IntoView {
             <Show when=move || rejections.with(|r| !r.is_empty())>
                 <h4>{move || lang.t().rejections}</h4>
                 <p class="hoc-help">{move || lang.t().rejected_help}</p>
-                <Show when=move || finished() && any_retryable()>
+                <Show when=move || here() && finished() && any_retryable()>
                     <button type="button" class="hoc-button" on:click=move |_| {
                         let per_batch = per_batch(ctx);
                         run.edit(|l| { l.retry_rejected(is_retryable, per_batch); });

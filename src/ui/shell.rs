@@ -4,8 +4,9 @@ use leptos::html::H2;
 use leptos::prelude::*;
 
 use super::browser;
+use super::format;
 use super::handover::HandoverPage;
-use super::records::Records;
+use super::records::{awaiting_count, Records};
 use super::state::use_ctx;
 use super::steps::{Created, StepBody};
 use super::use_lang;
@@ -63,6 +64,15 @@ pub fn Shell() -> impl IntoView {
             .flatten()
     };
 
+    // The navigation's count of what awaits this admin's approval.
+    let awaiting = awaiting_count(ctx);
+    let may_approve = move || {
+        ctx.session
+            .get()
+            .and_then(Result::ok)
+            .is_some_and(|s| s.permissions.may_approve)
+    };
+
     view! {
         <div class="hoc-app">
             <header class="hoc-header">
@@ -70,6 +80,9 @@ pub fn Shell() -> impl IntoView {
                 <nav class="hoc-nav" aria-label=move || lang.t().app_title>
                     <NavLink route=Route::Wizard label=|m| m.nav_wizard />
                     <NavLink route=Route::Records label=|m| m.nav_records />
+                    <Show when=may_approve>
+                        <NavLink route=Route::Approvals label=|m| m.nav_approvals count=awaiting />
+                    </Show>
                 </nav>
                 <LanguageSwitch />
             </header>
@@ -86,9 +99,15 @@ pub fn Shell() -> impl IntoView {
                         <Records />
                     </main>
                 }.into_any()),
+                Route::Approvals => Some(view! {
+                    <main class="hoc-main">
+                        <h2 class="hoc-step-heading" tabindex="-1" id="hoc-page-heading">{move || lang.t().nav_approvals}</h2>
+                        <Records approvals=true />
+                    </main>
+                }.into_any()),
+                // The page names the handover in its own heading (#hoc-page-heading).
                 Route::Handover(id) => Some(view! {
                     <main class="hoc-main">
-                        <h2 class="hoc-step-heading" tabindex="-1" id="hoc-page-heading">{move || lang.t().nav_records}</h2>
                         <HandoverPage id=id />
                     </main>
                 }.into_any()),
@@ -195,9 +214,14 @@ fn blocker_field(b: Blocker) -> (&'static str, &'static str) {
     }
 }
 
-/// A link to one of the app's pages; `aria-current="page"` on the one shown.
+/// A link to one of the app's pages; `aria-current="page"` on the one shown. With `count`, a
+/// badge says how many things wait there (none when nothing does).
 #[component]
-fn NavLink(route: Route, label: fn(&crate::i18n::Messages) -> &'static str) -> impl IntoView {
+fn NavLink(
+    route: Route,
+    label: fn(&crate::i18n::Messages) -> &'static str,
+    #[prop(optional, into)] count: Option<Signal<Option<usize>>>,
+) -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let href = route.to_query(&browser::query());
@@ -221,6 +245,10 @@ fn NavLink(route: Route, label: fn(&crate::i18n::Messages) -> &'static str) -> i
             }
         >
             {move || label(lang.t())}
+            {move || count.and_then(|c| c.get()).filter(|n| *n > 0).map(|n| view! {
+                <span class="hoc-nav-count" aria-hidden="true">{format::number(lang.locale(), n as u32)}</span>
+                <span class="hoc-visually-hidden">{(lang.t().approvals_n)(n)}</span>
+            })}
         </a>
     }
 }

@@ -67,3 +67,18 @@ pub fn pending_departed_names() -> Vec<String> {
         .map(|m| m.name)
         .collect()
 }
+
+/// The departed member with more groups than WeCom moves a day.
+pub fn many_groups() -> DepartedMember {
+    let query = DepartedQuery {
+        limit: Some(200),
+        ..Default::default()
+    };
+    store()
+        .departed_members("admin-1", &query, NOW)
+        .expect("list")
+        .items
+        .into_iter()
+        .find(|m| m.pending_groups > 300)
+        .expect("a member with over 300 groups")
+}

@@ -40,8 +40,22 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium whose preferred languages are
     /// `accept_languages` (e.g. "zh-CN,zh" or "en-US,en").
     pub fn launch(accept_languages: &str) -> Browser {
+        Browser::start(None, accept_languages)
+    }
+
+    /// Like `launch`, in the time zone `tz` (e.g. "Asia/Shanghai"): Chromium takes its zone
+    /// from the `TZ` of its environment, which it inherits from chromedriver.
+    pub fn launch_in(tz: &str, accept_languages: &str) -> Browser {
+        Browser::start(Some(tz), accept_languages)
+    }
+
+    fn start(tz: Option<&str>, accept_languages: &str) -> Browser {
         let port = free_port();
-        let driver = Command::new("chromedriver")
+        let mut command = Command::new("chromedriver");
+        if let Some(tz) = tz {
+            command.env("TZ", tz);
+        }
+        let driver = command
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -35,6 +35,7 @@ pub trait Contract {
     fn events(&mut self, who: &str, id: &str, q: &PageQuery) -> R<Page<HandoverEvent>>;
     fn approve(&mut self, who: &str, id: &str) -> R<Handover>;
     fn reject(&mut self, who: &str, id: &str, req: &RejectRequest) -> R<Handover>;
+    fn withdraw(&mut self, who: &str, id: &str) -> R<Handover>;
     /// Lets this much time pass.
     fn advance(&mut self, ms: i64);
 }
@@ -111,6 +112,9 @@ impl Contract for Direct {
     }
     fn reject(&mut self, who: &str, id: &str, req: &RejectRequest) -> R<Handover> {
         self.store.reject(who, id, req, self.now)
+    }
+    fn withdraw(&mut self, who: &str, id: &str) -> R<Handover> {
+        self.store.withdraw(who, id, self.now)
     }
     fn advance(&mut self, ms: i64) {
         self.now += ms;
@@ -318,6 +322,16 @@ impl Contract for Http {
     }
     fn reject(&mut self, who: &str, id: &str, req: &RejectRequest) -> R<Handover> {
         self.post(who, &format!("/handovers/{id}/reject"), req)
+    }
+    fn withdraw(&mut self, who: &str, id: &str) -> R<Handover> {
+        // No body, as the app sends it.
+        self.call(
+            who,
+            "POST",
+            &format!("/handovers/{id}/withdraw"),
+            None,
+            None,
+        )
     }
     fn advance(&mut self, ms: i64) {
         std::thread::sleep(Duration::from_millis(ms as u64));

@@ -3,8 +3,8 @@
 
 use super::records::{BatchRec, EventRec, HandoverRec, ItemRec, Sent, State, TokenRec};
 use crate::api::types::{
-    ApprovalReason, BatchResult, HandoverState, ItemKind, ItemOutcome, NewBatch, NewHandover,
-    VerificationToken,
+    ApprovalReason, BatchResult, EventFacts, EventKind, HandoverState, ItemKind, ItemOutcome,
+    NewBatch, NewHandover, VerificationToken,
 };
 use crate::demo::rng::hash;
 use crate::domain::codes;
@@ -45,12 +45,20 @@ impl State {
     }
 }
 
-fn event(kind: &str, actor: &str, now: i64, detail: String) -> EventRec {
+fn event(kind: EventKind, actor: &str, now: i64, detail: String) -> EventRec {
     EventRec {
-        kind: kind.into(),
+        kind: kind.as_str().into(),
         at: now,
         actor: actor.into(),
         detail,
+        facts: None,
+    }
+}
+
+impl EventRec {
+    fn with(mut self, facts: EventFacts) -> EventRec {
+        self.facts = Some(facts);
+        self
     }
 }
 
@@ -68,21 +76,32 @@ impl HandoverRec {
             .iter()
             .filter(|i| i.kind == ItemKind::Customer)
             .count();
+        let groups = items.len() - customers;
         let mut events = vec![
             event(
-                "created",
+                EventKind::Created,
                 actor,
                 now,
-                format!("{customers} customers, {} groups", items.len() - customers),
-            ),
-            event("verified", actor, now, "identity verified".into()),
+                format!("{customers} customers, {groups} groups"),
+            )
+            .with(EventFacts {
+                customers: Some(customers as u32),
+                groups: Some(groups as u32),
+                ..EventFacts::default()
+            }),
+            event(EventKind::Verified, actor, now, "identity verified".into()),
         ];
         if !approval_reasons.is_empty() {
             let why: Vec<&str> = approval_reasons
                 .iter()
                 .map(ApprovalReason::as_str)
                 .collect();
-            events.push(event("approval_requested", actor, now, why.join(", ")));
+            events.push(
+                event(EventKind::ApprovalRequested, actor, now, why.join(", ")).with(EventFacts {
+                    reasons: approval_reasons.clone(),
+                    ..EventFacts::default()
+                }),
+            );
         }
         HandoverRec {
             request: NewHandover {
@@ -156,12 +175,20 @@ impl HandoverRec {
             at: now,
             takeover_at,
         });
-        self.events.push(event(
-            "batch_submitted",
-            actor,
-            now,
-            format!("batch {}: {acc} accepted, {rej} rejected", batch.seq),
-        ));
+        self.events.push(
+            event(
+                EventKind::BatchSubmitted,
+                actor,
+                now,
+                format!("batch {}: {acc} accepted, {rej} rejected", batch.seq),
+            )
+            .with(EventFacts {
+                seq: Some(batch.seq),
+                accepted: Some(acc),
+                rejected: Some(rej),
+                ..EventFacts::default()
+            }),
+        );
         if self.state == HandoverState::Ready {
             self.state = HandoverState::Running;
         }
@@ -176,13 +203,20 @@ impl HandoverRec {
                 self.state = HandoverState::Rejected;
                 self.rejection_reason = Some(reason.into());
                 self.events
-                    .push(event("rejected", actor, now, reason.into()));
+                    .push(event(EventKind::Rejected, actor, now, reason.into()));
             }
             None => {
                 self.state = HandoverState::Ready;
                 self.events
-                    .push(event("approved", actor, now, String::new()));
+                    .push(event(EventKind::Approved, actor, now, String::new()));
             }
         }
+    }
+
+    /// Records that the creator withdrew the handover before anything was sent.
+    pub(super) fn record_withdrawal(&mut self, actor: &str, now: i64) {
+        self.state = HandoverState::Cancelled;
+        self.events
+            .push(event(EventKind::Withdrawn, actor, now, String::new()));
     }
 }

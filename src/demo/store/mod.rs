@@ -16,6 +16,7 @@ use super::seed::{self, Dataset, SeedCustomer, SeedGroup};
 use crate::api::types::*;
 use crate::domain::approval::{self, HandoverSize};
 use crate::domain::time::HOUR;
+use crate::domain::withdraw::{self, Withdraw, WithdrawBlock};
 use validate::{contains, DepartedFilter, HandoversFilter};
 
 pub use records::State;
@@ -427,6 +428,34 @@ impl Store {
     ) -> Result<Handover, Problem> {
         let reason = validate::rejection_reason(&req.reason)?;
         self.decide(actor, id, Some(reason), now)
+    }
+
+    /// The creator takes a handover back before any batch was sent (`domain::withdraw`): it
+    /// becomes cancelled, with a `withdrawn` event. Withdrawing again answers it unchanged.
+    pub fn withdraw(&mut self, actor: &str, id: &str, now: i64) -> Result<Handover, Problem> {
+        self.authenticate(actor)?;
+        let i = self.find_handover(id)?;
+        let h = &mut self.state.handovers[i];
+        let by_creator = h.created_by == actor;
+        match withdraw::check(h.state, !h.batches.is_empty(), by_creator) {
+            Ok(Withdraw::Now) => h.record_withdrawal(actor, now),
+            Ok(Withdraw::Already) => {}
+            Err(block) => {
+                let detail = match block {
+                    WithdrawBlock::NotCreator => "only the creator may withdraw a handover",
+                    WithdrawBlock::Started => "batches were submitted; the handover runs",
+                    WithdrawBlock::Closed => "the handover was rejected",
+                };
+                let (status, code) = block.problem();
+                let title = if status == 403 {
+                    "Not allowed"
+                } else {
+                    "Conflict"
+                };
+                return Err(Problem::new(status, code, title).detail(detail));
+            }
+        }
+        Ok(self.handover_view(&self.state.handovers[i], now))
     }
 
     /// The second level of review: another admin who may approve decides a pending handover.

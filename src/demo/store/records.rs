@@ -7,8 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::api::types::{
-    ApprovalReason, BatchResult, HandoverState, ItemKind, ItemStatus, NewBatch, NewHandover,
-    StatusCounts,
+    ApprovalReason, BatchResult, EventFacts, HandoverState, ItemKind, ItemStatus, NewBatch,
+    NewHandover, StatusCounts,
 };
 
 /// Everything admins changed; the only part that is persisted.
@@ -83,6 +83,9 @@ pub(super) struct EventRec {
     pub at: i64,
     pub actor: String,
     pub detail: String,
+    /// Typed numbers and reasons (contract 1.2); absent from demos saved before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<EventFacts>,
 }
 
 /// An item's status at `now`: an accepted item waits until its takeover time, then has its fate.

@@ -112,7 +112,8 @@ fn saved_demos_keep_loading() {
         "approval_reasons":["important_customers","legal_hold"],"important_count":1,
         "decided_by":null,"rejection_reason":null,"items":[{"id":"c1","kind":"customer",
         "successor":"m0001","sent":{"Accepted":{"takeover_at":1795623929000,
-        "fate":"TakenOver"}}}],"batches":[],"events":[]}],"tokens":[],
+        "fate":"TakenOver"}}}],"batches":[],"events":[{"kind":"created","at":1795623928000,
+        "actor":"admin-1","detail":"1 customers, 0 groups"}]}],"tokens":[],
         "group_days":{"d004|20782":1},"next_token":3}"#;
     let state: State = serde_json::from_str(json).unwrap();
     let s = Store::with_state(Options::default(), state);
@@ -125,6 +126,14 @@ fn saved_demos_keep_loading() {
         ]
     );
     assert_eq!(h.counts.taken_over, 1);
+    let events = s
+        .events(ME, "h1", &PageQuery::default(), NOW)
+        .unwrap()
+        .items;
+    assert_eq!(
+        (events[0].kind.as_str(), events[0].facts.clone()),
+        ("created", None)
+    );
     let again = serde_json::to_string(s.state()).unwrap();
     assert!(again.contains(r#""approval_reasons":["important_customers","legal_hold"]"#));
 }

@@ -5,8 +5,8 @@ use std::collections::HashMap;
 use super::records::{HandoverRec, ItemStates, Sent};
 use super::{wecom, Store};
 use crate::api::types::{
-    Admin, Customer, DepartedMember, DepartedReason, Department, Group, Handover, HandoverEvent,
-    HandoverItem, ItemKind, ItemOutcome, ItemStatus, Member, StatusCounts,
+    Admin, Customer, DepartedMember, DepartedReason, Department, EventFacts, EventKind, Group,
+    Handover, HandoverEvent, HandoverItem, ItemKind, ItemOutcome, ItemStatus, Member, StatusCounts,
 };
 use crate::demo::admins::{actor, DemoAdmin, WECOM};
 use crate::demo::seed::{days, SeedCustomer, SeedGroup, SeedMember};
@@ -211,6 +211,7 @@ pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
                     at: to_rfc3339(e.at),
                     actor: actor(&e.actor),
                     detail: e.detail.clone(),
+                    facts: e.facts.clone(),
                 },
             )
         })
@@ -232,13 +233,20 @@ pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
             all.push((
                 b.takeover_at,
                 HandoverEvent {
-                    kind: "outcome_changed".into(),
+                    kind: EventKind::OutcomeChanged.as_str().into(),
                     at: to_rfc3339(b.takeover_at),
                     actor: actor(WECOM),
                     detail: format!(
                         "batch {}: {} taken over, {} refused, {} limit exceeded",
                         b.request.seq, c.taken_over, c.refused, c.limit_exceeded
                     ),
+                    facts: Some(EventFacts {
+                        seq: Some(b.request.seq),
+                        taken_over: Some(c.taken_over),
+                        refused: Some(c.refused),
+                        limit_exceeded: Some(c.limit_exceeded),
+                        ..EventFacts::default()
+                    }),
                 },
             ));
         }

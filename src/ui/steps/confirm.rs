@@ -3,11 +3,15 @@
 
 use leptos::html::{Dialog, Input};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 
 use crate::api::types::{ChatScope, Handover, VerificationMethod, VerificationRequest};
 use crate::api::ApiError;
+use crate::config::Route;
 use crate::domain::wizard::Step;
 use crate::i18n::errors::reason_text;
+use crate::ui::browser;
+use crate::ui::handover::{copy_text, select_all, share_link};
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::alert::Alert;
@@ -216,18 +220,72 @@ pub fn ConfirmStep() -> impl IntoView {
     }
 }
 
-/// What the admin sees once the handover exists.
+/// What the admin sees once the handover exists: its state in words, a link to its page, and
+/// when a second admin must approve, the link to send them (copied to the clipboard, or
+/// selected in a field to copy by hand where the browser allows no clipboard).
 #[component]
 pub fn Created(handover: Handover) -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let pending = handover.approval_required && handover.decided_by.is_none();
+    let state = handover.state;
+    let id = handover.id.clone();
+    let href = Route::Handover(id.clone()).to_query(&browser::query());
+    let link = StoredValue::new(share_link(&id));
+    // `Some(true)` once copied; `Some(false)` when the clipboard refused and the field shows.
+    let copied = RwSignal::new(None::<bool>);
+    let field = NodeRef::<Input>::new();
+    let copy = move |_| {
+        let link = link.get_value();
+        spawn_local(async move {
+            let ok = copy_text(&link).await;
+            copied.try_set(Some(ok));
+            if !ok {
+                select_all(field);
+            }
+        });
+    };
     view! {
         <p>{move || lang.t().handover_id} ": " <code>{handover.id.clone()}</code></p>
-        <p>{move || lang.t().state} ": " {format!("{:?}", handover.state)}</p>
+        <p>{move || lang.t().state} ": " <span data-state=state.as_str()>{move || lang.t().state(state)}</span></p>
         <p>
             {move || if pending { lang.t().handover_pending_approval } else { lang.t().handover_ready }}
         </p>
+        <p>
+            <a
+                href=href
+                on:click=move |ev| {
+                    ev.prevent_default();
+                    ctx.navigate(Route::Handover(id.clone()));
+                    browser::focus("#hoc-page-heading");
+                }
+            >
+                {move || lang.t().open_handover}
+            </a>
+        </p>
+        <Show when=move || pending>
+            <div class="hoc-share">
+                <button type="button" class="hoc-button" on:click=copy>
+                    {move || lang.t().copy_link}
+                </button>
+                <p role="status" class="hoc-status">
+                    {move || (copied.get() == Some(true)).then(|| lang.t().link_copied)}
+                </p>
+                <Show when=move || copied.get() == Some(false)>
+                    <label class="hoc-field hoc-share-field">
+                        <span>{move || lang.t().copy_manual}</span>
+                        <input
+                            type="text"
+                            readonly
+                            node_ref=field
+                            prop:value=move || link.get_value()
+                            aria-label=move || lang.t().approver_link
+                            on:focus=move |_| select_all(field)
+                        />
+                    </label>
+                </Show>
+            </div>
+        </Show>
         <Show when=move || !pending && ctx.run.ledger.with(Option::is_none)>
             <button
                 type="button"

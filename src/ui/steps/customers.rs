@@ -74,6 +74,7 @@ pub fn CustomersStep() -> impl IntoView {
                 {picker::<Customer, _, _>("customers", |m| m.customers, true, LIST_HEIGHT, |c, checked, on_click| {
                     view! { <CustomerRow customer=c checked=checked on_click=on_click /> }
                 })}
+                <GroupLimitWarning />
                 {picker::<Group, _, _>("groups", |m| m.groups, false, GROUP_LIST_HEIGHT, |g, checked, on_click| {
                     view! { <GroupRow group=g checked=checked on_click=on_click /> }
                 })}
@@ -81,6 +82,37 @@ pub fn CustomersStep() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// WeCom moves at most `limits.groups_per_owner_per_day` groups of one departed member a day:
+/// warn before the extra ones come back rejected, and offer to keep only what fits.
+#[component]
+fn GroupLimitWarning() -> impl IntoView {
+    let lang = use_lang();
+    let ctx = use_ctx();
+    let per_day = move || {
+        ctx.session
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.limits.groups_per_owner_per_day)
+    };
+    let over = move || per_day().map_or(0, |d| ctx.wizard.with(|w| w.groups_over_daily_limit(d)));
+    view! {
+        <div role="alert" class="hoc-alert-region">
+            <Show when=move || { over() > 0 }>
+                <div class="hoc-warning">
+                    <p>{move || (lang.t().groups_over_daily_limit)(per_day().unwrap_or(0) as usize, over())}</p>
+                    <button type="button" class="hoc-button" on:click=move |_| {
+                        if let Some(d) = per_day() {
+                            ctx.wizard.update(|w| w.trim_groups_to_daily_limit(d));
+                        }
+                    }>
+                        {move || lang.t().trim_groups}
+                    </button>
+                </div>
+            </Show>
+        </div>
+    }
 }
 
 /// Offers the member's whole loaded list (not only the selection) as a CSV download.

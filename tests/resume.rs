@@ -1,0 +1,484 @@
+//! End-to-end: safe resume (issue #10 item 4). A saved run is offered only to the admin who
+//! started it, one tab drives a run at a time, leaving mid-run asks first, and an expired
+//! session asks the admin to sign in again, after which the run finishes with every item sent
+//! exactly once.
+#![cfg(not(target_arch = "wasm32"))]
+
+mod support;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use support::backend::BackendProcess;
+use support::seed::{name_of, roomy};
+use support::server::StaticServer;
+use support::webdriver::Browser;
+
+/// Creates a handover for `departed` without important customers (so no approval is needed);
+/// `customers: false` hands over the groups only.
+fn create(b: &Browser, departed: &str, customers: bool) {
+    b.click(&b.by_role("radio", &name_of(departed)));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
+    if customers {
+        let important = b.by_role("checkbox", "仅重要客户");
+        b.click(&important);
+        b.click(&b.by_role("button", "清空 客户"));
+        b.click(&important);
+    } else {
+        b.click(&b.by_role("button", "清空 客户"));
+    }
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("radio", &roomy(departed).name));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_text("无需审批");
+    b.click(&b.by_role("button", "确认交接"));
+    b.type_text(&b.by_role("textbox", "验证码"), "246810");
+    b.click(&b.by_role("button", "验证并确认交接"));
+    b.by_role("heading", "交接已创建");
+}
+
+fn count(b: &Browser, which: &str) -> usize {
+    b.css_all(&format!(".hoc-run [data-count={which}]"))
+        .first()
+        .map(|e| b.text(e))
+        .and_then(|t| t.trim().parse().ok())
+        .unwrap_or(usize::MAX)
+}
+
+/// The run's live status.
+fn status(b: &Browser) -> String {
+    b.css_all(".hoc-run [role=status]")
+        .first()
+        .map(|e| b.text(e))
+        .unwrap_or_default()
+}
+
+/// The run's status says it ended (all accepted, or with rejections).
+fn ended(status: &str) -> bool {
+    status.starts_with("执行完毕") || status.starts_with("全部已提交")
+}
+
+/// What the run saved in local storage: `(storage key, batch states)` per saved run.
+fn saved_runs(b: &Browser) -> Vec<(String, Vec<String>)> {
+    let v = b.exec(
+        "return Object.keys(localStorage)
+            .filter(k => k.startsWith('handover-console.run|'))
+            .map(k => [k, JSON.parse(localStorage.getItem(k)).ledger.entries.map(e => e.state)]);",
+        vec![],
+    );
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|pair| {
+            let key = pair[0].as_str().unwrap_or_default().to_string();
+            let states = pair[1]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|s| s.as_str().map(str::to_string))
+                .collect();
+            (key, states)
+        })
+        .collect()
+}
+
+/// A new tab of the same browser: same local storage, fresh session storage.
+fn as_a_new_tab(b: &Browser, url: &str) {
+    b.exec("sessionStorage.clear()", vec![]);
+    b.goto(url);
+}
+
+/// Dispatches `beforeunload` as the browser would and says whether the page asked to stay.
+fn asks_before_leaving(b: &Browser) -> bool {
+    b.exec(
+        "const e = new Event('beforeunload', { cancelable: true });
+         window.dispatchEvent(e);
+         return e.defaultPrevented;",
+        vec![],
+    ) == Value::Bool(true)
+}
+
+/// `(seq, accepted, rejected)` of every batch the backend took, from the `batch_submitted`
+/// events ("batch 3: 50 accepted, 0 rejected").
+fn batch_events(backend: &BackendProcess) -> Vec<(u32, usize, usize)> {
+    let list = backend.get("/handovers");
+    let id = list["items"][0]["id"]
+        .as_str()
+        .expect("a handover")
+        .to_string();
+    let events = backend.get(&format!("/handovers/{id}/events?limit=1000"));
+    let number = |s: &str| s.trim().split(' ').next().and_then(|n| n.parse().ok());
+    events["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter(|e| e["kind"] == "batch_submitted")
+        .filter_map(|e| {
+            let detail = e["detail"].as_str()?;
+            let (head, tail) = detail.split_once(':')?;
+            let seq = head.trim().strip_prefix("batch ")?.parse().ok()?;
+            let (acc, rej) = tail.split_once(',')?;
+            Some((seq, number(acc)?, number(rej)?))
+        })
+        .collect()
+}
+
+/// After a run: every planned item has exactly one outcome and the backend took each batch
+/// once (0 duplicates), with nothing left unsent (0 lost).
+fn assert_accounted(b: &Browser, backend: &BackendProcess) {
+    let total = count(b, "submitted");
+    assert_eq!(count(b, "remaining"), 0);
+    assert!(
+        b.css_all("[data-count=unconfirmed]").is_empty(),
+        "nothing unconfirmed"
+    );
+    assert_eq!(count(b, "accepted") + count(b, "rejected"), total);
+    let h = &backend.get("/handovers")["items"][0];
+    assert_eq!(h["counts"]["unsent"], 0, "nothing lost: {h}");
+    let planned =
+        h["customer_count"].as_u64().unwrap_or(0) + h["group_count"].as_u64().unwrap_or(0);
+    assert_eq!(planned, total as u64, "the count shown is the handover's");
+    let batches = batch_events(backend);
+    let seqs: HashSet<u32> = batches.iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(
+        seqs.len(),
+        batches.len(),
+        "each batch taken once: {batches:?}"
+    );
+    let outcomes: usize = batches.iter().map(|(_, a, r)| a + r).sum();
+    assert_eq!(outcomes, total, "each item sent once: {batches:?}");
+}
+
+fn reauth(backend: &BackendProcess) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let answer = agent
+        .post(&format!("{}/api/__test/reauth", backend.backend_url))
+        .send_empty()
+        .expect("reauth");
+    assert_eq!(answer.status(), 204);
+}
+
+/// The host page's token, as a portal would swap it after its own sign-in.
+fn set_host_token(b: &Browser, token: &str) {
+    b.exec(
+        "document.querySelector('meta[name=\"handover-console:token\"]').content = arguments[0]",
+        vec![Value::from(token)],
+    );
+}
+
+#[test]
+fn a_saved_run_is_offered_only_to_the_admin_who_started_it() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    // The demo's session expires after one batch: the run stops with work left, saved.
+    b.goto(&format!("{}/?demo=1&expire_after=1", server.base_url));
+    create(&b, "d007", false);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("the session expires mid-run", |b| {
+        status(b).starts_with("登录已过期")
+    });
+    let saved = saved_runs(&b);
+    assert_eq!(saved.len(), 1, "{saved:?}");
+    assert!(
+        saved[0].0.contains("|demo|admin-1|"),
+        "saved per backend and admin: {saved:?}"
+    );
+    let before = saved[0].1.clone();
+    assert!(before.iter().any(|s| s == "Pending"), "{before:?}");
+
+    // The next admin on this browser: not offered, named only, nothing sent.
+    as_a_new_tab(&b, &format!("{}/?demo=1&as=admin-2", server.base_url));
+    b.wait_text("此浏览器中保存着 周静 开始的一个未完成执行，只有 周静 本人登录后才能继续。");
+    assert!(b.all_by_role("button", "继续执行").is_empty());
+    assert!(b.css_all(".hoc-run").is_empty(), "no run panel");
+    let offer_text = b
+        .css_all(".hoc-resume")
+        .first()
+        .map(|e| b.text(e))
+        .unwrap_or_default();
+    assert!(
+        !offer_text.contains(&name_of("d007")),
+        "another admin's handover stays unnamed: {offer_text}"
+    );
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(saved_runs(&b)[0].1, before, "admin-2 sent nothing");
+
+    // The admin who started it, in a new tab: offered, not resumed.
+    as_a_new_tab(&b, &format!("{}/?demo=1", server.base_url));
+    let offer = "是否继续执行 周静 于".to_string();
+    b.wait_text(&offer);
+    let text = b.page_text();
+    assert!(text.contains(&format!("{} → ", name_of("d007"))), "{text}");
+    assert!(text.contains("已提交 100 / "), "its progress: {text}");
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        saved_runs(&b)[0].1,
+        before,
+        "nothing sent before the admin says so"
+    );
+    b.click(&b.by_role("button", "暂不"));
+    b.wait_until("the offer goes", |b| !b.page_text().contains(&offer));
+    assert_eq!(saved_runs(&b).len(), 1, "\"not now\" keeps it");
+
+    // Next start-up: offered again; Resume finishes it.
+    as_a_new_tab(&b, &format!("{}/?demo=1", server.base_url));
+    b.wait_text(&offer);
+    b.click(&b.by_role("button", "继续执行"));
+    b.by_role("heading", "交接已创建");
+    b.wait_until("the run ends", |b| ended(&status(b)));
+    assert_eq!(count(&b, "remaining"), 0);
+    assert_eq!(
+        count(&b, "accepted") + count(&b, "rejected"),
+        count(&b, "submitted")
+    );
+    assert!(!b.page_text().contains(&offer), "nothing more to offer");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn a_second_tab_shows_the_run_and_sends_nothing() {
+    let backend = BackendProcess::start(&["--fault-path", "/batches", "--latency-ms", "600"]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("batches in flight: leaving asks first", asks_before_leaving);
+
+    // A second tab on the same run (same browser, same ledger).
+    b.exec(
+        "window.__tab2 = window.open(location.href, 'hoc-tab-2')",
+        vec![],
+    );
+    let tab2 = |b: &Browser, script: &str| {
+        b.exec(
+            &format!("const w = window.__tab2; if (!w || !w.document || !w.document.body) return null; {script}"),
+            vec![],
+        )
+    };
+    let start = Instant::now();
+    loop {
+        let text = tab2(&b, "return w.document.body.innerText")
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        if text.contains("此执行正在另一个标签页中进行") {
+            break;
+        }
+        // A fresh tab is offered the run; resuming it there finds it driven here.
+        if text.contains("继续执行") {
+            tab2(
+                &b,
+                "const r = [...w.document.querySelectorAll('button')].find(x => x.innerText.trim() === '继续执行'); if (r) r.click(); return true",
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the second tab shows the other-tab notice: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let tab2_batches = |b: &Browser| {
+        tab2(
+            b,
+            "return w.performance.getEntriesByType('resource').filter(e => e.name.includes('/batches')).length",
+        )
+        .as_u64()
+        .unwrap_or(u64::MAX)
+    };
+    let tab2_buttons = |b: &Browser| {
+        tab2(
+            b,
+            "return [...w.document.querySelectorAll('.hoc-run button')].map(x => x.innerText.trim())",
+        )
+    };
+    assert_eq!(tab2_batches(&b), 0, "the second tab sends nothing");
+    assert_eq!(
+        tab2_buttons(&b),
+        Value::Array(vec![]),
+        "and offers no control"
+    );
+    assert_eq!(
+        tab2(
+            &b,
+            "const e = new Event('beforeunload', { cancelable: true }); w.dispatchEvent(e); return e.defaultPrevented"
+        ),
+        Value::Bool(false),
+        "closing the tab that only shows the run asks nothing"
+    );
+
+    b.wait_text("全部已提交并被接受");
+    assert_accounted(&b, &backend);
+    assert!(!asks_before_leaving(&b), "finished: leaving asks nothing");
+    // The second tab followed the run through storage, and still sent nothing.
+    let start = Instant::now();
+    while !tab2(&b, "return w.document.body.innerText")
+        .as_str()
+        .unwrap_or_default()
+        .contains("全部已提交并被接受")
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the second tab shows the end"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(tab2_batches(&b), 0, "the second tab sent nothing");
+    b.assert_no_console_errors();
+}
+
+#[test]
+fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
+    // Batches of 20 (14 of them for d004), slow enough that the 401 lands mid-run.
+    let backend = BackendProcess::start(&[
+        "--items-per-batch",
+        "20",
+        "--fault-401-after",
+        "5",
+        "--latency-ms",
+        "150",
+        "--fault-path",
+        "/batches",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    let mut expired = 0;
+    loop {
+        b.wait_until("the run pauses or ends", |b| {
+            let s = status(b);
+            s.starts_with("登录已过期") || s.starts_with("全部已提交")
+        });
+        if status(&b).starts_with("全部已提交") {
+            break;
+        }
+        expired += 1;
+        assert!(expired < 5, "expired again and again");
+        b.wait_until("paused: nothing in flight, leaving asks nothing", |b| {
+            !asks_before_leaving(b)
+        });
+        reauth(&backend);
+        if expired == 1 {
+            // The portal signs in as someone else: the run waits for the admin who started it.
+            set_host_token(&b, "approver-token");
+            b.click(&b.by_role("button", "继续"));
+            b.wait_text(
+                "当前登录的是 郑海涛，但此执行由 周静 开始。请以 周静 的身份登录后再继续。",
+            );
+            let remaining = count(&b, "remaining");
+            std::thread::sleep(Duration::from_millis(600));
+            assert_eq!(count(&b, "remaining"), remaining, "nothing sent as admin-2");
+            assert!(status(&b).starts_with("登录已过期"));
+            set_host_token(&b, "admin-token");
+        }
+        // "Resume" re-reads the host's token and the session, then goes on.
+        b.click(&b.by_role("button", "继续"));
+    }
+    assert!(expired >= 1, "the session expired mid-run");
+    assert_accounted(&b, &backend);
+    // Only admin-1 sent batches.
+    let id = backend.get("/handovers")["items"][0]["id"]
+        .as_str()
+        .expect("a handover")
+        .to_string();
+    let events = backend.get(&format!("/handovers/{id}/events?limit=1000"));
+    let actors: HashSet<String> = events["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|e| e["kind"] == "batch_submitted")
+        .filter_map(|e| e["actor"]["id"].as_str().map(str::to_string))
+        .collect();
+    assert!(
+        actors.iter().all(|a| a == "admin-1"),
+        "batches only under the starting admin: {actors:?}"
+    );
+}
+
+/// `dist/` copied with extra `<meta>` settings, as a host page would set them.
+fn host_page(metas: &str) -> PathBuf {
+    let from = support::dist_dir();
+    let to = std::env::temp_dir().join(format!("hoc-resume-dist-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&to);
+    copy_dir(&from, &to);
+    let index = to.join("index.html");
+    let html = std::fs::read_to_string(&index).expect("index.html");
+    std::fs::write(
+        &index,
+        html.replacen("</head>", &format!("{metas}</head>"), 1),
+    )
+    .expect("write index.html");
+    to
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create dir");
+    for entry in std::fs::read_dir(from).expect("read dist").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            copy_dir(&path, &to.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, to.join(entry.file_name())).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn the_demo_simulates_an_expired_session_with_the_hosts_sign_in_link() {
+    let dist = host_page("<meta name=\"handover-console:login-url\" content=\"/sso/login\" />");
+    let server = StaticServer::start(dist.clone());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1&expire_after=2", server.base_url));
+    create(&b, "d007", false);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("the session expires mid-run", |b| {
+        status(b).starts_with("登录已过期")
+    });
+    let link = b.by_role("link", "登录（在新标签页打开）");
+    let href = b.attr(&link, "href").unwrap_or_default();
+    assert!(href.ends_with("/sso/login"), "{href}");
+    assert_eq!(b.attr(&link, "target").as_deref(), Some("_blank"));
+    // Still signed out: Resume says so and sends nothing.
+    let remaining = count(&b, "remaining");
+    b.click(&b.by_role("button", "继续"));
+    b.wait_text("仍未登录。请先登录，再点击“继续”。");
+    assert_eq!(count(&b, "remaining"), remaining);
+    b.click(&b.by_role("button", "重新登录（演示）"));
+    b.wait_until("the run ends", |b| ended(&status(b)));
+    assert_eq!(count(&b, "remaining"), 0);
+    assert_eq!(
+        count(&b, "accepted") + count(&b, "rejected"),
+        count(&b, "submitted")
+    );
+    // Each group has one outcome on the handover's own page: none unsent, none twice.
+    let id = b
+        .exec(
+            "return JSON.parse(localStorage.getItem(Object.keys(localStorage).find(k => k.startsWith('handover-console.run|')))).ledger.handover_id",
+            vec![],
+        )
+        .as_str()
+        .expect("the saved run")
+        .to_string();
+    b.goto(&format!("{}/?demo=1&handover={id}", server.base_url));
+    b.wait_until("the bars", |b| {
+        !b.css_all(".hoc-bars [data-count]").is_empty()
+    });
+    let bar = |s: &str| {
+        b.css_all(&format!(".hoc-bar-n[data-count={s}]"))
+            .first()
+            .map(|e| b.text(e))
+            .and_then(|t| t.trim().parse::<usize>().ok())
+            .unwrap_or(usize::MAX)
+    };
+    assert_eq!(bar("unsent"), 0, "nothing lost");
+    b.assert_no_console_errors();
+    let _ = std::fs::remove_dir_all(dist);
+}
