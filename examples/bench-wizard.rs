@@ -46,7 +46,7 @@ fn main() {
         .into_iter()
         .find(|r| {
             b.exec(
-                "return arguments[0].closest('li').innerText.includes('待分配客户 20000')",
+                "return arguments[0].closest('li').innerText.includes('待分配客户 20,000')",
                 vec![Browser::as_arg(r)],
             ) == true
         })

@@ -8,6 +8,7 @@ mod support;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -334,6 +335,149 @@ fn a_second_tab_shows_the_run_and_sends_nothing() {
     b.assert_no_console_errors();
 }
 
+/// The handover's counts on the backend, once nothing is unsent (the run finished).
+fn wait_backend_finished(backend: &BackendProcess) {
+    let start = Instant::now();
+    loop {
+        let h = &backend.get("/handovers")["items"][0];
+        if h["counts"]["unsent"] == 0 {
+            return;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(40),
+            "the run never finished: {h}"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_tab_that_goes_away_mid_run_hands_the_run_to_the_other_tab() {
+    // Batches of 20 (14 of them), slow: most are still to send when the first tab goes.
+    let backend = BackendProcess::start(&[
+        "--items-per-batch",
+        "20",
+        "--fault-path",
+        "/batches",
+        "--latency-ms",
+        "1500",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("batches in flight", asks_before_leaving);
+    b.exec(
+        "window.__tab2 = window.open(location.href, 'hoc-tab-2')",
+        vec![],
+    );
+    b.wait_until("the second tab shows the run", |b| {
+        b.exec(
+            "const w = window.__tab2; return !!(w && w.document && w.document.body && w.document.body.innerText.includes('此执行正在另一个标签页中进行'))",
+            vec![],
+        ) == Value::Bool(true)
+    });
+    // The first tab leaves (as a new page: its session storage holds no run).
+    b.exec("sessionStorage.clear()", vec![]);
+    b.goto(&format!("{}/?view=records", backend.base_url));
+    // The second tab takes over and finishes: nothing lost, nothing twice.
+    wait_backend_finished(&backend);
+    let batches = batch_events(&backend);
+    let seqs: HashSet<u32> = batches.iter().map(|(s, _, _)| *s).collect();
+    assert_eq!(seqs.len(), batches.len(), "each batch once: {batches:?}");
+    let h = &backend.get("/handovers")["items"][0];
+    let planned =
+        h["customer_count"].as_u64().unwrap_or(0) + h["group_count"].as_u64().unwrap_or(0);
+    let outcomes: usize = batches.iter().map(|(_, a, r)| a + r).sum();
+    assert_eq!(outcomes as u64, planned, "each item once: {batches:?}");
+    // It was the second tab that sent the rest, and it says how the run ended.
+    let tab2 = b.exec(
+        "const w = window.open('', 'hoc-tab-2');
+         return [w.performance.getEntriesByType('resource').filter(e => e.name.includes('/batches')).length,
+                 w.document.body.innerText];",
+        vec![],
+    );
+    assert!(
+        tab2[0].as_u64().is_some_and(|n| n > 0),
+        "the second tab sent: {tab2}"
+    );
+    assert!(
+        tab2[1]
+            .as_str()
+            .unwrap_or_default()
+            .contains("全部已提交并被接受"),
+        "{tab2}"
+    );
+}
+
+/// A host page without Web Locks (an older browser, or a page outside a secure context).
+const NO_WEB_LOCKS: &str = "<script>delete Navigator.prototype.locks;</script>";
+
+#[test]
+fn without_web_locks_tabs_agree_over_a_broadcast_channel() {
+    let dist = host_page(NO_WEB_LOCKS);
+    let server = StaticServer::start(dist.clone());
+    let b = Browser::launch("zh-CN,zh");
+    // The demo's session expires after one batch, so the run waits with this tab driving it.
+    b.goto(&format!("{}/?demo=1&expire_after=1", server.base_url));
+    assert_eq!(
+        b.exec("return 'locks' in navigator", vec![]),
+        Value::Bool(false),
+        "no Web Locks on this page"
+    );
+    create(&b, "d007", false);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("the session expires mid-run", |b| {
+        status(b).starts_with("登录已过期")
+    });
+    b.exec(
+        "window.__tab2 = window.open(location.href, 'hoc-tab-2')",
+        vec![],
+    );
+    let tab2_text = |b: &Browser| {
+        b.exec(
+            "const w = window.__tab2; return (w && w.document && w.document.body) ? w.document.body.innerText : ''",
+            vec![],
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
+    let start = Instant::now();
+    loop {
+        let text = tab2_text(&b);
+        if text.contains("此执行正在另一个标签页中进行") {
+            break;
+        }
+        if text.contains("继续执行") {
+            b.exec(
+                "const r = [...window.__tab2.document.querySelectorAll('button')].find(x => x.innerText.trim() === '继续执行'); if (r) r.click();",
+                vec![],
+            );
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the second tab hears the first one drive: {text}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // The first tab signs in again and finishes; the second one shows it.
+    b.click(&b.by_role("button", "重新登录（演示）"));
+    b.wait_until("the run ends", |b| ended(&status(b)));
+    let done = status(&b);
+    let start = Instant::now();
+    while !tab2_text(&b).contains(&done) {
+        assert!(
+            start.elapsed() < Duration::from_secs(15),
+            "the second tab shows the end: {}",
+            tab2_text(&b)
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    b.assert_no_console_errors();
+    let _ = std::fs::remove_dir_all(dist);
+}
+
 #[test]
 fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
     // Batches of 20 (14 of them for d004), slow enough that the 401 lands mid-run.
@@ -406,7 +550,12 @@ fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
 /// `dist/` copied with extra `<meta>` settings, as a host page would set them.
 fn host_page(metas: &str) -> PathBuf {
     let from = support::dist_dir();
-    let to = std::env::temp_dir().join(format!("hoc-resume-dist-{}", std::process::id()));
+    static MADE: AtomicUsize = AtomicUsize::new(0);
+    let to = std::env::temp_dir().join(format!(
+        "hoc-resume-dist-{}-{}",
+        std::process::id(),
+        MADE.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&to);
     copy_dir(&from, &to);
     let index = to.join("index.html");

@@ -144,7 +144,10 @@ fn repeated_ids_across_pages_are_listed_once_and_each_item_is_sent_once() {
     b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
     b.click(&b.by_role("button", "清空 客户"));
     // The count is right: each customer listed once.
-    b.wait_text(&format!("已选 0 / {}", d.pending_customers));
+    b.wait_text(&format!(
+        "已选 0 / {}",
+        handover_console::i18n::grouped(d.pending_customers as usize)
+    ));
     // A few customers (under the approval threshold), no groups (over WeCom's 300 a day).
     let row = |pos: usize| b.css_all(&format!(".hoc-vrow[data-pos=\"{pos}\"] input"))[0].clone();
     b.click(&row(0));

@@ -4,6 +4,7 @@
 
 mod support;
 
+use handover_console::i18n::grouped;
 use support::backend::BackendProcess;
 use support::seed::{departed, many_groups, roomy, successors};
 use support::server::StaticServer;
@@ -142,7 +143,7 @@ fn a_successor_near_capacity_warns_and_trim_fits_the_selection() {
     });
     b.click(&b.by_role("button", "下一步"));
     b.click(&b.by_role("button", "下一步"));
-    b.wait_text(&format!("{spare} 位客户"));
+    b.wait_text(&format!("{} 位客户", grouped(spare as usize)));
     b.assert_no_console_errors();
 }
 
@@ -157,7 +158,7 @@ fn groups_beyond_the_daily_limit_warn_and_trim_to_it() {
     wait_loaded(&b);
     b.wait_text(&format!("所选客户群中有 {} 个今天会被拒绝", d.pending_groups - 300));
     b.click(&b.by_role("button", "只保留今天可以交接的客户群"));
-    b.wait_text(&format!("已选 300 / {}", d.pending_groups));
+    b.wait_text(&format!("已选 300 / {}", grouped(d.pending_groups as usize)));
     assert!(!b.page_text().contains("今天会被拒绝"));
     b.assert_no_console_errors();
 }
@@ -175,8 +176,8 @@ fn a_reload_in_the_middle_keeps_the_choices(start: &str) {
     b.click(&boxes[0]);
     let expected = format!(
         "已选 {} / {}",
-        d.pending_customers as usize - 1,
-        d.pending_customers
+        grouped(d.pending_customers as usize - 1),
+        grouped(d.pending_customers as usize)
     );
     b.wait_text(&expected);
     b.refresh();
@@ -217,26 +218,26 @@ fn twenty_thousand_customers_filter_select_and_confirm(start: &str) {
     b.type_text(&search, "王");
     b.select_option(&b.by_role("combobox", "标签"), "VIP");
     b.click(&b.by_role("button", "全选筛选结果 客户"));
-    b.wait_until("a selection", |b| !b.page_text().contains("已选 0 / 20000"));
+    b.wait_until("a selection", |b| !b.page_text().contains("已选 0 / 20,000"));
     let text = b.page_text();
     let picked: usize = text
         .split("已选 ")
         .nth(1)
         .and_then(|t| t.split(' ').next())
-        .and_then(|n| n.parse().ok())
+        .and_then(|n| n.replace(',', "").parse().ok())
         .expect("a count");
     assert!(picked > 10, "{picked}");
     let boxes = b.css_all(".hoc-vrow input[type=checkbox]:checked");
     for cb in boxes.iter().take(3) {
         b.click(cb);
     }
-    b.wait_text(&format!("已选 {} / 20000", picked - 3));
+    b.wait_text(&format!("已选 {} / 20,000", grouped(picked - 3)));
     b.click(&b.by_role("button", "下一步"));
     let s = roomy("d005");
     b.click(&b.by_role("radio", &s.name));
     b.click(&b.by_role("button", "下一步"));
     b.click(&b.by_role("button", "下一步"));
-    b.wait_text(&format!("{} 位客户", picked - 3));
+    b.wait_text(&format!("{} 位客户", grouped(picked - 3)));
     b.click(&b.by_role("button", "确认交接"));
     b.type_text(&b.by_role("textbox", "验证码"), "246810");
     b.click(&b.by_role("button", "验证并确认交接"));
@@ -254,7 +255,7 @@ fn keyboard_shift_click_and_change_links() {
     b.click(&b.by_role("button", "下一步"));
     wait_loaded(&b);
     b.click(&b.by_role("button", "清空 客户"));
-    let total = d.pending_customers;
+    let total = grouped(d.pending_customers as usize);
     b.wait_text(&format!("已选 0 / {total}"));
     // Shift+click selects the range between two clicks.
     let row = |pos: usize| b.css_all(&format!(".hoc-vrow[data-pos=\"{pos}\"] input"))[0].clone();

@@ -76,10 +76,6 @@ impl DemoBackend {
         self.expired.set(false);
     }
 
-    pub fn is_expired(&self) -> bool {
-        self.expired.get()
-    }
-
     /// A batch, counted towards the simulated expiry.
     pub async fn batch(
         &self,

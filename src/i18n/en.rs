@@ -1,6 +1,6 @@
 //! English. Terms follow the glossary in shared/domain.md.
 
-use super::Messages;
+use super::{en_count, grouped, Messages};
 
 pub const MESSAGES: Messages = Messages {
     app_title: "Departed-member handover",
@@ -113,6 +113,9 @@ pub const MESSAGES: Messages = Messages {
         format!("WeCom hands over at most {per_day} groups of one member a day: {over} of the chosen groups would be rejected today.")
     },
     trim_groups: "Keep only what can be handed over today",
+    customers_summary: |customers, important, groups| format!("{customers} ({important}) · {groups}"),
+    labelled: |label, value| format!("{label}: {value}"),
+    list_separator: ", ",
     error_summary_title: "There is a problem",
     approval_unknown: "Not known yet: the session did not load. Retry above.",
     approval_reason_important: "it includes important customers",
@@ -146,15 +149,15 @@ pub const MESSAGES: Messages = Messages {
     blocker_no_successor: "Pick a successor first.",
     blocker_successor_ineligible: "This member cannot be the successor.",
     blocker_days_invalid: "Days must be between 1 and 3650.",
-    loaded_of: |n, total| format!("Loaded {n} of {total}"),
-    selected_of: |n, total| format!("{n} of {total} selected"),
-    overflow_warning: |n| format!("Over the successor's limit: {n} customers would end as “Successor at contact limit”."),
+    loaded_of: |n, total| format!("Loaded {} of {}", grouped(n), grouped(total)),
+    selected_of: |n, total| format!("{} of {} selected", grouped(n), grouped(total)),
+    overflow_warning: |n| format!("Over the successor's limit: {} would end as “Successor at contact limit”.", en_count(n, "customer", "customers")),
     demo_code_hint: |c| format!("Demo mode: the code is {c}"),
     retry_after: |s| format!("Too many requests. Try again in {s} s."),
     timeout: |ms| format!("The server did not answer within {} s. Try again.", ms / 1000),
-    customers_n: |n| format!("{n} customers"),
-    groups_n: |n| format!("{n} groups"),
-    important_n: |n| format!("{n} of them important"),
+    customers_n: |n| en_count(n, "customer", "customers"),
+    groups_n: |n| en_count(n, "group", "groups"),
+    important_n: |n| format!("{} of them important", grouped(n)),
     recent_days: |d| format!("Last {d} days"),
     start_run: "Start the run",
     pause: "Pause",
@@ -173,7 +176,7 @@ pub const MESSAGES: Messages = Messages {
     retry_batches: "Retry these batches",
     rejected_help: "Rejected customers stay pending; hand them over again in a new handover.",
     run_done_some: |n| format!("Run finished: {n} items were rejected; see why below."),
-    progress_announce: |n, total| format!("Submitted {n} of {total}"),
+    progress_announce: |n, total| format!("Submitted {} of {}", grouped(n), grouped(total)),
     batch_label: |seq| format!("Batch {seq}"),
     nav_wizard: "Handover wizard",
     nav_records: "Handover records",
@@ -223,7 +226,7 @@ pub const MESSAGES: Messages = Messages {
     run_held: |n| format!("{n} batches are waiting for your decision."),
     repeated_entries: |n| format!("The backend sent {n} repeated entries; each entry is listed once."),
     paging_loop: |n| format!("The backend's paging looped; the list stopped at {n} entries. Try again, or tell the backend's operators."),
-    loaded_n: |n| format!("Loaded {n}"),
+    loaded_n: |n| format!("Loaded {}", grouped(n)),
     resume_offers: "Unfinished runs",
     resume_offer: |handover, admin, at| format!("Resume the run of {handover} started by {admin} at {at}?"),
     resume_run: "Resume the run",

@@ -10,6 +10,25 @@ mod zh_cn;
 
 use crate::domain::wizard::Step;
 
+/// A count with digit grouping (20,000): both languages group by thousands with a comma.
+/// Plain Rust so message tables can use it; dates and times go through `Intl` in the UI.
+pub fn grouped(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// English noun for a count: "1 customer", "2 customers" (grouped).
+pub fn en_count(n: usize, one: &str, many: &str) -> String {
+    format!("{} {}", grouped(n), if n == 1 { one } else { many })
+}
+
 /// Locales the UI speaks. Simplified Chinese is the default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Locale {
@@ -230,6 +249,12 @@ pub struct Messages {
     pub approval_unknown: &'static str,
     /// Heading of the error summary shown when Next is pressed on an incomplete step.
     pub error_summary_title: &'static str,
+    /// "12 customers (3 of them important) · 2 groups", punctuated per language.
+    pub customers_summary: fn(String, String, String) -> String,
+    /// "Label: value" with the language's colon.
+    pub labelled: fn(&str, &str) -> String,
+    /// Between items of a list in a sentence ("、" / ", ").
+    pub list_separator: &'static str,
     /// (per day, over): groups beyond what WeCom moves from one member a day.
     pub groups_over_daily_limit: fn(usize, usize) -> String,
     pub trim_groups: &'static str,
@@ -648,6 +673,7 @@ mod tests {
                 m.approval_not_needed,
                 m.approval_unknown,
                 m.error_summary_title,
+                m.list_separator,
                 m.trim_groups,
                 m.technical_details,
                 m.tech_status,
@@ -780,5 +806,21 @@ mod tests {
             assert!((m.ev_outcomes)("1", "2", "3", "4").contains('4'));
             assert!((m.cap_sending)("5", "7").contains('7'));
         }
+    }
+
+    #[test]
+    fn counts_are_grouped_and_english_plurals_agree() {
+        assert_eq!(super::grouped(0), "0");
+        assert_eq!(super::grouped(999), "999");
+        assert_eq!(super::grouped(20_000), "20,000");
+        assert_eq!(super::grouped(1_234_567), "1,234,567");
+        assert_eq!(super::en_count(1, "customer", "customers"), "1 customer");
+        assert_eq!(super::en_count(20_000, "customer", "customers"), "20,000 customers");
+        let en = Locale::En.messages();
+        assert_eq!((en.customers_n)(1), "1 customer");
+        assert_eq!((en.groups_n)(2), "2 groups");
+        assert_eq!((en.selected_of)(1_000, 20_000), "1,000 of 20,000 selected");
+        let zh = Locale::ZhCn.messages();
+        assert_eq!((zh.selected_of)(1_000, 20_000), "已选 1,000 / 20,000");
     }
 }

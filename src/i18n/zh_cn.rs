@@ -1,6 +1,6 @@
 //! 简体中文 (default). Terms follow the glossary in shared/domain.md.
 
-use super::Messages;
+use super::{grouped, Messages};
 
 pub const MESSAGES: Messages = Messages {
     app_title: "离职继承",
@@ -113,6 +113,9 @@ pub const MESSAGES: Messages = Messages {
         format!("企业微信每天最多交接同一成员的 {per_day} 个客户群：所选客户群中有 {over} 个今天会被拒绝。")
     },
     trim_groups: "只保留今天可以交接的客户群",
+    customers_summary: |customers, important, groups| format!("{customers}（{important}）· {groups}"),
+    labelled: |label, value| format!("{label}：{value}"),
+    list_separator: "、",
     error_summary_title: "请先处理以下问题",
     approval_unknown: "暂不确定：会话未能加载，请点击上方的“重试”。",
     approval_reason_important: "包含重要客户",
@@ -146,17 +149,17 @@ pub const MESSAGES: Messages = Messages {
     blocker_no_successor: "请先选择接替成员。",
     blocker_successor_ineligible: "该成员不能作为接替成员。",
     blocker_days_invalid: "天数需在 1 到 3650 之间。",
-    loaded_of: |n, total| format!("已加载 {n} / {total}"),
-    selected_of: |n, total| format!("已选 {n} / {total}"),
+    loaded_of: |n, total| format!("已加载 {} / {}", grouped(n), grouped(total)),
+    selected_of: |n, total| format!("已选 {} / {}", grouped(n), grouped(total)),
     overflow_warning: |n| {
         format!("超出接替成员的客户上限：将有 {n} 位客户以「接替成员客户已达上限」结束。")
     },
     demo_code_hint: |c| format!("演示模式：验证码为 {c}"),
     retry_after: |s| format!("请求过于频繁，请 {s} 秒后重试。"),
     timeout: |ms| format!("服务器 {} 秒内没有响应，请重试。", ms / 1000),
-    customers_n: |n| format!("{n} 位客户"),
-    groups_n: |n| format!("{n} 个客户群"),
-    important_n: |n| format!("其中 {n} 位重要客户"),
+    customers_n: |n| format!("{} 位客户", grouped(n)),
+    groups_n: |n| format!("{} 个客户群", grouped(n)),
+    important_n: |n| format!("其中 {} 位重要客户", grouped(n)),
     recent_days: |d| format!("最近 {d} 天"),
     start_run: "开始执行",
     pause: "暂停",
@@ -175,7 +178,7 @@ pub const MESSAGES: Messages = Messages {
     retry_batches: "重试这些批次",
     rejected_help: "被拒绝的客户仍待分配，可以在新的交接中重新分配。",
     run_done_some: |n| format!("执行完毕：{n} 项被拒绝，原因见下表。"),
-    progress_announce: |n, total| format!("已提交 {n} / {total}"),
+    progress_announce: |n, total| format!("已提交 {} / {}", grouped(n), grouped(total)),
     batch_label: |seq| format!("第 {seq} 批"),
     nav_wizard: "交接向导",
     nav_records: "分配记录",
@@ -232,7 +235,7 @@ pub const MESSAGES: Messages = Messages {
     run_held: |n| format!("有 {n} 个批次等待您处理。"),
     repeated_entries: |n| format!("后端返回了 {n} 条重复记录，每条只列出一次。"),
     paging_loop: |n| format!("后端分页出现循环，列表停在 {n} 条。请重试，或联系后端运维人员。"),
-    loaded_n: |n| format!("已加载 {n} 项"),
+    loaded_n: |n| format!("已加载 {} 项", grouped(n)),
     resume_offers: "未完成的执行",
     resume_offer: |handover, admin, at| format!("是否继续执行 {admin} 于 {at} 开始的交接（{handover}）？"),
     resume_run: "继续执行",

@@ -502,7 +502,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             ctx.wizard
                 .set(Wizard::again(new_handover_id(), member, customers, groups));
             ctx.navigate(Route::Wizard);
-            browser::focus("#hoc-step-heading");
+            request_animation_frame(|| browser::focus("#hoc-step-heading"));
         }
     });
 
@@ -633,7 +633,8 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                 on:click=move |ev| {
                     ev.prevent_default();
                     ctx.navigate(Route::Records);
-                    browser::focus("#hoc-page-heading");
+                    // After the new page has rendered.
+                    request_animation_frame(|| browser::focus("#hoc-page-heading"));
                 }
             >
                 {move || lang.t().back_to_records}

@@ -223,7 +223,8 @@ pub fn Records(
     });
     let open = move |id: String| {
         ctx.navigate(Route::Handover(id));
-        browser::focus("#hoc-page-heading");
+        // After the new page has rendered.
+        request_animation_frame(|| browser::focus("#hoc-page-heading"));
     };
 
     view! {

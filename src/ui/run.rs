@@ -268,16 +268,17 @@ pub fn restore(ctx: Ctx, lang: Lang, config: &Config) {
             return;
         }
         done.set_value(true);
-        sweep(&backend, &session.admin.id);
         let note = browser::session_get(NOTE_KEY)
             .and_then(|j| serde_json::from_str::<DrivingNote>(&j).ok());
         browser::session_remove(NOTE_KEY);
         let reload = note.and_then(|n| Some((n.resumes(&backend, &session.admin.id)?, n.paused)));
-        if let Some((key, paused)) = reload {
+        if let Some((key, paused)) = &reload {
             if run.ledger.with_untracked(Option::is_none) {
-                resume_saved(ctx, lang, &key, paused);
+                resume_saved(ctx, lang, key, *paused);
             }
         }
+        // The reloaded run stays even when finished: its panel shows how it ended.
+        sweep(&backend, &session.admin.id, reload.map(|(k, _)| k));
     });
     // Start over empties the ledger: nothing is driven any more.
     Effect::new(move |_| {
@@ -305,10 +306,11 @@ fn migrate_legacy(backend: &str) {
 }
 
 /// Finished runs are not offered; their outcome is on the records page.
-fn sweep(backend: &str, admin: &str) {
+fn sweep(backend: &str, admin: &str, keep: Option<LedgerKey>) {
     for (key, saved) in saved_runs() {
         let finished = saved.ledger.is_finished();
-        if run_owner::offer(&key, finished, backend, admin) == Offer::Discard {
+        let discard = run_owner::offer(&key, finished, backend, admin) == Offer::Discard;
+        if discard && Some(&key) != keep.as_ref() {
             browser::local_remove(&key.storage_key());
         }
     }

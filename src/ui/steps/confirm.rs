@@ -100,8 +100,7 @@ pub fn ConfirmStep() -> impl IntoView {
                 <dt>{move || lang.t().step_customers}</dt>
                 <dd>
                     {move || ctx.wizard.with(|w| {
-                        format!(
-                            "{}（{}）· {}",
+                        (lang.t().customers_summary)(
                             (lang.t().customers_n)(w.customer_count()),
                             (lang.t().important_n)(w.important_count()),
                             (lang.t().groups_n)(w.group_count()),
@@ -145,7 +144,7 @@ pub fn ConfirmStep() -> impl IntoView {
                                 .iter()
                                 .map(|r| reason_text(lang.t(), r))
                                 .collect();
-                            format!("{}：{}", lang.t().approval_needed, why.join("、"))
+                            (lang.t().labelled)(lang.t().approval_needed, &why.join(lang.t().list_separator))
                         }
                         None if ctx.session.with(|s| matches!(s, Some(Err(_)))) => lang.t().approval_unknown.to_string(),
                         None => lang.t().loading.to_string(),
@@ -257,7 +256,8 @@ pub fn Created(handover: Handover) -> impl IntoView {
                 on:click=move |ev| {
                     ev.prevent_default();
                     ctx.navigate(Route::Handover(id.clone()));
-                    browser::focus("#hoc-page-heading");
+                    // After the new page has rendered.
+                    request_animation_frame(|| browser::focus("#hoc-page-heading"));
                 }
             >
                 {move || lang.t().open_handover}
