@@ -242,7 +242,6 @@ pub const MESSAGES: Messages = Messages {
     // ---- records, a handover's page, approvals (issue #10) ----
     handover_heading: "Handover",
     handover_title: |d, s, date| format!("{d} → {s}, {date}"),
-    list_sep: ", ",
     cap_awaiting: |n| format!("Awaiting approval: none of the {n} items is sent yet."),
     cap_rejected: |n| format!("Rejected: none of the {n} items was sent."),
     cap_withdrawn: |n| format!("Withdrawn: none of the {n} items was sent."),

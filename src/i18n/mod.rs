@@ -350,10 +350,9 @@ pub struct Messages {
     // ---- records, a handover's page, approvals (issue #10) ----
     /// Title of a handover's page until it has loaded.
     pub handover_heading: &'static str,
-    /// A handover's name: departed member, successors (joined with `list_sep`), local creation date.
+    /// A handover's name: departed member, successors (joined with `list_separator`), local
+    /// creation date.
     pub handover_title: fn(&str, &str, &str) -> String,
-    /// Between names in a list.
-    pub list_sep: &'static str,
     /// The caption under a handover's bar, from the same counts (`domain::snapshot::Caption`).
     pub cap_awaiting: fn(&str) -> String,
     pub cap_rejected: fn(&str) -> String,
@@ -760,7 +759,6 @@ mod tests {
             let m = l.messages();
             for s in [
                 m.handover_heading,
-                m.list_sep,
                 m.takeover_due,
                 m.instant_utc,
                 m.details,

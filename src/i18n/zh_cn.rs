@@ -251,7 +251,6 @@ pub const MESSAGES: Messages = Messages {
     // ---- records, a handover's page, approvals (issue #10) ----
     handover_heading: "交接详情",
     handover_title: |d, s, date| format!("{d} → {s}（{date}）"),
-    list_sep: "、",
     cap_awaiting: |n| format!("待审批：{n} 项均未提交。"),
     cap_rejected: |n| format!("已驳回：{n} 项均未提交。"),
     cap_withdrawn: |n| format!("已撤回：{n} 项均未提交。"),

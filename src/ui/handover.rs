@@ -18,6 +18,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::browser;
 use super::fetch_all::fetch_all;
 use super::format;
+use super::records::Awaiting;
 use super::state::{new_handover_id, use_ctx, Ctx};
 use super::use_lang;
 use super::widgets::alert::Alert;
@@ -147,7 +148,7 @@ pub(super) fn title(m: &Messages, locale: Locale, h: &Handover) -> String {
     let names: Vec<&str> = h.successors.iter().map(|s| s.name.as_str()).collect();
     (m.handover_title)(
         &h.departed_member.name,
-        &names.join(m.list_sep),
+        &names.join(m.list_separator),
         &format::date(locale, &h.created_at),
     )
 }
@@ -175,7 +176,7 @@ fn said_text(m: &Messages, locale: Locale, said: &Said) -> Option<String> {
             .iter()
             .map(|r| reason_text(m, r))
             .collect::<Vec<_>>()
-            .join(m.list_sep),
+            .join(m.list_separator),
         Said::Batch {
             seq,
             accepted,
@@ -449,14 +450,18 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             async move { b.withdraw(&id).await }
         })
     };
-    // An approval, rejection or withdrawal answers the handover as it is now: show it, and
-    // refresh the rest of the picture at once.
+    // An approval, rejection or withdrawal answers the handover as it is now: show it, refresh
+    // the rest of the picture at once, and let the navigation count again.
+    let awaiting = use_context::<Awaiting>();
     for action in [decide.value(), withdraw.value()] {
         let refresh = refresh.clone();
         Effect::new(move |_| {
             if let Some(Ok(h)) = action.get() {
                 data.update(|d| d.handover = Some(h));
                 refresh.store(true, Ordering::Relaxed);
+                if let Some(a) = awaiting {
+                    a.refresh();
+                }
             }
         });
     }
@@ -660,14 +665,14 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             let caption = snapshot::caption(h.state, &c);
             let reasons = h.approval_required.then(|| {
                 let m = lang.t();
-                h.approval_reasons.iter().map(|r| reason_text(m, r)).collect::<Vec<_>>().join(m.list_sep)
+                h.approval_reasons.iter().map(|r| reason_text(m, r)).collect::<Vec<_>>().join(m.list_separator)
             });
             view! {
                 <dl class="hoc-summary">
                     <div><dt>{move || lang.t().handover_id}</dt><dd><code>{h.id.clone()}</code></dd></div>
                     <div><dt>{move || lang.t().state}</dt><dd data-state=h.state.as_str()>{move || lang.t().state(h.state)}</dd></div>
                     <div><dt>{move || lang.t().step_member}</dt><dd>{h.departed_member.name.clone()}</dd></div>
-                    <div><dt>{move || lang.t().successors}</dt><dd>{h.successors.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(lang.t().list_sep)}</dd></div>
+                    <div><dt>{move || lang.t().successors}</dt><dd>{h.successors.iter().map(|s| s.name.clone()).collect::<Vec<_>>().join(lang.t().list_separator)}</dd></div>
                     <div>
                         <dt>{move || lang.t().created_by}</dt>
                         <dd>{h.created_by.name.clone()} " · " <time datetime=h.created_at.clone()>{format::date_time(locale, &h.created_at)}</time></dd>

@@ -51,9 +51,23 @@ async fn awaiting(b: Backend, s: Session) -> Result<Vec<Handover>, ApiError> {
         .collect())
 }
 
-/// How many handovers the signed-in admin may approve now, for the navigation's badge: asked
-/// again whenever the page changes and every half minute; `None` until known.
-pub fn awaiting_count(ctx: Ctx) -> Signal<Option<usize>> {
+/// How many handovers the signed-in admin may approve now, for the navigation's badge. The
+/// shell provides it as context, so a decision on a handover's page can ask again at once.
+#[derive(Clone, Copy)]
+pub struct Awaiting {
+    pub count: Signal<Option<usize>>,
+    resource: LocalResource<Option<usize>>,
+}
+
+impl Awaiting {
+    /// Asks again (after an approval or a rejection changed the answer).
+    pub fn refresh(&self) {
+        self.resource.refetch();
+    }
+}
+
+/// The count, asked again whenever the page changes and every half minute; `None` until known.
+pub fn awaiting_count(ctx: Ctx) -> Awaiting {
     let tick = RwSignal::new(0u32);
     if let Ok(t) = set_interval_with_handle(
         move || tick.update(|n| *n = n.wrapping_add(1)),
@@ -68,7 +82,10 @@ pub fn awaiting_count(ctx: Ctx) -> Signal<Option<usize>> {
         let b = ctx.backend();
         async move { awaiting(b, session?).await.ok().map(|l| l.len()) }
     });
-    Signal::derive(move || count.get().flatten())
+    Awaiting {
+        count: Signal::derive(move || count.get().flatten()),
+        resource: count,
+    }
 }
 
 /// One page of handovers, keeping only those `s` may approve (a shorter page is still a page,
@@ -290,7 +307,7 @@ pub fn Records(
                                 <td><time datetime=h.created_at.clone()>{move || format::date_time(lang.locale(), &created)}</time></td>
                                 <td>{h.created_by.name.clone()}</td>
                                 <td>{h.departed_member.name.clone()}</td>
-                                <td>{move || successors.join(lang.t().list_sep)}</td>
+                                <td>{move || successors.join(lang.t().list_separator)}</td>
                                 <td>{n(h.counts.waiting)}</td>
                                 <td>{n(h.counts.taken_over)}</td>
                                 <td>{n(h.counts.refused)}</td>

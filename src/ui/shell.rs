@@ -66,6 +66,7 @@ pub fn Shell() -> impl IntoView {
 
     // The navigation's count of what awaits this admin's approval.
     let awaiting = awaiting_count(ctx);
+    provide_context(awaiting);
     let may_approve = move || {
         ctx.session
             .get()
@@ -81,7 +82,7 @@ pub fn Shell() -> impl IntoView {
                     <NavLink route=Route::Wizard label=|m| m.nav_wizard />
                     <NavLink route=Route::Records label=|m| m.nav_records />
                     <Show when=may_approve>
-                        <NavLink route=Route::Approvals label=|m| m.nav_approvals count=awaiting />
+                        <NavLink route=Route::Approvals label=|m| m.nav_approvals count=awaiting.count />
                     </Show>
                 </nav>
                 <LanguageSwitch />
@@ -233,21 +234,24 @@ fn NavLink(
                 .then_some("page")
         }
     };
+    let counted = move || count.and_then(|c| c.get()).filter(|n| *n > 0);
     view! {
         <a
             class="hoc-nav-link"
             href=href
             aria-current=here
+            // With a count, the link's name says it in words ("… (2 awaiting)").
+            aria-label=move || counted().map(|n| format!("{}{}", label(lang.t()), (lang.t().approvals_n)(n)))
             on:click=move |ev| {
                 ev.prevent_default();
                 ctx.navigate(route.clone());
-                browser::focus("#hoc-page-heading, #hoc-step-heading");
+                // After the new page has rendered.
+                request_animation_frame(|| browser::focus("#hoc-page-heading, #hoc-step-heading"));
             }
         >
             {move || label(lang.t())}
-            {move || count.and_then(|c| c.get()).filter(|n| *n > 0).map(|n| view! {
+            {move || counted().map(|n| view! {
                 <span class="hoc-nav-count" aria-hidden="true">{format::number(lang.locale(), n as u32)}</span>
-                <span class="hoc-visually-hidden">{(lang.t().approvals_n)(n)}</span>
             })}
         </a>
     }
