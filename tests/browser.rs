@@ -87,7 +87,11 @@ async fn next_waits_for_a_choice_then_moves_the_current_step_and_focus() {
     let next = button(&root, "Next").expect("Next button");
     next.click();
     leptos::task::tick().await;
-    assert_eq!(current_index(&root), Some(0), "nothing chosen yet: Next stays");
+    assert_eq!(
+        current_index(&root),
+        Some(0),
+        "nothing chosen yet: Next stays"
+    );
     assert!(text_of(&root, ".hoc-error-summary").contains("Pick a departed member"));
 
     // The demo store answers after its latency; then a member can be chosen.
@@ -155,8 +159,14 @@ fn a_panic_shows_its_text_and_a_way_back_over_the_page() {
         .flatten()
         .expect("the overlay");
     let text = overlay.text_content().unwrap_or_default();
-    assert!(text.contains("index out of bounds <b>not markup</b>"), "{text}");
-    assert!(overlay.query_selector("b").ok().flatten().is_none(), "text, never HTML");
+    assert!(
+        text.contains("index out of bounds <b>not markup</b>"),
+        "{text}"
+    );
+    assert!(
+        overlay.query_selector("b").ok().flatten().is_none(),
+        "text, never HTML"
+    );
     let link = overlay
         .query_selector("a[href]")
         .ok()

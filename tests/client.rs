@@ -6,11 +6,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use handover_console::api::demo::DemoBackend;
-use handover_console::ui::browser::sleep;
 use handover_console::api::http::HttpClient;
 use handover_console::api::types::*;
 use handover_console::api::{ApiError, Backend};
 use handover_console::config::Auth;
+use handover_console::ui::browser::sleep;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

@@ -42,7 +42,11 @@ fn a_session_that_fails_once_is_retried_without_the_admin_noticing() {
     b.goto(&backend.base_url);
     to_confirm(&b);
     b.wait_text("无需审批");
-    assert!(alert_text(&b).trim().is_empty(), "no error left: {}", alert_text(&b));
+    assert!(
+        alert_text(&b).trim().is_empty(),
+        "no error left: {}",
+        alert_text(&b)
+    );
     // The browser itself logs the failed request; nothing else may reach the console.
     let errors = b.console_errors();
     assert!(
@@ -71,7 +75,9 @@ fn a_session_that_keeps_failing_says_so_and_retries_on_demand() {
     b.wait_text("暂不确定：会话未能加载");
     b.click(&retry);
     b.wait_text("无需审批");
-    b.wait_until("the notice goes", |b| b.all_by_role("button", "重试").is_empty());
+    b.wait_until("the notice goes", |b| {
+        b.all_by_role("button", "重试").is_empty()
+    });
 }
 
 /// Clicks "load more" until it is gone or an error shows; the names of the listed members.

@@ -156,9 +156,15 @@ fn groups_beyond_the_daily_limit_warn_and_trim_to_it() {
     b.click(&b.by_role("radio", &d.name));
     b.click(&b.by_role("button", "下一步"));
     wait_loaded(&b);
-    b.wait_text(&format!("所选客户群中有 {} 个今天会被拒绝", d.pending_groups - 300));
+    b.wait_text(&format!(
+        "所选客户群中有 {} 个今天会被拒绝",
+        d.pending_groups - 300
+    ));
     b.click(&b.by_role("button", "只保留今天可以交接的客户群"));
-    b.wait_text(&format!("已选 300 / {}", grouped(d.pending_groups as usize)));
+    b.wait_text(&format!(
+        "已选 300 / {}",
+        grouped(d.pending_groups as usize)
+    ));
     assert!(!b.page_text().contains("今天会被拒绝"));
     b.assert_no_console_errors();
 }
@@ -187,7 +193,11 @@ fn a_reload_in_the_middle_keeps_the_choices(start: &str) {
     b.capture_downloads();
     b.click(&b.by_role("button", "导出该成员的全部客户和客户群（CSV）"));
     let doc = b.last_download();
-    let rows = doc.trim_start_matches('\u{feff}').trim_end().split("\r\n").count();
+    let rows = doc
+        .trim_start_matches('\u{feff}')
+        .trim_end()
+        .split("\r\n")
+        .count();
     assert_eq!(
         rows,
         1 + d.pending_customers as usize + d.pending_groups as usize,
@@ -218,7 +228,9 @@ fn twenty_thousand_customers_filter_select_and_confirm(start: &str) {
     b.type_text(&search, "王");
     b.select_option(&b.by_role("combobox", "标签"), "VIP");
     b.click(&b.by_role("button", "全选筛选结果 客户"));
-    b.wait_until("a selection", |b| !b.page_text().contains("已选 0 / 20,000"));
+    b.wait_until("a selection", |b| {
+        !b.page_text().contains("已选 0 / 20,000")
+    });
     let text = b.page_text();
     let picked: usize = text
         .split("已选 ")

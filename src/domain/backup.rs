@@ -83,7 +83,9 @@ mod tests {
             reason: None,
         };
         let labels = BackupLabels {
-            header: ["kind", "id", "name", "remark", "tags", "imp", "ok", "at", "code"],
+            header: [
+                "kind", "id", "name", "remark", "tags", "imp", "ok", "at", "code",
+            ],
             customer: "Customer",
             group: "Group",
             yes: "yes",

@@ -45,8 +45,15 @@ pub fn relative(delta_ms: i64) -> (i64, RelUnit) {
 /// `None` for anything that is not such a date.
 pub fn day_bound(date: &str, offset_min: i32, end: bool) -> Option<String> {
     let b = date.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
-    if b.len() != 10 || !digits(0..4) || b[4] != b'-' || !digits(5..7) || b[7] != b'-' || !digits(8..10) {
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    if b.len() != 10
+        || !digits(0..4)
+        || b[4] != b'-'
+        || !digits(5..7)
+        || b[7] != b'-'
+        || !digits(8..10)
+    {
         return None;
     }
     let month: u32 = date.get(5..7)?.parse().ok()?;
@@ -87,7 +94,14 @@ mod tests {
             day_bound("2026-11-01", 330, false).as_deref(),
             Some("2026-11-01T00:00:00.000+05:30")
         );
-        for bad in ["", "2026-13-01", "2026-1-01", "２０２６-11-01", "2026-11-01T00", "abcd-ef-gh"] {
+        for bad in [
+            "",
+            "2026-13-01",
+            "2026-1-01",
+            "２０２６-11-01",
+            "2026-11-01T00",
+            "abcd-ef-gh",
+        ] {
             assert_eq!(day_bound(bad, 0, false), None, "{bad}");
         }
     }

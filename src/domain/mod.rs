@@ -16,5 +16,5 @@ pub mod run_owner;
 pub mod selection;
 pub mod snapshot;
 pub mod time;
-pub mod wizard;
 pub mod withdraw;
+pub mod wizard;

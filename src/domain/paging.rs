@@ -330,7 +330,11 @@ mod tests {
         let a = g.admit(page(&["a", "b"], Some("x"), None));
         assert_eq!(a.fresh.len(), 2);
         let b = g.admit(page(&["b", "c"], Some("x"), None));
-        assert_eq!(b.fresh, vec![Row("c".into(), 0)], "the new row survives the loop");
+        assert_eq!(
+            b.fresh,
+            vec![Row("c".into(), 0)],
+            "the new row survives the loop"
+        );
         assert_eq!(b.next, Err(ApiError::PagingLoop { entries: 3 }));
         assert_eq!(g.progress().repeats, 1);
     }

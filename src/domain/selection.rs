@@ -355,7 +355,11 @@ impl<T: Pickable> Picked<T> {
     pub fn ids(&self) -> Vec<String> {
         match &self.catalog {
             Some(c) => self.selection.ids(c),
-            None => self.saved.as_ref().map(|s| s.ids.clone()).unwrap_or_default(),
+            None => self
+                .saved
+                .as_ref()
+                .map(|s| s.ids.clone())
+                .unwrap_or_default(),
         }
     }
 
@@ -581,7 +585,11 @@ mod tests {
         p.apply(click(5, true));
         assert_eq!(p.ids(), vec!["c2", "c3", "c4", "c5"]);
         p.apply(click(3, true));
-        assert_eq!(p.ids(), vec!["c2"], "a shift range takes the clicked row's new value");
+        assert_eq!(
+            p.ids(),
+            vec!["c2"],
+            "a shift range takes the clicked row's new value"
+        );
         p.apply(PickOp::Invert(vec![0, 2]));
         assert_eq!(p.ids(), vec!["c0"]);
     }

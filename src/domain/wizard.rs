@@ -626,7 +626,11 @@ mod tests {
         assert!(w.go_to(Step::Customers));
         assert!(w.is_returning());
         w.pick::<Customer>(PickOp::Clear(vec![0, 1]));
-        assert_eq!(w.try_next(), Err(Blocker::NothingSelected), "says what is missing");
+        assert_eq!(
+            w.try_next(),
+            Err(Blocker::NothingSelected),
+            "says what is missing"
+        );
         assert_eq!(w.step(), Step::Customers);
         w.pick::<Customer>(PickOp::SelectAll(vec![0]));
         assert_eq!(w.try_next(), Ok(true));
@@ -681,9 +685,17 @@ mod tests {
         let mut back: Wizard = serde_json::from_str(&json).unwrap();
         assert_eq!(back.step(), Step::Successor);
         assert_eq!(back.to_request(None), w.to_request(None));
-        assert_eq!(back.lists_needed(), Some("d1"), "lists reload after a reload");
+        assert_eq!(
+            back.lists_needed(),
+            Some("d1"),
+            "lists reload after a reload"
+        );
         lists(&mut back, &["c0", "c1", "c2"], &[]);
-        assert_eq!(back.to_request(None), w.to_request(None), "the saved choice wins");
+        assert_eq!(
+            back.to_request(None),
+            w.to_request(None),
+            "the saved choice wins"
+        );
     }
 
     #[test]

@@ -219,7 +219,6 @@ pub const MESSAGES: Messages = Messages {
     actor: "Actor",
     time: "Time",
     event: "Event",
-    countdown: |s| if s > 0 { format!("takes over in {s} s") } else { "due now".to_string() },
     session_expired_paused: "Your session has expired. The run is paused and every unsent batch is kept: sign in again, then choose Resume.",
     unconfirmed: "Unconfirmed",
     unconfirmed_batch: |n| format!("the backend did not confirm the outcome of {n} items; ask again before counting them as accepted"),

@@ -117,7 +117,6 @@ pub struct Messages {
     /// "Step n of total", for screen readers and the step header.
     pub step_position: fn(usize, usize) -> String,
     /// Time left until a waiting customer is taken over.
-    pub countdown: fn(i64) -> String,
     pub nav_wizard: &'static str,
     pub nav_records: &'static str,
     pub records_title: &'static str,
@@ -813,7 +812,10 @@ mod tests {
         assert_eq!(super::grouped(20_000), "20,000");
         assert_eq!(super::grouped(1_234_567), "1,234,567");
         assert_eq!(super::en_count(1, "customer", "customers"), "1 customer");
-        assert_eq!(super::en_count(20_000, "customer", "customers"), "20,000 customers");
+        assert_eq!(
+            super::en_count(20_000, "customer", "customers"),
+            "20,000 customers"
+        );
         let en = Locale::En.messages();
         assert_eq!((en.customers_n)(1), "1 customer");
         assert_eq!((en.groups_n)(2), "2 groups");

@@ -221,13 +221,6 @@ pub const MESSAGES: Messages = Messages {
     actor: "操作人",
     time: "时间",
     event: "事件",
-    countdown: |s| {
-        if s > 0 {
-            format!("{s} 秒后接替")
-        } else {
-            "即将接替".to_string()
-        }
-    },
     session_expired_paused:
         "登录已过期，执行已暂停，未提交的批次都已保留：请重新登录，然后点击“继续”。",
     unconfirmed: "待确认",

@@ -38,8 +38,16 @@ fn formatter(locale: Locale, kind: Kind) -> Function {
             .entry((locale, kind))
             .or_insert_with(|| {
                 let locales = Array::of1(&JsValue::from_str(locale.tag()));
-                let date = [("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")];
-                let time = [("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")];
+                let date = [
+                    ("year", "numeric"),
+                    ("month", "2-digit"),
+                    ("day", "2-digit"),
+                ];
+                let time = [
+                    ("hour", "2-digit"),
+                    ("minute", "2-digit"),
+                    ("hourCycle", "h23"),
+                ];
                 match kind {
                     Kind::Date => Intl::DateTimeFormat::new(&locales, &options(&date)).format(),
                     Kind::DateTime => {

@@ -25,8 +25,8 @@ use super::widgets::alert::Alert;
 use super::widgets::load_progress::LoadProgress;
 use super::widgets::repeats::RepeatsNotice;
 use crate::api::types::{
-    DepartedMember, DepartedQuery, Handover, HandoverEvent, HandoverItem, ItemOutcome, ItemStatus,
-    ItemsQuery, PageQuery, RejectRequest,
+    DepartedMember, DepartedQuery, Handover, HandoverEvent, HandoverItem, ItemStatus, ItemsQuery,
+    PageQuery, RejectRequest,
 };
 use crate::api::{ApiError, Backend};
 use crate::config::{with_query_param, Route};
@@ -344,7 +344,8 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             })
         })
     };
-    // The answers the picture lays over the refresh (see `BIG`).
+    // For a large handover, the answers the picture lays over the refresh, at most twice a
+    // second (see `BIG`); a small one follows `answered` itself.
     let laid = RwSignal::new(answered.get_untracked());
     let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
@@ -378,23 +379,34 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             false,
         );
     }
-    let picture = Memo::new(move |_| {
-        laid.track();
-        let (h, items) = data.with(|d| (d.handover.clone(), d.items.clone()));
-        let h = h?;
-        let outcomes: Vec<ItemOutcome> = ctx.run.ledger.with_untracked(|l| {
-            l.as_ref()
-                .filter(|l| l.handover_id == h.id)
-                .map(|l| {
-                    l.entries
-                        .iter()
-                        .flat_map(|e| e.outcomes.iter().cloned())
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
-        Some(snapshot::picture(h, items, &outcomes))
-    });
+    // Compared by identity of its items (a new refresh or a new overlay is a new list), not
+    // item by item: a large handover's list is long.
+    let picture = Memo::new_with_compare(
+        move |_| {
+            let (h, items) = data.with(|d| (d.handover.clone(), d.items.clone()));
+            if items.len() > BIG {
+                laid.track();
+            } else {
+                answered.track();
+            }
+            let h = h?;
+            ctx.run.ledger.with_untracked(|l| {
+                let outcomes = l
+                    .as_ref()
+                    .filter(|l| l.handover_id == h.id)
+                    .into_iter()
+                    .flat_map(|l| l.entries.iter().flat_map(|e| e.outcomes.iter()));
+                Some(snapshot::picture(h, items, outcomes))
+            })
+        },
+        |a: Option<&Option<Picture>>, b: Option<&Option<Picture>>| match (a, b) {
+            (Some(Some(a)), Some(Some(b))) => {
+                !(Arc::ptr_eq(&a.items, &b.items) && a.handover == b.handover)
+            }
+            (Some(None), Some(None)) => false,
+            _ => true,
+        },
+    );
 
     let handover = move || picture.with(|p| p.as_ref().map(|p| p.handover.clone()));
     let me = move || ctx.session.get().and_then(Result::ok);

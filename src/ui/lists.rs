@@ -6,8 +6,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::browser;
-use super::state::Ctx;
 use super::fetch_all::fetch_all;
+use super::state::Ctx;
 use crate::api::types::PageQuery;
 use crate::domain::paging::Progress;
 use crate::domain::selection::Catalog;
@@ -23,7 +23,9 @@ pub enum Load {
 
 /// Starts loading the chosen member's lists unless they are loaded or already loading.
 pub fn ensure_loaded(ctx: Ctx) {
-    let Some(departed) = ctx.wizard.with_untracked(|w| w.lists_needed().map(str::to_string))
+    let Some(departed) = ctx
+        .wizard
+        .with_untracked(|w| w.lists_needed().map(str::to_string))
     else {
         return;
     };

@@ -3,9 +3,9 @@
 pub mod browser;
 mod fetch_all;
 pub mod format;
-pub mod panic;
 mod handover;
 mod lists;
+pub mod panic;
 mod records;
 mod resume;
 mod run;

@@ -402,6 +402,14 @@ pub fn start(ctx: Ctx, lang: Lang, assignments: &[Assignment]) {
             started_by: s.admin,
             started_at: browser::now_iso(),
         });
+    // A run of this handover kept in this browser (e.g. "Not now" on the resume offer) goes on
+    // from its ledger: a fresh plan would reuse its batch numbers with other bodies.
+    if let Some(o) = &owner {
+        let kept = load(&o.key.storage_key()).is_some_and(|s| !s.ledger.is_finished());
+        if kept && resume_saved(ctx, lang, &o.key, false) {
+            return;
+        }
+    }
     run.owner.set_value(owner);
     run.ledger
         .set(Some(Ledger::new(h.id, plan(assignments, per_batch(ctx)))));

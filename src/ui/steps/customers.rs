@@ -15,12 +15,12 @@ use crate::ui::browser;
 use crate::ui::format;
 use crate::ui::lists::{self, Load};
 use crate::ui::state::{use_ctx, Ctx};
-use crate::ui::{use_lang, Lang};
 use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::load_progress::LoadProgress;
 use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::widgets::virtual_list::VirtualList;
+use crate::ui::{use_lang, Lang};
 
 const ROW_HEIGHT: f64 = 56.0;
 const LIST_HEIGHT: f64 = 448.0;
@@ -31,7 +31,10 @@ pub fn CustomersStep() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let picks = ctx.picks;
-    let Some(departed) = ctx.wizard.with_untracked(|w| w.departed().map(|d| d.id.clone())) else {
+    let Some(departed) = ctx
+        .wizard
+        .with_untracked(|w| w.departed().map(|d| d.id.clone()))
+    else {
         return view! { <p>{move || lang.t().blocker_no_member}</p> }.into_any();
     };
     // Usually already loading: choosing the member on step 1 starts it.
@@ -134,7 +137,11 @@ fn export_backup(lang: Lang, ctx: Ctx) {
             member_backup(customers.unwrap_or(&[]), groups.unwrap_or(&[]), &labels),
         )
     });
-    browser::download(&format!("backup-{}.csv", doc.0), "text/csv;charset=utf-8", &doc.1);
+    browser::download(
+        &format!("backup-{}.csv", doc.0),
+        "text/csv;charset=utf-8",
+        &doc.1,
+    );
 }
 
 /// Names which list a bulk button acts on, for screen readers (the section heading says it
@@ -190,7 +197,8 @@ where
         let f = filter.get();
         catalog.with(|c| c.0.as_ref().map(|c| c.matching(&f)).unwrap_or_default())
     });
-    let tags = Memo::new(move |_| catalog.with(|c| c.0.as_ref().map(|c| c.tags()).unwrap_or_default()));
+    let tags =
+        Memo::new(move |_| catalog.with(|c| c.0.as_ref().map(|c| c.tags()).unwrap_or_default()));
     let total = move || catalog.with(|c| c.0.as_ref().map_or(0, |c| c.len()));
     let count = move || wizard.with(|w| w.picked::<T>().count());
     let heading = format!("hoc-{slug}-h");

@@ -54,9 +54,7 @@ pub fn MemberStep() -> impl IntoView {
         untrack(|| load(false));
     });
 
-    let chosen = move || {
-        ctx.wizard.with(|w| w.departed().map(|d| d.id.clone()))
-    };
+    let chosen = move || ctx.wizard.with(|w| w.departed().map(|d| d.id.clone()));
 
     view! {
         <div class="hoc-filters">

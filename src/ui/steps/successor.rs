@@ -4,8 +4,8 @@
 use leptos::prelude::*;
 
 use crate::api::types::{Member, MembersQuery};
-use crate::i18n::errors::reason_text;
 use crate::domain::wizard::Wizard;
+use crate::i18n::errors::reason_text;
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
@@ -41,9 +41,7 @@ pub fn SuccessorStep() -> impl IntoView {
         untrack(|| reload(false));
     });
     let overflow = move || ctx.wizard.with(|w| w.overflow());
-    let chosen = Signal::derive(move || {
-        ctx.wizard.with(|w| w.successor().map(|s| s.id.clone()))
-    });
+    let chosen = Signal::derive(move || ctx.wizard.with(|w| w.successor().map(|s| s.id.clone())));
     let load_retry = load.clone();
     let load_more = load.clone();
 
