@@ -8,24 +8,9 @@ mod support;
 use std::collections::HashSet;
 
 use support::backend::BackendProcess;
-use support::seed::{name_of, pending_departed_names, roomy};
+use support::flows::to_confirm;
+use support::seed::pending_departed_names;
 use support::webdriver::Browser;
-
-/// Walks d004 to the confirm step (nothing important chosen, so the answer is "no approval").
-fn to_confirm(b: &Browser) {
-    b.click(&b.by_role("radio", &name_of("d004")));
-    b.click(&b.by_role("button", "下一步"));
-    b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
-    let important = b.by_role("checkbox", "仅重要客户");
-    b.click(&important);
-    b.click(&b.by_role("button", "清空 客户"));
-    b.click(&important);
-    b.click(&b.by_role("button", "下一步"));
-    b.click(&b.by_role("radio", &roomy("d004").name));
-    b.click(&b.by_role("button", "下一步"));
-    b.click(&b.by_role("button", "下一步"));
-    b.by_role("heading", "确认交接");
-}
 
 fn alert_text(b: &Browser) -> String {
     b.css_all("[role=alert]")
@@ -40,7 +25,7 @@ fn a_session_that_fails_once_is_retried_without_the_admin_noticing() {
     let backend = BackendProcess::start(&["--fault-session-503", "1"]);
     let b = Browser::launch("zh-CN,zh");
     b.goto(&backend.base_url);
-    to_confirm(&b);
+    to_confirm(&b, "d004", true);
     b.wait_text("无需审批");
     assert!(
         alert_text(&b).trim().is_empty(),
@@ -71,7 +56,7 @@ fn a_session_that_keeps_failing_says_so_and_retries_on_demand() {
     for want in ["技术详情", "503", "unavailable", "请求 ID", "req-"] {
         assert!(facts.contains(want), "{want} in {facts}");
     }
-    to_confirm(&b);
+    to_confirm(&b, "d004", true);
     b.wait_text("暂不确定：会话未能加载");
     b.click(&retry);
     b.wait_text("无需审批");

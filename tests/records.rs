@@ -26,31 +26,6 @@ fn create(b: &Browser, departed: &str, note: &str) {
     b.by_role("heading", "交接已创建");
 }
 
-/// Captures what the next download would save, by watching object URLs.
-fn capture_downloads(b: &Browser) {
-    b.exec(
-        "window.__blobs = []; const o = URL.createObjectURL; \
-         URL.createObjectURL = (x) => { window.__blobs.push(x); return o.call(URL, x); };",
-        vec![],
-    );
-}
-
-fn last_download(b: &Browser) -> String {
-    b.wait_until("a download", |b| {
-        b.exec("return window.__blobs.length", vec![]) != json!(0)
-    });
-    b.exec(
-        "return window.__blobs[window.__blobs.length - 1].arrayBuffer().then(a => Array.from(new Uint8Array(a)))",
-        vec![],
-    )
-    .as_array()
-    .map(|bytes| {
-        let raw: Vec<u8> = bytes.iter().filter_map(|v| v.as_u64()).map(|v| v as u8).collect();
-        String::from_utf8_lossy(&raw).into_owned()
-    })
-    .unwrap_or_default()
-}
-
 #[test]
 fn records_deep_links_outcomes_and_csv() {
     let server = StaticServer::start(support::dist_dir());
@@ -62,9 +37,9 @@ fn records_deep_links_outcomes_and_csv() {
 
     b.click(&b.by_role("link", "分配记录"));
     b.by_role("heading", "分配记录");
-    capture_downloads(&b);
+    b.capture_downloads();
     b.click(&b.by_role("button", "导出 CSV"));
-    let doc = last_download(&b);
+    let doc = b.last_download();
     assert!(doc.starts_with('\u{feff}'), "UTF-8 BOM");
     assert!(doc.contains("\r\n"), "CRLF rows");
     assert!(
@@ -93,9 +68,9 @@ fn records_deep_links_outcomes_and_csv() {
             .unwrap_or(false)
     });
     b.wait_text("接替结果更新");
-    capture_downloads(&b);
+    b.capture_downloads();
     b.click(&b.by_role("button", "导出 CSV"));
-    let items = last_download(&b);
+    let items = b.last_download();
     assert!(items.starts_with("\u{feff}id,"), "{items}");
     assert!(items.contains("接替完毕"));
     b.assert_no_console_errors();
@@ -178,9 +153,9 @@ fn repeated_items_are_shown_and_exported_once_with_a_notice() {
     let b = Browser::launch("zh-CN,zh");
     b.goto(&format!("{}/?handover={id}", backend.base_url));
     b.wait_text("后端返回了 3 条重复记录，每条只列出一次。");
-    capture_downloads(&b);
+    b.capture_downloads();
     b.click(&b.by_role("button", "导出 CSV"));
-    let doc = last_download(&b);
+    let doc = b.last_download();
     let ids: Vec<&str> = doc
         .lines()
         .skip(1)

@@ -7,34 +7,10 @@ mod support;
 use std::collections::HashSet;
 
 use support::backend::BackendProcess;
+use support::flows::create;
 use support::seed::{name_of, roomy};
 use support::server::StaticServer;
 use support::webdriver::Browser;
-
-/// Creates a handover for `departed` without important customers (so no approval is needed);
-/// `customers: false` hands over the groups only.
-fn create(b: &Browser, departed: &str, customers: bool) {
-    b.click(&b.by_role("radio", &name_of(departed)));
-    b.click(&b.by_role("button", "下一步"));
-    b.wait_until("lists", |b| !b.css_all(".hoc-count").is_empty());
-    if customers {
-        let important = b.by_role("checkbox", "仅重要客户");
-        b.click(&important);
-        b.click(&b.by_role("button", "清空 客户"));
-        b.click(&important);
-    } else {
-        b.click(&b.by_role("button", "清空 客户"));
-    }
-    b.click(&b.by_role("button", "下一步"));
-    b.click(&b.by_role("radio", &roomy(departed).name));
-    b.click(&b.by_role("button", "下一步"));
-    b.click(&b.by_role("button", "下一步"));
-    b.wait_text("无需审批");
-    b.click(&b.by_role("button", "确认交接"));
-    b.type_text(&b.by_role("textbox", "验证码"), "246810");
-    b.click(&b.by_role("button", "验证并确认交接"));
-    b.by_role("heading", "交接已创建");
-}
 
 fn count(b: &Browser, which: &str) -> usize {
     b.css_all(&format!("[data-count={which}]"))

@@ -5,6 +5,8 @@ pub mod backup;
 pub mod codes;
 pub mod csv;
 pub mod events;
+#[cfg(test)]
+mod fixtures;
 pub mod ledger;
 pub mod local_time;
 pub mod paging;

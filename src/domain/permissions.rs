@@ -22,65 +22,13 @@ pub fn may_start(s: &Session, h: &Handover) -> bool {
 mod tests {
     use super::*;
     use crate::api::types::*;
-
-    fn admin(id: &str) -> Admin {
-        Admin {
-            id: id.into(),
-            name: id.into(),
-        }
-    }
-
-    fn session(id: &str, may_approve: bool) -> Session {
-        Session {
-            admin: admin(id),
-            permissions: Permissions {
-                departments: vec![],
-                may_approve,
-            },
-            verification: VerificationPolicy {
-                required: false,
-                methods: vec![],
-                demo_code: None,
-            },
-            approval: ApprovalPolicy {
-                required_for_important: true,
-                max_customers_without_approval: 200,
-            },
-            limits: Limits {
-                items_per_batch: 100,
-                groups_per_owner_per_day: 300,
-            },
-            features: Features {
-                chat_archive: false,
-            },
-        }
-    }
+    use crate::domain::fixtures::{self, admin, session};
 
     fn handover(state: HandoverState, decided_by: Option<&str>, unsent: u32) -> Handover {
-        Handover {
-            id: "h".into(),
-            state,
-            departed_member: admin("d"),
-            successors: vec![],
-            created_by: admin("creator"),
-            created_at: "t".into(),
-            chat_history: ChatHistory {
-                scope: ChatScope::None,
-                days: None,
-            },
-            note: None,
-            customer_count: unsent,
-            group_count: 0,
-            important_count: 0,
-            approval_required: true,
-            approval_reasons: vec![],
-            decided_by: decided_by.map(admin),
-            rejection_reason: None,
-            counts: StatusCounts {
-                unsent,
-                ..Default::default()
-            },
-        }
+        let mut h = fixtures::handover(state, unsent);
+        h.approval_required = true;
+        h.decided_by = decided_by.map(admin);
+        h
     }
 
     #[test]

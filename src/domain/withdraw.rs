@@ -68,66 +68,19 @@ pub fn may_withdraw(s: &Session, h: &Handover) -> bool {
 mod tests {
     use super::*;
     use crate::api::types::*;
-
-    fn admin(id: &str) -> Admin {
-        Admin {
-            id: id.into(),
-            name: id.into(),
-        }
-    }
+    use crate::domain::fixtures;
 
     fn session(id: &str) -> Session {
-        Session {
-            admin: admin(id),
-            permissions: Permissions {
-                departments: vec![],
-                may_approve: true,
-            },
-            verification: VerificationPolicy {
-                required: false,
-                methods: vec![],
-                demo_code: None,
-            },
-            approval: ApprovalPolicy {
-                required_for_important: true,
-                max_customers_without_approval: 200,
-            },
-            limits: Limits {
-                items_per_batch: 100,
-                groups_per_owner_per_day: 300,
-            },
-            features: Features {
-                chat_archive: false,
-            },
-        }
+        fixtures::session(id, true)
     }
 
+    /// Four customers and a group, `unsent` of them not sent yet.
     fn handover(state: HandoverState, unsent: u32) -> Handover {
-        Handover {
-            id: "h".into(),
-            state,
-            departed_member: admin("d"),
-            successors: vec![],
-            created_by: admin("creator"),
-            created_at: "t".into(),
-            chat_history: ChatHistory {
-                scope: ChatScope::None,
-                days: None,
-            },
-            note: None,
-            customer_count: 4,
-            group_count: 1,
-            important_count: 0,
-            approval_required: false,
-            approval_reasons: vec![],
-            decided_by: None,
-            rejection_reason: None,
-            counts: StatusCounts {
-                unsent,
-                waiting: 5 - unsent,
-                ..Default::default()
-            },
-        }
+        let mut h = fixtures::handover(state, 4);
+        h.group_count = 1;
+        h.counts.unsent = unsent;
+        h.counts.waiting = 5 - unsent;
+        h
     }
 
     #[test]

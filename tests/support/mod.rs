@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod backend;
+pub mod flows;
 pub mod seed;
 pub mod server;
 pub mod webdriver;
