@@ -5,7 +5,9 @@ use serde::de::DeserializeOwned;
 
 use super::types::Problem;
 
-#[derive(Clone, Debug, PartialEq)]
+/// Serialisable so a run's ledger can keep what went wrong as a kind and code (worded in the
+/// admin's language only when shown, so a language switch rewords it).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum ApiError {
     /// No answer: offline, DNS, CORS, connection refused.
     Network(String),

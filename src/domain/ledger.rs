@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::plan::BatchSpec;
 use crate::api::types::{BatchResult, ItemKind, ItemOutcome};
+use crate::api::ApiError;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BatchState {
@@ -54,15 +55,17 @@ pub enum Phase {
 }
 
 /// Why a batch waits for the admin.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub enum HeldWhy {
-    /// Its retries are spent; the error in the admin's language.
-    Failed(String),
+    /// Its retries are spent: the error, worded when shown.
+    Failed(ApiError),
+    /// The same, from a ledger saved before errors were kept as kinds (already worded).
+    FailedWorded(String),
     /// The backend never confirmed the outcome of this many of its items.
     Unconfirmed(usize),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Held {
     pub seq: u32,
     pub why: HeldWhy,
@@ -145,8 +148,13 @@ pub struct Entry {
     pub spec: BatchSpec,
     pub state: BatchState,
     pub attempts: u32,
-    /// Why it waits (already in the admin's language).
+    /// Why it waits, as ledgers saved before errors were kept as kinds said it (already
+    /// worded); read only when `failure` is missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Why it waits: the error itself (kind, status, code), worded when shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failure: Option<ApiError>,
     pub outcomes: Vec<ItemOutcome>,
     /// Times the batch was asked again for outcomes an answer left out.
     #[serde(default)]
@@ -200,6 +208,7 @@ impl Ledger {
                     state: BatchState::Pending,
                     attempts: 0,
                     error: None,
+                    failure: None,
                     outcomes: Vec::new(),
                     reasks: 0,
                 })
@@ -289,10 +298,11 @@ impl Ledger {
     }
 
     /// Retries are spent: the batch waits for the admin.
-    pub fn wait(&mut self, seq: u32, error: String) {
+    pub fn wait(&mut self, seq: u32, error: ApiError) {
         if let Some(e) = self.entry(seq) {
             e.state = BatchState::Waiting;
-            e.error = Some(error);
+            e.error = None;
+            e.failure = Some(error);
         }
     }
 
@@ -307,6 +317,7 @@ impl Ledger {
             e.attempts = 0;
             e.reasks = 0;
             e.error = None;
+            e.failure = None;
         }
     }
 
@@ -421,6 +432,7 @@ impl Ledger {
                     state: BatchState::Pending,
                     attempts: 0,
                     error: None,
+                    failure: None,
                     outcomes: Vec::new(),
                     reasks: 0,
                 });
@@ -435,7 +447,11 @@ impl Ledger {
             .iter()
             .filter_map(|e| {
                 let why = match e.state {
-                    BatchState::Waiting => HeldWhy::Failed(e.error.clone().unwrap_or_default()),
+                    BatchState::Waiting => match (&e.failure, &e.error) {
+                        (Some(f), _) => HeldWhy::Failed(f.clone()),
+                        (None, Some(text)) => HeldWhy::FailedWorded(text.clone()),
+                        (None, None) => HeldWhy::Failed(ApiError::Network(String::new())),
+                    },
                     BatchState::Unconfirmed => {
                         HeldWhy::Unconfirmed(e.spec.ids.len().saturating_sub(e.outcomes.len()))
                     }
@@ -561,17 +577,42 @@ mod tests {
     }
 
     #[test]
+    fn held_reasons_are_kinds_and_old_worded_ones_still_load() {
+        let mut l = ledger(100);
+        let s = l.take_next().unwrap();
+        l.wait(s.seq, ApiError::Timeout { after_ms: 15_000 });
+        let json = serde_json::to_string(&l).unwrap();
+        assert!(
+            !json.contains("\"error\""),
+            "no worded text is stored: {json}"
+        );
+        let back: Ledger = serde_json::from_str(&json).unwrap();
+        assert_eq!(
+            back.held()[0].why,
+            HeldWhy::Failed(ApiError::Timeout { after_ms: 15_000 })
+        );
+        // A ledger saved by an older version kept the sentence itself.
+        let old = json.replace(
+            "\"failure\":{\"Timeout\":{\"after_ms\":15000}}",
+            "\"error\":\"请求超时\"",
+        );
+        assert_ne!(old, json);
+        let back: Ledger = serde_json::from_str(&old).unwrap();
+        assert_eq!(back.held()[0].why, HeldWhy::FailedWorded("请求超时".into()));
+    }
+
+    #[test]
     fn waiting_batches_retry_on_the_admins_word() {
         let mut l = ledger(100);
         let s = l.take_next().unwrap();
         assert_eq!(l.attempt(s.seq), 2);
-        l.wait(s.seq, "offline".into());
+        l.wait(s.seq, ApiError::Network("offline".into()));
         assert!(l.take_next().is_none());
         assert_eq!(
             l.held(),
             vec![Held {
                 seq: s.seq,
-                why: HeldWhy::Failed("offline".into())
+                why: HeldWhy::Failed(ApiError::Network("offline".into()))
             }]
         );
         assert_eq!(l.phase(), Phase::Held { batches: 1 });

@@ -434,7 +434,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
         };
         let assignments = data.with_untracked(|d| unsent_assignments(&d.items));
         ctx.created.set(Some(h));
-        crate::ui::run::start(ctx, lang, &assignments);
+        crate::ui::run::start(ctx, &assignments);
     };
 
     // Approval by a second admin.

@@ -81,7 +81,7 @@ pub fn App() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::offline, move |_| ctx.run.offline.set(true));
     let _ = window_event_listener(leptos::ev::online, move |_| {
         ctx.run.offline.set(false);
-        run::spawn_workers(ctx, lang);
+        run::spawn_workers(ctx);
     });
     let _ = window_event_listener(leptos::ev::popstate, move |_| {
         ctx.route.set(config::Route::from_query(&browser::query()));

@@ -105,7 +105,7 @@ pub fn ResumeOffers() -> impl IntoView {
     });
 
     let resume = move |key: LedgerKey| {
-        if !run::resume_saved(ctx, lang, &key, false) {
+        if !run::resume_saved(ctx, &key, false) {
             // Gone meanwhile (another tab finished or forgot it).
             changed.update(|n| *n = n.wrapping_add(1));
             return;

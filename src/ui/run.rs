@@ -274,7 +274,7 @@ pub fn restore(ctx: Ctx, lang: Lang, config: &Config) {
         let reload = note.and_then(|n| Some((n.resumes(&backend, &session.admin.id)?, n.paused)));
         if let Some((key, paused)) = &reload {
             if run.ledger.with_untracked(Option::is_none) {
-                resume_saved(ctx, lang, key, *paused);
+                resume_saved(ctx, key, *paused);
             }
         }
         // The reloaded run stays even when finished: its panel shows how it ended.
@@ -363,7 +363,7 @@ fn listen(ctx: Ctx, lang: Lang) {
 
 /// Loads a saved run into this tab and drives it (or shows it, if another tab drives it).
 /// `paused`: loaded paused (a reload of a paused run). Returns false when it is gone.
-pub(super) fn resume_saved(ctx: Ctx, lang: Lang, key: &LedgerKey, paused: bool) -> bool {
+pub(super) fn resume_saved(ctx: Ctx, key: &LedgerKey, paused: bool) -> bool {
     let Some(saved) = load(&key.storage_key()) else {
         return false;
     };
@@ -380,12 +380,12 @@ pub(super) fn resume_saved(ctx: Ctx, lang: Lang, key: &LedgerKey, paused: bool) 
     run.paused.set(paused);
     run.expired.set(false);
     run.signin.set(None);
-    drive(ctx, lang, true);
+    drive(ctx, true);
     true
 }
 
 /// Plans the batches and starts sending.
-pub fn start(ctx: Ctx, lang: Lang, assignments: &[Assignment]) {
+pub fn start(ctx: Ctx, assignments: &[Assignment]) {
     let Some(h) = ctx.created.get_untracked() else {
         return;
     };
@@ -406,7 +406,7 @@ pub fn start(ctx: Ctx, lang: Lang, assignments: &[Assignment]) {
     // from its ledger: a fresh plan would reuse its batch numbers with other bodies.
     if let Some(o) = &owner {
         let kept = load(&o.key.storage_key()).is_some_and(|s| !s.ledger.is_finished());
-        if kept && resume_saved(ctx, lang, &o.key, false) {
+        if kept && resume_saved(ctx, &o.key, false) {
             return;
         }
     }
@@ -416,13 +416,13 @@ pub fn start(ctx: Ctx, lang: Lang, assignments: &[Assignment]) {
     run.paused.set(false);
     run.expired.set(false);
     run.signin.set(None);
-    drive(ctx, lang, false);
+    drive(ctx, false);
 }
 
 /// Takes the run's lock, then sends; when another tab holds it, shows that tab's run instead
 /// and takes over once that tab lets go. `reread`: the saved copy is fresher than the one in
 /// memory (another tab may have moved the run on).
-fn drive(ctx: Ctx, lang: Lang, reread: bool) {
+fn drive(ctx: Ctx, reread: bool) {
     let run = ctx.run;
     let Some(id) = run.read(|l| l.handover_id.clone()) else {
         return;
@@ -442,7 +442,7 @@ fn drive(ctx: Ctx, lang: Lang, reread: bool) {
     if held {
         run.drive.set(Drive::Here);
         save_at(ctx, true);
-        spawn_workers(ctx, lang);
+        spawn_workers(ctx);
         return;
     }
     run.drive.set(Drive::Claiming);
@@ -452,16 +452,16 @@ fn drive(ctx: Ctx, lang: Lang, reread: bool) {
             return;
         }
         match claimed {
-            Claimed::Here(claim) => take_over(ctx, lang, claim, lock, reread),
+            Claimed::Here(claim) => take_over(ctx, claim, lock, reread),
             Claimed::Elsewhere => {
                 run.drive.set(Drive::Elsewhere);
-                watch(ctx, lang, lock, id).await;
+                watch(ctx, lock, id).await;
             }
         }
     });
 }
 
-fn take_over(ctx: Ctx, lang: Lang, claim: Claim, lock: String, reread: bool) {
+fn take_over(ctx: Ctx, claim: Claim, lock: String, reread: bool) {
     let run = ctx.run;
     let storage_key = run
         .owner
@@ -487,12 +487,12 @@ fn take_over(ctx: Ctx, lang: Lang, claim: Claim, lock: String, reread: bool) {
     }
     run.drive.set(Drive::Here);
     save_at(ctx, true);
-    spawn_workers(ctx, lang);
+    spawn_workers(ctx);
 }
 
 /// Shows another tab's run (its saves arrive as storage events) and tries its lock now and
 /// then: a closed or crashed tab frees it.
-async fn watch(ctx: Ctx, lang: Lang, lock: String, id: String) {
+async fn watch(ctx: Ctx, lock: String, id: String) {
     let run = ctx.run;
     let watching = move || run.drive.get_untracked() == Drive::Elsewhere && run.is_current(&id);
     loop {
@@ -502,14 +502,14 @@ async fn watch(ctx: Ctx, lang: Lang, lock: String, id: String) {
         }
         if let Claimed::Here(claim) = browser::claim(&lock).await {
             if watching() {
-                take_over(ctx, lang, claim, lock, true);
+                take_over(ctx, claim, lock, true);
             }
             return;
         }
     }
 }
 
-pub fn spawn_workers(ctx: Ctx, lang: Lang) {
+pub fn spawn_workers(ctx: Ctx) {
     let run = ctx.run;
     if stopped(run) {
         return;
@@ -517,22 +517,22 @@ pub fn spawn_workers(ctx: Ctx, lang: Lang) {
     let want = run.in_flight.saturating_sub(run.workers.get_untracked());
     for _ in 0..want {
         run.workers.update(|n| *n += 1);
-        spawn_local(worker(ctx, lang));
+        spawn_local(worker(ctx));
     }
 }
 
 /// The admin's "resume": after a pause (batches keep their seq), or, in a tab that lost the
 /// run's lock, asking for it again.
-fn resume(ctx: Ctx, lang: Lang) {
+fn resume(ctx: Ctx) {
     let run = ctx.run;
     run.paused.set(false);
     run.expired.set(false);
     run.signin.set(None);
     if run.drive.get_untracked() == Drive::Here {
         save_at(ctx, true);
-        spawn_workers(ctx, lang);
+        spawn_workers(ctx);
     } else if run.drive.get_untracked() != Drive::Claiming {
-        drive(ctx, lang, true);
+        drive(ctx, true);
     }
 }
 
@@ -585,7 +585,7 @@ fn check_session(ctx: Ctx, lang: Lang, quiet: bool) {
                     Some(owner) => run
                         .signin
                         .set(Some(SignIn::OtherAdmin(session.admin.name, owner))),
-                    None => resume(ctx, lang),
+                    None => resume(ctx),
                 }
             }
             Err(_) if quiet => {}
@@ -612,7 +612,7 @@ enum Again {
     Reask,
 }
 
-async fn worker(ctx: Ctx, lang: Lang) {
+async fn worker(ctx: Ctx) {
     let run = ctx.run;
     let policy = RetryPolicy::default();
     // The run this worker sends; if the admin starts over or loads another run meanwhile, its
@@ -651,8 +651,7 @@ async fn worker(ctx: Ctx, lang: Lang) {
                             break 'batches;
                         }
                         Decision::Hold => {
-                            let why = error_text(lang.t(), &e);
-                            run.edit(|l| l.wait(spec.seq, why));
+                            run.edit(|l| l.wait(spec.seq, e));
                             save(ctx);
                             break;
                         }
@@ -782,7 +781,7 @@ pub fn RunPanel() -> impl IntoView {
                             if run.expired.get_untracked() {
                                 check_session(ctx, lang, false);
                             } else {
-                                resume(ctx, lang);
+                                resume(ctx);
                             }
                         }
                     >
@@ -824,7 +823,8 @@ pub fn RunPanel() -> impl IntoView {
                         {move || held.get().into_iter().map(|h| {
                             let seq = h.seq;
                             let why = move || match &h.why {
-                                HeldWhy::Failed(why) => why.clone(),
+                                HeldWhy::Failed(e) => error_text(lang.t(), e),
+                                HeldWhy::FailedWorded(why) => why.clone(),
                                 HeldWhy::Unconfirmed(n) => (lang.t().unconfirmed_batch)(*n),
                             };
                             view! { <li>{move || (lang.t().batch_label)(seq)} ": " {why}</li> }
@@ -833,7 +833,7 @@ pub fn RunPanel() -> impl IntoView {
                     <button type="button" class="hoc-button" on:click=move |_| {
                         run.edit(Ledger::retry_waiting);
                         save(ctx);
-                        spawn_workers(ctx, lang);
+                        spawn_workers(ctx);
                     }>{move || lang.t().retry_batches}</button>
                 </div>
             </Show>
@@ -845,7 +845,7 @@ pub fn RunPanel() -> impl IntoView {
                         let per_batch = per_batch(ctx);
                         run.edit(|l| { l.retry_rejected(is_retryable, per_batch); });
                         save(ctx);
-                        spawn_workers(ctx, lang);
+                        spawn_workers(ctx);
                     }>{move || lang.t().retry_rejected}</button>
                 </Show>
                 <ul class="hoc-rejections">
