@@ -9,7 +9,7 @@ use std::collections::HashSet;
 
 use support::backend::BackendProcess;
 use support::flows::to_confirm;
-use support::seed::pending_departed_names;
+use support::seed::{name_of, pending_departed_names};
 use support::webdriver::Browser;
 
 fn alert_text(b: &Browser) -> String {
@@ -118,4 +118,74 @@ fn a_departed_list_whose_cursor_loops_stops_with_a_clear_error() {
     assert_eq!(unique.len(), names.len(), "nothing listed twice: {names:?}");
     assert_eq!(names.len(), pending_departed_names().len(), "nothing lost");
     b.by_role("button", "重试");
+}
+
+/// Counts the requests the page makes to paths containing `path` from now on.
+fn count_requests(b: &Browser, path: &str) {
+    b.exec(
+        "window.__calls = []; const f = window.fetch; const p = arguments[0]; \
+         window.fetch = (r, o) => { const u = String((r && r.url) || r); \
+         if (u.includes(p)) window.__calls.push(u); return f(r, o); };",
+        vec![serde_json::json!(path)],
+    );
+}
+
+fn requests(b: &Browser) -> Vec<String> {
+    b.exec("return window.__calls", vec![])
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn a_pinyin_composition_sends_one_search_and_never_flashes_no_match() {
+    let backend = BackendProcess::start(&[]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    let search = b.by_role("searchbox", "搜索");
+    b.wait_until("the worklist", |b| {
+        !b.css_all("input[name=hoc-departed]").is_empty()
+    });
+    count_requests(&b, "/departed-members");
+    let name = name_of("d004");
+    let first: String = name.chars().take(1).collect();
+    // What an IME does: a composition of latin keystrokes, each an `input` while composing,
+    // then the chosen character; Firefox adds one more `input` after `compositionend`.
+    b.exec(
+        "const el = arguments[0]; el.focus(); \
+         el.dispatchEvent(new CompositionEvent('compositionstart', {data: ''})); \
+         for (const typed of ['w', 'wa', 'wan', 'wang']) { el.value = typed; \
+           el.dispatchEvent(new InputEvent('input', {data: typed, isComposing: true, bubbles: true})); }",
+        vec![Browser::as_arg(&search)],
+    );
+    // Longer than the debounce: a composing box must still have sent nothing.
+    let during = b.exec(
+        "return new Promise(r => setTimeout(() => r([window.__calls.length, \
+         document.body.innerText.includes('没有符合条件')]), 600))",
+        vec![],
+    );
+    assert_eq!(
+        during,
+        serde_json::json!([0, false]),
+        "nothing sent while composing"
+    );
+    b.exec(
+        "const el = arguments[0], word = arguments[1]; el.value = word; \
+         el.dispatchEvent(new CompositionEvent('compositionend', {data: word, bubbles: true})); \
+         el.dispatchEvent(new InputEvent('input', {data: word, isComposing: false, bubbles: true}));",
+        vec![Browser::as_arg(&search), serde_json::json!(first)],
+    );
+    b.wait_until("the search answered", |b| {
+        !requests(b).is_empty() && !b.page_text().contains("正在加载")
+    });
+    b.by_role("radio", &name);
+    let sent = requests(&b);
+    assert_eq!(sent.len(), 1, "one request for the composed word: {sent:?}");
+    assert!(sent[0].contains("q="), "{sent:?}");
+    assert!(!b.page_text().contains("没有符合条件"));
+    b.assert_no_console_errors();
 }
