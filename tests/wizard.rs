@@ -354,3 +354,85 @@ both_backends!(
     a_reload_in_the_middle_keeps_the_choices,
     twenty_thousand_customers_filter_select_and_confirm,
 );
+
+/// Sets the date field labelled `label` the way the browser's picker does.
+fn pick_date(b: &Browser, label: &str, date: &str) {
+    let field = b
+        .css_all("input[type=date]")
+        .into_iter()
+        .find(|f| b.label(f) == label)
+        .expect("the date field");
+    b.exec(
+        "arguments[0].value = arguments[1]; \
+         arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![Browser::as_arg(&field), serde_json::json!(date)],
+    );
+}
+
+#[test]
+fn departure_days_are_the_admins_own_days_in_new_york() {
+    let backend = BackendProcess::start(&[]);
+    let b = Browser::launch_in("America/New_York", "zh-CN,zh");
+    b.goto(&backend.base_url);
+    let d = departed("d004");
+    b.by_role("radio", &d.name);
+    // The instant as the backend sends it, and its calendar day on a New York wall clock.
+    let at = backend.get("/departed-members?limit=200")["items"]
+        .as_array()
+        .and_then(|items| items.iter().find(|m| m["id"] == "d004").cloned())
+        .and_then(|m| m["departed_at"].as_str().map(str::to_string))
+        .expect("d004's departure");
+    let day = b
+        .exec(
+            "return new Date(arguments[0]).toLocaleDateString('en-CA', {timeZone: 'America/New_York'})",
+            vec![serde_json::json!(at)],
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    let card = b.exec(
+        "return document.getElementById('hoc-dm-d004-info').innerText",
+        vec![],
+    );
+    let shown = day.replace('-', "/");
+    assert!(
+        card.as_str().unwrap_or_default().contains(&shown),
+        "the card shows the New York day {shown}: {card}"
+    );
+    b.exec(
+        "window.__urls = []; const f = window.fetch; \
+         window.fetch = (r, o) => { window.__urls.push(String((r && r.url) || r)); return f(r, o); };",
+        vec![],
+    );
+    pick_date(&b, "离职日期从", &day);
+    pick_date(&b, "离职日期至", &day);
+    b.wait_until("the filtered request", |b| {
+        b.exec("return window.__urls.join(' ')", vec![])
+            .as_str()
+            .unwrap_or_default()
+            .contains("departed_to=")
+    });
+    let urls = b.exec("return window.__urls.join(' ')", vec![]);
+    let urls = urls.as_str().unwrap_or_default();
+    let offset = |t: &str| {
+        [
+            ("%2D05%3A00", "-05:00"),
+            ("-05%3A00", "-05:00"),
+            ("%2D04%3A00", "-04:00"),
+            ("-04%3A00", "-04:00"),
+        ]
+        .iter()
+        .any(|(enc, _)| urls.contains(&format!("{t}{enc}")))
+    };
+    assert!(
+        offset(&format!("departed_from={day}T00%3A00%3A00.000")),
+        "{urls}"
+    );
+    assert!(
+        offset(&format!("departed_to={day}T23%3A59%3A59.999")),
+        "{urls}"
+    );
+    // The member who left that New York day is in the list.
+    b.by_role("radio", &d.name);
+    b.assert_no_console_errors();
+}
