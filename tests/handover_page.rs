@@ -14,6 +14,7 @@ use handover_console::domain::snapshot::{caption, Caption};
 use handover_console::domain::time::{parse_rfc3339, to_rfc3339, DAY, HOUR};
 use handover_console::i18n::{Locale, Messages};
 use serde_json::{json, Value};
+use support::assert_no_raw_tags;
 use support::backend::BackendProcess;
 use support::seed::{name_of, roomy};
 use support::server::StaticServer;
@@ -252,65 +253,6 @@ fn watch(b: &Browser, m: &Messages, what: &str, done: impl Fn(&Shot) -> bool) ->
             seen.last()
         );
         std::thread::sleep(Duration::from_millis(40));
-    }
-}
-
-/// Wire tags, Debug names and Rust syntax that must never reach the page: in its text (hidden
-/// parts included) or in what assistive technology reads out.
-fn assert_no_raw_tags(b: &Browser, chinese: bool) {
-    let v = b.exec(
-        "const attrs = [...document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')]
-           .flatMap(e => ['aria-label', 'title', 'placeholder', 'alt'].map(a => e.getAttribute(a) || ''));
-         return [document.body.innerText, document.body.textContent, ...attrs].join('\\n');",
-        vec![],
-    );
-    let text = v.as_str().unwrap_or_default();
-    let mut banned = vec![
-        "PendingApproval",
-        "pending_approval",
-        "TakenOver",
-        "taken_over",
-        "LimitExceeded",
-        "limit_exceeded",
-        "batch_submitted",
-        "approval_requested",
-        "outcome_changed",
-        "important_customers",
-        "large_handover",
-        "ImportantCustomers",
-        "BatchSubmitted",
-        "Some(",
-        "Ok(",
-        "Err(",
-        "::",
-        "{:?}",
-    ];
-    if chinese {
-        banned.extend([
-            "Ready",
-            "Running",
-            "Submitted",
-            "Completed",
-            "Rejected",
-            "Cancelled",
-            "Unsent",
-            "Waiting",
-            "Refused",
-            "Failed",
-            "Customer",
-            "Wechat",
-            "Wecom",
-        ]);
-    }
-    for word in banned {
-        assert!(
-            !text.contains(word),
-            "{word:?} reached the page: {}",
-            text.lines()
-                .filter(|l| l.contains(word))
-                .collect::<Vec<_>>()
-                .join(" | ")
-        );
     }
 }
 

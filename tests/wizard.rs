@@ -5,6 +5,7 @@
 mod support;
 
 use handover_console::i18n::grouped;
+use support::assert_no_raw_tags;
 use support::backend::BackendProcess;
 use support::seed::{departed, many_groups, roomy, successors};
 use support::server::StaticServer;
@@ -57,17 +58,24 @@ fn wait_loaded(b: &Browser) {
 fn walk(b: &Browser, w: &Words, departed_id: &str, double_click: bool) {
     let d = departed(departed_id);
     let s = roomy(departed_id);
+    // No wire tag or Debug name on any step, in either language.
+    let chinese = w.next == ZH.next;
+    assert_no_raw_tags(b, chinese);
     b.click(&b.by_role("radio", &d.name));
     b.click(&b.by_role("button", w.next));
     b.by_role("heading", w.customers_h);
     wait_loaded(b);
+    assert_no_raw_tags(b, chinese);
     b.click(&b.by_role("button", w.next));
     b.by_role("heading", w.successor_h);
     b.click(&b.by_role("radio", &s.name));
+    assert_no_raw_tags(b, chinese);
     b.click(&b.by_role("button", w.next));
     b.by_role("heading", w.chat_h);
+    assert_no_raw_tags(b, chinese);
     b.click(&b.by_role("button", w.next));
     b.by_role("heading", w.confirm_h);
+    assert_no_raw_tags(b, chinese);
     b.click(&b.by_role("button", w.confirm));
     let code = b.by_role("textbox", w.code);
     b.type_text(&code, "246810");
@@ -77,6 +85,7 @@ fn walk(b: &Browser, w: &Words, departed_id: &str, double_click: bool) {
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| b.click(&verify)));
     }
     b.by_role("heading", w.created);
+    assert_no_raw_tags(b, chinese);
 }
 
 #[test]
