@@ -692,3 +692,51 @@ fn rejected_items_are_handed_over_again_from_the_handover_page() {
     );
     b.assert_no_console_errors();
 }
+
+/// Every event of a handover, following the API's cursors.
+fn all_events(backend: &BackendProcess, id: &str) -> usize {
+    let mut n = 0;
+    let mut cursor: Option<String> = None;
+    for _ in 0..100 {
+        let path = match &cursor {
+            Some(c) => format!("/handovers/{id}/events?cursor={c}"),
+            None => format!("/handovers/{id}/events"),
+        };
+        let page = backend.get(&path);
+        n += page["items"].as_array().map_or(0, Vec::len);
+        cursor = page["next_cursor"].as_str().map(str::to_string);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    n
+}
+
+#[test]
+fn the_timeline_is_whole_when_the_backend_pages_it() {
+    // Two entries a page: the timeline spans several pages and must show every one of them.
+    let backend = BackendProcess::start(&["--max-page-size", "2"]);
+    let ids = create_via_api(&backend, "d009", "ho-e2e-pages");
+    for (seq, id) in ids.iter().enumerate() {
+        let answer = api(
+            &backend,
+            "admin-token",
+            "POST",
+            "/handovers/ho-e2e-pages/batches",
+            json!({ "seq": seq + 1, "successor": roomy("d009").id, "customer_ids": [id] }),
+        );
+        assert_eq!(answer["seq"], seq + 1, "{answer}");
+    }
+    let expected = all_events(&backend, "ho-e2e-pages");
+    assert!(expected > 2, "more than one page of events: {expected}");
+    let b = Browser::launch_in(ZONE, "zh-CN,zh");
+    b.goto(&format!("{}/?handover=ho-e2e-pages", backend.base_url));
+    b.wait_until("every event", |b| {
+        b.css_all(".hoc-timeline time").len() >= expected
+    });
+    assert_eq!(
+        b.css_all(".hoc-timeline time").len(),
+        all_events(&backend, "ho-e2e-pages")
+    );
+    b.assert_no_console_errors();
+}

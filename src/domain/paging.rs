@@ -5,7 +5,9 @@
 
 use std::collections::HashSet;
 
-use crate::api::types::{Customer, DepartedMember, Group, Handover, HandoverItem, Member, Page};
+use crate::api::types::{
+    Customer, DepartedMember, Group, Handover, HandoverEvent, HandoverItem, Member, Page,
+};
 use crate::api::ApiError;
 
 /// A row with a stable id: what tells a repeated entry from a new one.
@@ -21,6 +23,24 @@ macro_rules! has_id {
             }
         }
     )+};
+}
+
+/// What a listing tells repeats by: the id, or nothing for rows that have none (audit events:
+/// two alike events are both evidence, so none is ever dropped as a repeat).
+pub trait Keyed {
+    fn key(&self) -> Option<&str>;
+}
+
+impl<T: HasId> Keyed for T {
+    fn key(&self) -> Option<&str> {
+        Some(self.id())
+    }
+}
+
+impl Keyed for HandoverEvent {
+    fn key(&self) -> Option<&str> {
+        None
+    }
 }
 
 has_id!(
@@ -108,14 +128,14 @@ pub struct Admitted<T> {
 }
 
 impl PageGuard {
-    pub fn admit<T: HasId>(&mut self, page: Page<T>) -> Admitted<T> {
+    pub fn admit<T: Keyed>(&mut self, page: Page<T>) -> Admitted<T> {
         self.pages += 1;
         if page.total.is_some() {
             self.total = page.total;
         }
         let mut fresh = Vec::with_capacity(page.items.len());
         for item in page.items {
-            if self.ids.insert(item.id().to_string()) {
+            if item.key().is_none_or(|k| self.ids.insert(k.to_string())) {
                 fresh.push(item);
             } else {
                 self.repeats += 1;
@@ -172,7 +192,7 @@ impl<T> Default for Pages<T> {
     }
 }
 
-impl<T: HasId> Pages<T> {
+impl<T: Keyed> Pages<T> {
     pub fn new() -> Pages<T> {
         Pages::default()
     }
@@ -337,6 +357,38 @@ mod tests {
         );
         assert_eq!(b.next, Err(ApiError::PagingLoop { entries: 3 }));
         assert_eq!(g.progress().repeats, 1);
+    }
+
+    #[test]
+    fn rows_without_an_id_are_never_dropped_as_repeats() {
+        #[derive(Debug, PartialEq)]
+        struct Event(&'static str);
+        impl Keyed for Event {
+            fn key(&self) -> Option<&str> {
+                None
+            }
+        }
+        let mut p = Pages::new();
+        let page = |rows: Vec<Event>, next: Option<&str>| Page {
+            items: rows,
+            next_cursor: next.map(str::to_string),
+            total: None,
+        };
+        assert_eq!(
+            p.take(page(vec![Event("a"), Event("a")], Some("x"))),
+            Ok(Some("x".into()))
+        );
+        assert_eq!(p.take(page(vec![Event("a")], None)), Ok(None));
+        let all = p.finish();
+        assert_eq!(
+            (all.items.len(), all.repeats),
+            (3, 0),
+            "alike events are all evidence"
+        );
+        // A looping cursor still ends the listing.
+        let mut p = Pages::new();
+        p.take(page(vec![Event("a")], Some("x"))).unwrap();
+        assert!(p.take(page(vec![Event("b")], Some("x"))).is_err());
     }
 
     #[test]

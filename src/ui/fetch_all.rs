@@ -5,7 +5,7 @@ use std::future::Future;
 
 use crate::api::types::Page;
 use crate::api::ApiError;
-use crate::domain::paging::{Collected, HasId, Pages, Progress};
+use crate::domain::paging::{Collected, Keyed, Pages, Progress};
 
 /// Fetches every page of a list: `fetch(cursor)` asks for one page (`None` for the first),
 /// `progress` hears after each page, `stop` is asked before each request and after each answer
@@ -18,7 +18,7 @@ pub async fn fetch_all<T, F, Fut>(
     stop: impl Fn() -> bool,
 ) -> Result<Option<Collected<T>>, ApiError>
 where
-    T: HasId,
+    T: Keyed,
     F: FnMut(Option<String>) -> Fut,
     Fut: Future<Output = Result<Page<T>, ApiError>>,
 {
@@ -49,6 +49,7 @@ mod tests {
     use std::task::{Context, Poll, Waker};
 
     use super::*;
+    use crate::domain::paging::HasId;
 
     struct Row(String);
 

@@ -81,22 +81,32 @@ async fn fetch(
             }
         },
         progress,
-        stop,
+        &stop,
     )
     .await?;
     let Some(items) = items else {
         return Ok(None);
     };
-    let events = b
-        .events(
-            id,
-            &PageQuery {
-                cursor: None,
-                limit: Some(1000),
-            },
-        )
-        .await?
-        .items;
+    // Every page: the timeline (and its CSV) is evidence and must not stop at one page.
+    let events = fetch_all(
+        |cursor| {
+            let (b, id) = (b.clone(), id.to_string());
+            async move {
+                let q = PageQuery {
+                    cursor,
+                    limit: Some(1000),
+                };
+                b.events(&id, &q).await
+            }
+        },
+        |_| {},
+        &stop,
+    )
+    .await?;
+    let Some(events) = events else {
+        return Ok(None);
+    };
+    let events = events.items;
     Ok(Some(Loaded {
         handover: Some(handover),
         items: Arc::new(items.items),
