@@ -4,6 +4,7 @@
 
 pub mod backend;
 pub mod flows;
+pub mod runs;
 pub mod seed;
 pub mod server;
 pub mod webdriver;
