@@ -22,6 +22,16 @@ enum Kind {
 
 thread_local! {
     static FORMATTERS: RefCell<HashMap<(Locale, Kind), Function>> = RefCell::new(HashMap::new());
+    /// Countdowns re-render every second: one `Intl.RelativeTimeFormat` per language, kept.
+    static RELATIVE: RefCell<HashMap<Locale, Intl::RelativeTimeFormat>> = RefCell::new(HashMap::new());
+    /// The zone does not change while the page lives.
+    static ZONE: String = {
+        let dtf = Intl::DateTimeFormat::new(&Array::new(), &Object::new());
+        Reflect::get(&dtf.resolved_options(), &JsValue::from_str("timeZone"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_else(|| "UTC".to_string())
+    };
 }
 
 fn options(pairs: &[(&str, &str)]) -> Object {
@@ -113,18 +123,19 @@ pub fn relative(locale: Locale, iso: &str, now_ms: f64) -> String {
         return iso.to_string();
     };
     let (value, unit) = local_time::relative((at.get_time() - now_ms) as i64);
-    let locales = Array::of1(&JsValue::from_str(locale.tag()));
-    let rtf = Intl::RelativeTimeFormat::new(&locales, &options(&[("numeric", "auto")]));
-    String::from(rtf.format(value as f64, unit.as_str()))
+    RELATIVE.with(|r| {
+        let mut r = r.borrow_mut();
+        let rtf = r.entry(locale).or_insert_with(|| {
+            let locales = Array::of1(&JsValue::from_str(locale.tag()));
+            Intl::RelativeTimeFormat::new(&locales, &options(&[("numeric", "auto")]))
+        });
+        String::from(rtf.format(value as f64, unit.as_str()))
+    })
 }
 
 /// The admin's time zone, e.g. `Asia/Shanghai`, for headers that must say which zone.
 pub fn zone_name() -> String {
-    let dtf = Intl::DateTimeFormat::new(&Array::new(), &Object::new());
-    Reflect::get(&dtf.resolved_options(), &JsValue::from_str("timeZone"))
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_else(|| "UTC".to_string())
+    ZONE.with(String::clone)
 }
 
 /// A date picked in a filter as the instant the admin's day starts or ends, with their offset.

@@ -53,8 +53,8 @@ pub fn roomy(departed: &str) -> Member {
         .expect("a roomy successor")
 }
 
-/// Names of the departed members the worklist shows by default (those with pending work).
-pub fn pending_departed_names() -> Vec<String> {
+/// The departed members the worklist shows by default (those with pending work).
+fn pending_departed() -> Vec<DepartedMember> {
     let query = DepartedQuery {
         limit: Some(200),
         ..Default::default()
@@ -63,21 +63,16 @@ pub fn pending_departed_names() -> Vec<String> {
         .departed_members("admin-1", &query, NOW)
         .expect("list")
         .items
-        .into_iter()
-        .map(|m| m.name)
-        .collect()
+}
+
+/// Their names.
+pub fn pending_departed_names() -> Vec<String> {
+    pending_departed().into_iter().map(|m| m.name).collect()
 }
 
 /// The departed member with more groups than WeCom moves a day.
 pub fn many_groups() -> DepartedMember {
-    let query = DepartedQuery {
-        limit: Some(200),
-        ..Default::default()
-    };
-    store()
-        .departed_members("admin-1", &query, NOW)
-        .expect("list")
-        .items
+    pending_departed()
         .into_iter()
         .find(|m| m.pending_groups > 300)
         .expect("a member with over 300 groups")
