@@ -40,6 +40,11 @@ impl Backend {
         matches!(self, Backend::Demo(_))
     }
 
+    /// A new mount starts with the client its configuration makes.
+    pub fn forget_renewal() {
+        RENEWED.set(None);
+    }
+
     /// After a session expired and the host page has a new token: later requests carry it.
     pub fn renew(&self, client: HttpClient) {
         if let Backend::Http(_) = self {

@@ -55,6 +55,13 @@ impl HttpClient {
         }
     }
 
+    /// A client for the configured backend: its timeout and extra headers, with `auth`.
+    pub fn from_config(base: String, config: &crate::config::Config, auth: Auth) -> HttpClient {
+        let mut c = HttpClient::new(base, auth, config.timeout_ms);
+        c.extra_headers = config.headers.clone();
+        c
+    }
+
     pub fn with_header(mut self, name: &str, value: &str) -> HttpClient {
         self.extra_headers.push((name.into(), value.into()));
         self

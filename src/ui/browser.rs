@@ -21,19 +21,81 @@ pub fn replace_query(query: &str) {
     }
 }
 
+thread_local! {
+    /// The configured storage prefix (`storagePrefix`), when it is not the default.
+    static PREFIX: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Every storage key of the app starts with `handover-console`; a configured `storagePrefix`
+/// replaces that word, so two consoles on one origin keep their drafts and runs apart.
+pub fn set_storage_prefix(prefix: &str) {
+    let custom = (prefix != crate::config::DEFAULT_STORAGE_PREFIX).then(|| prefix.to_string());
+    PREFIX.set(custom);
+}
+
+const DEFAULT_PREFIX: &str = crate::config::DEFAULT_STORAGE_PREFIX;
+
+/// The key as stored, for the app's own name of it.
+pub fn stored_key(key: &str) -> String {
+    PREFIX.with_borrow(|p| match (p, key.strip_prefix(DEFAULT_PREFIX)) {
+        (Some(p), Some(rest)) => format!("{p}{rest}"),
+        _ => key.to_string(),
+    })
+}
+
+/// The app's name of a stored key; `None` for keys of another prefix (another console).
+pub fn app_key(stored: &str) -> Option<String> {
+    PREFIX.with_borrow(|p| match p {
+        Some(p) => stored
+            .strip_prefix(p.as_str())
+            .filter(|rest| rest.starts_with(['.', '|']))
+            .map(|rest| format!("{DEFAULT_PREFIX}{rest}")),
+        None => stored
+            .starts_with(DEFAULT_PREFIX)
+            .then(|| stored.to_string()),
+    })
+}
+
+/// `location.hash`, or empty.
+pub fn hash() -> String {
+    window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Moves to `hash` as a new history entry, path and query untouched.
+pub fn push_hash(hash: &str) {
+    let Some(w) = window() else { return };
+    if w.location().hash().ok().as_deref() == Some(hash) {
+        return;
+    }
+    let path = w.location().pathname().unwrap_or_default();
+    let query = w.location().search().unwrap_or_default();
+    if let Ok(history) = w.history() {
+        let url = format!("{path}{query}{hash}");
+        let _ = history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// `location.origin` and `location.pathname`.
+pub fn origin_and_path() -> Option<(String, String)> {
+    let l = window()?.location();
+    Some((l.origin().ok()?, l.pathname().ok()?))
+}
+
 pub fn local_get(key: &str) -> Option<String> {
-    window()?.local_storage().ok()??.get_item(key).ok()?
+    window()?.local_storage().ok()??.get_item(&stored_key(key)).ok()?
 }
 
 pub fn local_remove(key: &str) {
     if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.remove_item(key);
+        let _ = s.remove_item(&stored_key(key));
     }
 }
 
 pub fn local_set(key: &str, value: &str) {
     if let Some(s) = window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
+        let _ = s.set_item(&stored_key(key), value);
     }
 }
 
@@ -70,12 +132,12 @@ pub fn set_document_language(tag: &str, title: &str) {
 }
 
 pub fn session_get(key: &str) -> Option<String> {
-    window()?.session_storage().ok()??.get_item(key).ok()?
+    window()?.session_storage().ok()??.get_item(&stored_key(key)).ok()?
 }
 
 pub fn session_set(key: &str, value: &str) {
     if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
-        let _ = s.set_item(key, value);
+        let _ = s.set_item(&stored_key(key), value);
     }
 }
 
@@ -174,12 +236,15 @@ pub fn local_keys() -> Vec<String> {
         return Vec::new();
     };
     let n = s.length().unwrap_or(0);
-    (0..n).filter_map(|i| s.key(i).ok().flatten()).collect()
+    (0..n)
+        .filter_map(|i| s.key(i).ok().flatten())
+        .filter_map(|k| app_key(&k))
+        .collect()
 }
 
 pub fn session_remove(key: &str) {
     if let Some(s) = window().and_then(|w| w.session_storage().ok().flatten()) {
-        let _ = s.remove_item(key);
+        let _ = s.remove_item(&stored_key(key));
     }
 }
 
@@ -191,7 +256,7 @@ pub fn now_iso() -> String {
 /// Asks before the page goes away (reload, close, another address) whenever `ask` gives a
 /// text; browsers show their own sentence, older ones that text.
 pub fn ask_before_unload(ask: impl Fn() -> Option<&'static str> + 'static) {
-    let _ = leptos::prelude::window_event_listener(leptos::ev::beforeunload, move |e| {
+    super::lifetime::on_window(leptos::ev::beforeunload, move |e| {
         if let Some(text) = ask() {
             e.prevent_default();
             e.set_return_value(text);

@@ -3,7 +3,6 @@
 //! which owns the choice.
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::browser;
 use super::fetch_all::fetch_all;
@@ -52,7 +51,7 @@ pub fn load(ctx: Ctx, departed: String) {
     let b = ctx.backend();
     let stale = move || picks.generation.get_untracked() != generation;
     let stop = move || stale() || picks.cancel.get_untracked();
-    spawn_local(async move {
+    ctx.spawn(async move {
         let page = |cursor| PageQuery {
             cursor,
             limit: None,

@@ -1,13 +1,19 @@
 //! Views: thin components that read state and send intents to `domain`.
 
 pub mod browser;
+mod config_panel;
+mod events;
 mod fetch_all;
 pub mod format;
 mod handover;
+pub mod host;
+pub mod lifetime;
 mod lists;
+pub mod mount;
 pub mod panic;
 mod records;
 mod resume;
+pub mod router;
 mod run;
 mod shell;
 mod state;
@@ -16,7 +22,7 @@ mod widgets;
 
 use leptos::prelude::*;
 
-use crate::config::{self, Config};
+use crate::config::{self, Page, Resolved, Routing};
 use crate::i18n::{self, Locale, Messages};
 
 /// Server searches wait this long after the last keystroke, so a word costs one request.
@@ -27,24 +33,28 @@ const LANG_KEY: &str = "handover-console.lang";
 
 /// The UI language, shared through context.
 #[derive(Clone, Copy)]
-pub struct Lang(RwSignal<Locale>);
+pub struct Lang {
+    locale: RwSignal<Locale>,
+    /// The standalone page keeps `?lang=` in step; an embedded app leaves the address alone.
+    in_query: bool,
+}
 
 impl Lang {
     pub fn locale(&self) -> Locale {
-        self.0.get()
+        self.locale.get()
     }
 
     /// The current message table; reading it inside a closure re-renders on language change.
     pub fn t(&self) -> &'static Messages {
-        self.0.get().messages()
+        self.locale.get().messages()
     }
 
     /// Switches language, remembers it, and keeps the URL's `lang` in step so a reload agrees.
     pub fn set(&self, locale: Locale) {
-        self.0.set(locale);
+        self.locale.set(locale);
         browser::local_set(LANG_KEY, locale.tag());
         let query = browser::query();
-        if config::query_param(&query, "lang").is_some() {
+        if self.in_query && config::query_param(&query, "lang").is_some() {
             browser::replace_query(&config::with_query_param(
                 &query,
                 "lang",
@@ -58,38 +68,80 @@ pub fn use_lang() -> Lang {
     expect_context::<Lang>()
 }
 
+/// The standalone app as component tests mount it: configured from this page's `<meta>` tags
+/// and query string, no host element.
 #[component]
 pub fn App() -> impl IntoView {
-    let config = Config::from_sources(&browser::query(), |key| {
-        browser::meta_content(&format!("handover-console:{key}"))
-    });
+    let page = Page::Standalone {
+        query: browser::query(),
+    };
+    let resolved = config::resolve(&[mount::meta_layer()], &page);
+    view! { <Console resolved=resolved host=None /> }
+}
+
+/// The app under its root element, for a resolved configuration: the configuration-error panel
+/// when the configuration has problems, the console otherwise.
+#[component]
+pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl IntoView {
+    let Resolved { config, problems } = resolved;
     let locale = i18n::negotiate(
-        config.lang.as_deref(),
+        config.locale.map(Locale::tag),
         browser::local_get(LANG_KEY).as_deref(),
         &browser::languages(),
     );
-    let lang = Lang(RwSignal::new(locale));
-    Effect::new(move |_| {
-        let l = lang.locale();
-        browser::set_document_language(l.tag(), l.messages().app_title);
-    });
+    let lang = Lang {
+        locale: RwSignal::new(locale),
+        in_query: config.routing == Routing::Query,
+    };
     provide_context(lang);
-    let ctx = state::Ctx::new(&config);
+    let scheme = config.color_scheme.as_str();
+    if !config.embedded {
+        Effect::new(move |_| {
+            let l = lang.locale();
+            browser::set_document_language(l.tag(), l.messages().app_title);
+        });
+    }
+    let lang_attr = move || lang.locale().tag();
+    if !problems.is_empty() {
+        config_panel::log(locale, &problems);
+        return view! {
+            <div class="hoc-app" data-scheme=scheme lang=lang_attr>
+                <config_panel::ConfigPanel problems=problems />
+            </div>
+        }
+        .into_any();
+    }
+    if let Some(el) = host {
+        let h = host::Host::new(el, config.parent_origin.clone());
+        provide_context(StoredValue::new_local(h));
+    }
+    let router = router::Router::new(config.routing, config.hash_prefix.clone());
+    provide_context(router.clone());
+    let ctx = state::Ctx::new(&config, &router);
     provide_context(ctx);
-    provide_context(config);
+    provide_context(config.clone());
+    router.follow(ctx.route);
     // Going offline pauses the run and says so; coming back resumes it.
-    let _ = window_event_listener(leptos::ev::offline, move |_| ctx.run.offline.set(true));
-    let _ = window_event_listener(leptos::ev::online, move |_| {
+    lifetime::on_window(leptos::ev::offline, move |_| ctx.run.offline.set(true));
+    lifetime::on_window(leptos::ev::online, move |_| {
         ctx.run.offline.set(false);
         run::spawn_workers(ctx);
     });
-    let _ = window_event_listener(leptos::ev::popstate, move |_| {
-        ctx.route.set(config::Route::from_query(&browser::query()));
-    });
-    run::restore(ctx, lang, &expect_context::<Config>());
+    run::restore(ctx, lang, &config);
+    events::wire(ctx, lang, &config);
+    mount::publish(ctx, lang, &config);
+    if let Some(h) = host::current() {
+        let config = config.clone();
+        h.with_value(|h| {
+            h.on_parent_token(move |token| mount::renew(&ctx, &lang, &config, &token))
+        });
+    }
 
     view! {
-        <resume::ResumeOffers />
-        <shell::Shell />
+        <div class="hoc-app" data-scheme=scheme lang=lang_attr>
+            <resume::ResumeOffers />
+            <shell::Shell />
+        </div>
     }
+    .into_any()
 }

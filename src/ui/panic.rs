@@ -12,21 +12,43 @@ pub fn install() {
     }));
 }
 
+thread_local! {
+    /// Mounted apps' host elements: the overlay goes inside each (not over the host's page).
+    static HOSTS: std::cell::RefCell<Vec<web_sys::HtmlElement>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Shows the overlay inside `host` should the app panic.
+pub fn watch(host: &web_sys::HtmlElement) {
+    HOSTS.with_borrow_mut(|h| {
+        h.retain(|e| e.is_connected());
+        if !h.contains(host) {
+            h.push(host.clone());
+        }
+    });
+}
+
 /// Built with the DOM API alone: the reactive system may be what broke. Text goes in as text,
 /// never as HTML.
 pub fn show_panic(text: &str) {
     let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
         return;
     };
-    let english = doc
+    let lang = doc
         .document_element()
         .and_then(|e| e.get_attribute("lang"))
-        .is_some_and(|l| l.starts_with("en"));
-    let (title, help, reload) = if english {
+        .unwrap_or_default();
+    let (title, help, reload) = if lang.starts_with("en") {
         (
             "Something went wrong",
             "The page stopped because of an error in the app. Nothing you sent was lost: runs resume from their ledger after a reload.",
             "Reload the page",
+        )
+    } else if lang.eq_ignore_ascii_case("zh-TW") {
+        (
+            "頁面發生錯誤",
+            "應用程式內部發生錯誤，頁面已停止。已送出的內容不會遺失：重新載入後，執行會從記錄處繼續。",
+            "重新載入頁面",
         )
     } else {
         (
@@ -49,7 +71,16 @@ pub fn show_panic(text: &str) {
     ) else {
         return;
     };
-    let _ = overlay.set_attribute("class", "hoc-panic");
+    // `hoc-app` too: the stylesheet scopes every rule (theme included) under that class.
+    let _ = overlay.set_attribute("class", "hoc-app hoc-panic");
+    let scheme = doc
+        .query_selector(".hoc-app[data-scheme]")
+        .ok()
+        .flatten()
+        .and_then(|e| e.get_attribute("data-scheme"));
+    if let Some(scheme) = scheme {
+        let _ = overlay.set_attribute("data-scheme", &scheme);
+    }
     let _ = overlay.set_attribute("role", "alertdialog");
     let _ = overlay.set_attribute("aria-modal", "true");
     let _ = overlay.set_attribute("aria-label", title);
@@ -63,8 +94,21 @@ pub fn show_panic(text: &str) {
     for child in [&h, &p, &pre, &button] {
         let _ = overlay.append_child(child);
     }
-    if let Some(body) = doc.body() {
-        let _ = body.append_child(&overlay);
+    let hosts: Vec<_> = HOSTS.with_borrow(|h| h.iter().filter(|e| e.is_connected()).cloned().collect());
+    match hosts.split_first() {
+        Some((first, rest)) => {
+            for other in rest {
+                if let Ok(copy) = overlay.clone_node_with_deep(true) {
+                    let _ = other.append_child(&copy);
+                }
+            }
+            let _ = first.append_child(&overlay);
+        }
+        None => {
+            if let Some(body) = doc.body() {
+                let _ = body.append_child(&overlay);
+            }
+        }
     }
     if let Ok(b) = button.dyn_into::<web_sys::HtmlElement>() {
         let _ = b.focus();

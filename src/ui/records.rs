@@ -294,7 +294,7 @@ pub fn Records(
                 <For each=move || pager.items.get() key=|h| (h.id.clone(), h.state, h.counts.clone()) let:h>
                     {
                         let id = h.id.clone();
-                        let href = Route::Handover(h.id.clone()).to_query(&browser::query());
+                        let href = ctx.router().href(&Route::Handover(h.id.clone()));
                         let label = {
                             let h = h.clone();
                             move || format!("{} {}", lang.t().open, title(lang.t(), lang.locale(), &h))

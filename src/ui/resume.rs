@@ -8,6 +8,7 @@ use std::collections::HashSet;
 
 use leptos::prelude::*;
 
+use super::browser;
 use super::format::date_time;
 use super::run;
 use super::state::use_ctx;
@@ -40,7 +41,10 @@ pub fn ResumeOffers() -> impl IntoView {
     // Another tab saved, finished or forgot a run.
     let changed = RwSignal::new(0u32);
     let listener = window_event_listener(leptos::ev::storage, move |e| {
-        if e.key().is_none_or(|k| k.starts_with(LEDGER_PREFIX)) {
+        if e
+            .key()
+            .is_none_or(|k| browser::app_key(&k).is_some_and(|k| k.starts_with(LEDGER_PREFIX)))
+        {
             changed.update(|n| *n = n.wrapping_add(1));
         }
     });

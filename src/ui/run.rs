@@ -13,16 +13,16 @@
 use std::cell::RefCell;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use super::browser::{self, sleep, Claim, Claimed};
+use super::lifetime;
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::Lang;
 use crate::api::http::HttpClient;
 use crate::api::types::{Admin, Assignment};
 use crate::api::Backend;
-use crate::config::{keys, Auth, Config, Mode};
+use crate::config::{Auth, Config, Mode};
 use crate::domain::codes::is_retryable;
 use crate::domain::ledger::{HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatus};
 use crate::domain::plan::{batch_size, plan};
@@ -331,16 +331,17 @@ fn listen(ctx: Ctx, lang: Lang) {
             .then(|| lang.t().leave_while_sending)
     });
     // The last answers reach storage before the tab goes (a tab that takes over reads them).
-    let _ = window_event_listener(leptos::ev::pagehide, move |_| save_at(ctx, true));
+    lifetime::on_window(leptos::ev::pagehide, move |_| save_at(ctx, true));
     // Another tab drives the run shown here: its saves bring its progress.
-    let _ = window_event_listener(leptos::ev::storage, move |e| {
+    lifetime::on_window(leptos::ev::storage, move |e| {
         if run.drive.get_untracked() != Drive::Elsewhere {
             return;
         }
         let ours = run
             .owner
             .with_value(|o| o.as_ref().map(|o| o.key.storage_key()));
-        if e.key().is_none() || e.key() != ours {
+        let key = e.key().and_then(|k| browser::app_key(&k));
+        if key.is_none() || key != ours {
             return;
         }
         let Some(saved) = e
@@ -354,7 +355,7 @@ fn listen(ctx: Ctx, lang: Lang) {
         }
     });
     // Back from signing in in another tab: try the session quietly.
-    let _ = window_event_listener(leptos::ev::focus, move |_| {
+    lifetime::on_window(leptos::ev::focus, move |_| {
         if run.expired.get_untracked() && !ctx.backend().is_demo() {
             check_session(ctx, lang, true);
         }
@@ -446,7 +447,7 @@ fn drive(ctx: Ctx, reread: bool) {
         return;
     }
     run.drive.set(Drive::Claiming);
-    spawn_local(async move {
+    ctx.spawn(async move {
         let claimed = browser::claim(&lock).await;
         if !run.is_current(&id) {
             return;
@@ -517,7 +518,7 @@ pub fn spawn_workers(ctx: Ctx) {
     let want = run.in_flight.saturating_sub(run.workers.get_untracked());
     for _ in 0..want {
         run.workers.update(|n| *n += 1);
-        spawn_local(worker(ctx));
+        ctx.spawn(worker(ctx));
     }
 }
 
@@ -544,17 +545,36 @@ fn renew_token(ctx: Ctx, backend: &Backend) {
     let (Mode::Http { base_url }, Auth::Bearer(_)) = (&config.mode, &config.auth) else {
         return;
     };
-    let Some(token) = browser::meta_content(&format!("handover-console:{}", keys::TOKEN))
-        .map(|t| t.trim().to_string())
-        .filter(|t| !t.is_empty())
-    else {
+    // The host's `setToken` first; else a `<meta>` token the host page updated.
+    let Some(token) = super::host::token().or_else(|| {
+        browser::meta_content("handover-console:token")
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    }) else {
         return;
     };
-    backend.renew(HttpClient::new(
+    backend.renew(HttpClient::from_config(
         base_url.clone(),
+        &config,
         Auth::Bearer(token),
-        config.timeout_ms,
     ));
+}
+
+/// The host handed over a new token: a run the expired session stopped checks the session
+/// again (and resumes), and a session that failed to load loads again.
+pub fn token_renewed(ctx: Ctx, lang: Lang) {
+    if ctx.run.expired.get_untracked() {
+        check_session(ctx, lang, false);
+    } else if ctx.session.get_untracked().is_some_and(|s| s.is_err()) {
+        ctx.session.refetch();
+    }
+}
+
+/// The app is being unmounted: the ledger is saved and the run's lock released, so the next
+/// mount (in this tab or another) goes on from the ledger. Nothing is forgotten.
+pub fn suspend(ctx: Ctx) {
+    save_at(ctx, true);
+    DRIVING.take();
 }
 
 /// After a 401: is the session back, and is it the admin who started the run? Then the run
@@ -567,7 +587,7 @@ fn check_session(ctx: Ctx, lang: Lang, quiet: bool) {
     if !quiet {
         run.signin.set(Some(SignIn::Checking));
     }
-    spawn_local(async move {
+    ctx.spawn(async move {
         let answer = backend.session().await;
         if !run.expired.get_untracked() {
             return;

@@ -75,7 +75,7 @@ pub fn Shell() -> impl IntoView {
     };
 
     view! {
-        <div class="hoc-app">
+        <div class="hoc-shell">
             <header class="hoc-header">
                 <h1 class="hoc-title">{move || lang.t().app_title}</h1>
                 <nav class="hoc-nav" aria-label=move || lang.t().app_title>
@@ -225,7 +225,7 @@ fn NavLink(
 ) -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
-    let href = route.to_query(&browser::query());
+    let href = ctx.router().href(&route);
     let here = {
         let route = route.clone();
         move || {

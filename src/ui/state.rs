@@ -6,6 +6,8 @@ use std::rc::Rc;
 use leptos::prelude::*;
 
 use super::browser;
+use super::lifetime::{self, Lifetime};
+use super::router::Router;
 use super::lists::Load;
 use super::run::{self, Run};
 use crate::api::demo::DemoBackend;
@@ -47,6 +49,9 @@ pub struct Ctx {
     pub run: Run,
     /// Which page the URL shows.
     pub route: RwSignal<Route>,
+    /// The mount's tasks end with it.
+    life: StoredValue<Lifetime, LocalStorage>,
+    router: StoredValue<Router, LocalStorage>,
 }
 
 pub fn use_ctx() -> Ctx {
@@ -56,7 +61,7 @@ pub fn use_ctx() -> Ctx {
 /// The session, tried again with backoff while the failure is transient: without it the app
 /// knows neither the admin's permissions nor the backend's limits. What is left of the failure
 /// reaches the shell's notice, with a retry.
-async fn load_session(b: Backend) -> Result<Session, ApiError> {
+async fn load_session(b: Backend, life: Lifetime) -> Result<Session, ApiError> {
     let policy = RetryPolicy {
         base_ms: 500,
         max_ms: 4_000,
@@ -65,6 +70,10 @@ async fn load_session(b: Backend) -> Result<Session, ApiError> {
     let mut attempts = 0;
     loop {
         attempts += 1;
+        // Unmounted: no more requests.
+        if !life.is_alive() {
+            return Err(ApiError::Aborted);
+        }
         match b.session().await {
             Err(e) => match policy.decide(&e, attempts, js_sys::Math::random()) {
                 Decision::Retry { after_ms } => {
@@ -84,20 +93,22 @@ pub fn new_handover_id() -> String {
 }
 
 impl Ctx {
-    pub fn new(config: &Config) -> Ctx {
+    pub fn new(config: &Config, router: &Router) -> Ctx {
         let backend = match &config.mode {
             Mode::Demo => Backend::Demo(Rc::new(DemoBackend::load(
                 &config.demo_admin,
                 DEMO_LATENCY_MS,
             ))),
-            Mode::Http { base_url } => Backend::Http(Rc::new(HttpClient::new(
+            Mode::Http { base_url } => Backend::Http(Rc::new(HttpClient::from_config(
                 base_url.clone(),
+                config,
                 config.auth.clone(),
-                config.timeout_ms,
             ))),
         };
         let backend = StoredValue::new_local(backend);
-        let session = LocalResource::new(move || load_session(backend.get_value()));
+        let life = lifetime::current();
+        let session =
+            LocalResource::new(move || load_session(backend.get_value(), life.clone()));
         let saved =
             browser::session_get(WIZARD_KEY).and_then(|j| serde_json::from_str::<Wizard>(&j).ok());
         let wizard = RwSignal::new(saved.unwrap_or_else(|| Wizard::new(new_handover_id())));
@@ -123,8 +134,17 @@ impl Ctx {
             },
             created: RwSignal::new(None),
             run: Run::new(config.in_flight),
-            route: RwSignal::new(Route::from_query(&browser::query())),
+            route: RwSignal::new(router.read()),
+            life: StoredValue::new_local(lifetime::current()),
+            router: StoredValue::new_local(router.clone()),
         }
+    }
+
+    /// How pages map to addresses (for links).
+    pub fn router(&self) -> Router {
+        self.router
+            .try_get_value()
+            .unwrap_or_else(|| Router::new(crate::config::Routing::Memory, String::new()))
     }
 
     pub fn backend(&self) -> Backend {
@@ -143,10 +163,20 @@ impl Ctx {
         self.wizard.set(Wizard::new(new_handover_id()));
     }
 
-    /// Shows another page, as a new history entry.
+    /// Shows another page, as a new history entry where the routing keeps one.
     pub fn navigate(&self, route: Route) {
-        browser::push_query(&route.to_query(&browser::query()));
+        if let Some(router) = self.router.try_get_value() {
+            router.push(&route);
+        }
         self.route.set(route);
+    }
+
+    /// Runs `task` until it finishes or the app is unmounted (then it is dropped, and any
+    /// request it awaits is aborted).
+    pub fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+        if let Some(life) = self.life.try_get_value() {
+            life.spawn(task);
+        }
     }
 
     /// Demo only: back to the seeded data.

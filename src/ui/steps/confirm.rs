@@ -3,7 +3,6 @@
 
 use leptos::html::{Dialog, Input};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 use crate::api::types::{ChatScope, Handover, VerificationMethod, VerificationRequest};
 use crate::api::ApiError;
@@ -229,14 +228,14 @@ pub fn Created(handover: Handover) -> impl IntoView {
     let pending = handover.approval_required && handover.decided_by.is_none();
     let state = handover.state;
     let id = handover.id.clone();
-    let href = Route::Handover(id.clone()).to_query(&browser::query());
+    let href = ctx.router().href(&Route::Handover(id.clone()));
     let link = StoredValue::new(share_link(&id));
     // `Some(true)` once copied; `Some(false)` when the clipboard refused and the field shows.
     let copied = RwSignal::new(None::<bool>);
     let field = NodeRef::<Input>::new();
     let copy = move |_| {
         let link = link.get_value();
-        spawn_local(async move {
+        ctx.spawn(async move {
             let ok = copy_text(&link).await;
             copied.try_set(Some(ok));
             if !ok {

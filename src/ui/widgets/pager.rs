@@ -5,8 +5,8 @@
 use std::future::Future;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
+use crate::ui::lifetime::{self, Lifetime};
 use crate::api::types::Page;
 use crate::api::ApiError;
 use crate::domain::paging::{Admitted, HasId, PageGuard};
@@ -21,6 +21,8 @@ pub struct Pager<T: Send + Sync + 'static> {
     pub repeats: RwSignal<usize>,
     guard: StoredValue<PageGuard>,
     generation: RwSignal<u32>,
+    /// Loads end with the mount.
+    life: StoredValue<Lifetime, LocalStorage>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Pager<T> {
@@ -41,6 +43,7 @@ impl<T: HasId + Clone + Send + Sync + 'static> Pager<T> {
             repeats: RwSignal::new(0),
             guard: StoredValue::new(PageGuard::default()),
             generation: RwSignal::new(0),
+            life: StoredValue::new_local(lifetime::current()),
         }
     }
 
@@ -51,6 +54,9 @@ impl<T: HasId + Clone + Send + Sync + 'static> Pager<T> {
         Fut: Future<Output = Result<Page<T>, ApiError>> + 'static,
     {
         let this = *self;
+        let Some(life) = self.life.try_get_value() else {
+            return;
+        };
         let cursor = if more {
             this.next.get_untracked()
         } else {
@@ -63,7 +69,7 @@ impl<T: HasId + Clone + Send + Sync + 'static> Pager<T> {
         this.generation.set(generation);
         this.loading.set(true);
         this.error.set(None);
-        spawn_local(async move {
+        life.spawn(async move {
             let result = fetch(cursor).await;
             if this.generation.get_untracked() != generation {
                 return;
