@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Installs what `make serve` / `make test` need, skipping whatever is already there.
 # Usage: tools/setup.sh build   (toolchain + npm tools)
-#        tools/setup.sh test    (the above + Chromium and chromedriver)
+#        tools/setup.sh test    (the above + Chromium, chromedriver, Firefox ESR and geckodriver)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 SCHEMATHESIS_VERSION=4.32.5
+# The Firefox run (tests/firefox.rs) drives Debian's firefox-esr through this geckodriver.
+GECKODRIVER_VERSION=0.37.1
 # Schemathesis lives in its own virtualenv under target/ (ignored by git; rebuilt after a clean).
 VENV=target/venv
 export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
@@ -55,6 +57,14 @@ if [ "${1:-build}" = test ]; then
   if ! command -v chromium >/dev/null || ! command -v chromedriver >/dev/null; then
     say "installing Chromium and chromedriver"
     apt_install chromium chromium-driver
+  fi
+  if ! command -v firefox-esr >/dev/null; then
+    say "installing Firefox ESR"
+    apt_install firefox-esr
+  fi
+  if [ "$(geckodriver --version 2>/dev/null | head -n1 | cut -d' ' -f1-2 || true)" != "geckodriver $GECKODRIVER_VERSION" ]; then
+    say "installing geckodriver $GECKODRIVER_VERSION (a few minutes)"
+    cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --force
   fi
   if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
     python=$(command -v python3.11 || command -v python3 || true)

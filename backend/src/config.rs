@@ -25,6 +25,8 @@ pub struct Config {
     pub tokens: Vec<(String, String)>,
     pub cors_origins: Vec<String>,
     pub dist: Option<PathBuf>,
+    /// Who may frame the served app (`frame-ancestors` of its Content-Security-Policy).
+    pub frame_ancestors: Vec<String>,
     pub seed: u64,
     pub takeover_delay_ms: i64,
     pub refuse_per_mille: u64,
@@ -87,6 +89,7 @@ impl Default for Config {
             tokens: default_tokens(),
             cors_origins: Vec::new(),
             dist: None,
+            frame_ancestors: Vec::new(),
             seed: DEFAULT_SEED,
             takeover_delay_ms: DEFAULT_TAKEOVER_DELAY_MS,
             refuse_per_mille: DEFAULT_REFUSE_PER_MILLE,
@@ -141,6 +144,16 @@ struct Args {
     /// Also serve a built app from DIR, pointed at this backend
     #[arg(long, env = "HANDOVER_DIST", value_name = "DIR")]
     dist: Option<PathBuf>,
+
+    /// Origins that may embed the served app in an iframe (CSP frame-ancestors; default: none
+    /// but this backend itself)
+    #[arg(
+        long,
+        env = "HANDOVER_FRAME_ANCESTORS",
+        value_name = "ORIGIN",
+        value_delimiter = ','
+    )]
+    frame_ancestors: Vec<String>,
 
     /// Dataset seed
     #[arg(long, env = "HANDOVER_SEED", value_name = "N", default_value_t = DEFAULT_SEED)]
@@ -303,6 +316,7 @@ impl From<Args> for Config {
             },
             cors_origins: a.cors_origins,
             dist: a.dist,
+            frame_ancestors: a.frame_ancestors,
             seed: a.seed,
             takeover_delay_ms: a.takeover_delay_ms,
             refuse_per_mille: a.refuse_per_mille,

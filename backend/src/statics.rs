@@ -36,11 +36,22 @@ pub fn router(dist: &Path, state: &AppState) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(get(page.clone()));
+    let csp = HeaderValue::from_str(&content_security_policy(&state.config.frame_ancestors))
+        .unwrap_or_else(|_| HeaderValue::from_static(STRICT_CSP_NO_FRAMES));
     Router::new()
         .route("/", get(page.clone()))
         .route("/index.html", get(page))
         .fallback_service(files)
         .layer(axum::middleware::from_fn(cache_control))
+        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
+            let csp = csp.clone();
+            async move {
+                let mut r = next.run(req).await;
+                r.headers_mut()
+                    .insert(header::CONTENT_SECURITY_POLICY, csp);
+                r
+            }
+        }))
         .layer(CompressionLayer::new().br(true).gzip(true))
 }
 
@@ -65,6 +76,27 @@ fn app_index(dist: &Path, state: &AppState) -> String {
     html.replacen("</head>", &format!("{meta}</head>"), 1)
 }
 
+const STRICT_CSP_NO_FRAMES: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'self'";
+
+/// The strict policy the app is built to run under (README, Embedding): no inline script or
+/// style, no eval; the API is this very origin. Origins that do not look like origins are left
+/// out rather than let into the header.
+fn content_security_policy(frame_ancestors: &[String]) -> String {
+    let mut ancestors = vec!["'self'".to_string()];
+    ancestors.extend(
+        frame_ancestors
+            .iter()
+            .map(|o| o.trim().trim_end_matches('/'))
+            .filter(|o| {
+                (o.starts_with("http://") || o.starts_with("https://"))
+                    && !o.contains([' ', ';', ',', '\'', '"'])
+            })
+            .map(str::to_string),
+    );
+    STRICT_CSP_NO_FRAMES.replace("frame-ancestors 'self'", &format!("frame-ancestors {}", ancestors.join(" ")))
+}
+
 /// Hashed names change with their content, so they may be cached forever; the index page (also
 /// the answer for unknown paths, hashed-looking or not) must be revalidated to pick up a deploy.
 async fn cache_control(req: Request, next: Next) -> Response {
@@ -85,16 +117,25 @@ async fn cache_control(req: Request, next: Next) -> Response {
     r
 }
 
-/// Trunk's names carry a 16-hex-digit hash segment: `app-1a2b3c4d5e6f7a8b.css`,
-/// `handover-console-1a2b3c4d5e6f7a8b_bg.wasm`.
+/// Trunk's names carry a hash segment of a u64 in hex without leading zeros (16 digits, rarely
+/// fewer): `app-1a2b3c4d5e6f7a8b.css`, `handover-console-63cdce77959629d_bg.wasm`.
 fn has_content_hash(name: &str) -> bool {
     name.split(['-', '_', '.'])
-        .any(|seg| seg.len() == 16 && seg.bytes().all(|b| b.is_ascii_hexdigit()))
+        .any(|seg| (13..=16).contains(&seg.len()) && seg.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
 mod tests {
-    use super::has_content_hash;
+    use super::{content_security_policy, has_content_hash};
+
+    #[test]
+    fn the_policy_is_strict_and_names_only_real_frame_ancestors() {
+        let p = content_security_policy(&["http://localhost:9/".into(), "x; script-src *".into()]);
+        assert!(p.contains("script-src 'self' 'wasm-unsafe-eval';"), "{p}");
+        assert!(p.contains("style-src 'self';"), "{p}");
+        assert!(p.ends_with("frame-ancestors 'self' http://localhost:9"), "{p}");
+        assert!(!p.contains("unsafe-inline"), "{p}");
+    }
 
     #[test]
     fn spots_trunk_hashes_only() {
@@ -102,13 +143,15 @@ mod tests {
             "handover-console-1a2b3c4d5e6f7a8b_bg.wasm",
             "handover-console-1a2b3c4d5e6f7a8b.js",
             "app-0123456789ABCDEF.css",
+            "handover-console-63cdce77959629d_bg.wasm",
         ] {
             assert!(has_content_hash(hashed), "{hashed}");
         }
         for plain in [
             "index.html",
             "app.css",
-            "app-1a2b3c4d5e6f7a8.css",
+            "app-1a2b3c4d5e6.css",
+            "handover-console.js",
             "app-1a2b3c4d5e6f7a8b9.css",
             "app-1a2b3c4d5e6f7a8g.css",
             "",

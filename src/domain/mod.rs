@@ -5,6 +5,7 @@ pub mod backup;
 pub mod codes;
 pub mod csv;
 pub mod events;
+pub mod host_events;
 #[cfg(test)]
 mod fixtures;
 pub mod ledger;
@@ -17,6 +18,7 @@ pub mod retry;
 pub mod run_owner;
 pub mod selection;
 pub mod snapshot;
+pub mod split;
 pub mod time;
 pub mod withdraw;
 pub mod wizard;

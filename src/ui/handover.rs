@@ -12,7 +12,6 @@ use std::sync::Arc;
 
 use leptos::html::{Dialog, Input};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::browser;
@@ -208,21 +207,19 @@ fn said_text(m: &Messages, locale: Locale, said: &Said) -> Option<String> {
 }
 
 /// The link a second admin opens to approve: this page, without this admin's own choices
-/// (`as`, `lang`); demo mode stays on, so a demo link opens the demo.
+/// (`as`, `lang`); demo mode stays on, so a demo link opens the demo. Where the address cannot
+/// carry a page (memory routing), the handover's id is what there is to share.
 pub(super) fn share_link(id: &str) -> String {
-    let query = with_query_param(&browser::query(), "as", None);
-    let query = with_query_param(&query, "lang", None);
-    let query = Route::Handover(id.to_string()).to_query(&query);
-    let location = web_sys::window().map(|w| w.location());
-    let origin = location
-        .as_ref()
-        .and_then(|l| l.origin().ok())
-        .unwrap_or_default();
-    let path = location
-        .as_ref()
-        .and_then(|l| l.pathname().ok())
-        .unwrap_or_default();
-    format!("{origin}{path}{query}")
+    let router = super::router::use_router();
+    let route = Route::Handover(id.to_string());
+    if router.routing() == crate::config::Routing::Query {
+        let query = with_query_param(&browser::query(), "as", None);
+        let query = with_query_param(&query, "lang", None);
+        if let Some((origin, path)) = browser::origin_and_path() {
+            return format!("{origin}{path}{}", route.to_query(&query));
+        }
+    }
+    router.absolute(&route).unwrap_or_else(|| id.to_string())
 }
 
 /// Puts `text` on the clipboard through `navigator.clipboard.writeText`; `false` when the
@@ -292,7 +289,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
     // raised `refresh` looks again.
     {
         let (id, refresh) = (id.clone(), refresh.clone());
-        spawn_local(async move {
+        ctx.spawn(async move {
             let live = move || alive.load(Ordering::Relaxed);
             let mut poll = Poll::new();
             while live() {
@@ -656,7 +653,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
         </h2>
         <p>
             <a
-                href=Route::Records.to_query(&browser::query())
+                href=ctx.router().href(&Route::Records)
                 on:click=move |ev| {
                     ev.prevent_default();
                     ctx.navigate(Route::Records);
@@ -708,7 +705,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                     {bars.into_iter().map(|(s, n)| view! {
                         <li data-status=s.as_str()>
                             <span class="hoc-bar-label">{move || lang.t().status(s)}</span>
-                            <span class="hoc-bar" style=format!("width:{}%", n * 100 / total)></span>
+                            <span class="hoc-bar" style:width=format!("{}%", n * 100 / total)></span>
                             <span class="hoc-bar-n" data-count=s.as_str()>{format::number(locale, n)}</span>
                         </li>
                     }).collect_view()}

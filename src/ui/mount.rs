@@ -192,6 +192,16 @@ pub fn mount(host: web_sys::HtmlElement, layers: Vec<Layer>, page: Page) -> Moun
     }
 }
 
+/// A handle JavaScript's garbage collector frees (the host dropped its reference) must not
+/// take the app down with it: only `unmount` does.
+impl Drop for Mounted {
+    fn drop(&mut self) {
+        if let Some(view) = self.view.take() {
+            std::mem::forget(view);
+        }
+    }
+}
+
 impl Mounted {
     /// Stops everything the app runs (a run in progress is saved and resumes from its ledger
     /// on the next mount), then removes it from the page.

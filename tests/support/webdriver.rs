@@ -1,10 +1,13 @@
-//! A minimal W3C WebDriver client over chromedriver. Blocking on purpose: tests read top to
-//! bottom like the user's actions. Elements are found by role and accessible name through
-//! WebDriver's computedrole / computedlabel, i.e. Chromium's own accessibility tree.
+//! A minimal W3C WebDriver client over chromedriver (and geckodriver, for the one Firefox run).
+//! Blocking on purpose: tests read top to bottom like the user's actions. Elements are found by
+//! role and accessible name through WebDriver's computedrole / computedlabel, i.e. the browser's
+//! own accessibility tree (Chromium's, or Firefox's under `launch_firefox`).
 
 use serde_json::{json, Value};
 use std::net::TcpListener;
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -17,7 +20,22 @@ pub struct Browser {
     agent: ureq::Agent,
     session: String,
     driver: Child,
+    engine: Engine,
     _profile: TempDir,
+}
+
+/// Which browser a session drives, and what only that browser needs.
+enum Engine {
+    Chromium,
+    /// geckodriver has no log endpoint: Firefox prints the page's console errors and uncaught
+    /// exceptions to its stdout (`devtools.console.stdout.content`), which geckodriver passes on
+    /// to `log`; `read` is how far `console_errors` has read it. `pid` is Firefox's own process,
+    /// so Drop can end it should geckodriver not.
+    Firefox {
+        log: PathBuf,
+        read: AtomicU64,
+        pid: Option<u32>,
+    },
 }
 
 /// A throwaway Chromium profile, so runs never share storage.
@@ -105,7 +123,125 @@ impl Browser {
             agent,
             session: format!("{root}/session/{id}"),
             driver,
+            engine: Engine::Chromium,
             _profile: TempDir(profile),
+        }
+    }
+
+    /// Starts geckodriver and a headless Firefox (Debian's firefox-esr when installed) whose
+    /// preferred languages are `accept_languages`. HOME, the profile and the driver's output all
+    /// live in a throwaway directory, so it runs as root and leaves nothing behind.
+    pub fn launch_firefox(accept_languages: &str) -> Browser {
+        let port = free_port();
+        let dir = std::env::temp_dir().join(format!("hoc-e2e-ff-{port}-{}", std::process::id()));
+        let home = dir.join("home");
+        std::fs::create_dir_all(&home).expect("create the Firefox temp dir");
+        let dir = TempDir(dir);
+        let log = dir.0.join("geckodriver.log");
+        let out = std::fs::File::create(&log).expect("create the geckodriver log");
+        let err = out.try_clone().expect("clone the log handle");
+        let spawn = |bin: &std::path::Path| {
+            Command::new(bin)
+                .arg(format!("--port={port}"))
+                .arg("--profile-root")
+                .arg(&dir.0)
+                .env("HOME", &home)
+                .env("MOZ_HEADLESS", "1")
+                .env("MOZ_CRASHREPORTER_DISABLE", "1")
+                .stdout(out.try_clone().expect("log handle"))
+                .stderr(err.try_clone().expect("log handle"))
+                .spawn()
+        };
+        // `cargo install` puts it in ~/.cargo/bin, which a bare `cargo test` may not have on PATH.
+        let driver = spawn("geckodriver".as_ref())
+            .or_else(|e| {
+                let cargo_home = std::env::var_os("CARGO_HOME")
+                    .map(PathBuf::from)
+                    .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")));
+                match cargo_home {
+                    Some(c) if e.kind() == std::io::ErrorKind::NotFound => {
+                        spawn(&c.join("bin/geckodriver"))
+                    }
+                    _ => Err(e),
+                }
+            })
+            .expect("start geckodriver (tools/setup.sh test installs it)");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(90)))
+            .build()
+            .into();
+        let root = format!("http://127.0.0.1:{port}");
+        let start = Instant::now();
+        while agent.get(&format!("{root}/status")).call().is_err() {
+            assert!(start.elapsed() < WAIT, "geckodriver did not start");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let mut firefox = json!({
+            "args": ["-headless"],
+            "prefs": {
+                "intl.accept_languages": accept_languages,
+                // The page's console and uncaught errors, to stdout (see `console_errors`).
+                "devtools.console.stdout.content": true,
+                "browser.shell.checkDefaultBrowser": false,
+                "datareporting.policy.dataSubmissionEnabled": false,
+                "app.normandy.enabled": false,
+                "app.shield.optoutstudies.enabled": false,
+                // Firefox's own favicon loader logs a chrome error for pages without an icon.
+                "browser.chrome.site_icons": false,
+            },
+        });
+        if std::path::Path::new("/usr/bin/firefox-esr").exists() {
+            firefox["binary"] = json!("/usr/bin/firefox-esr");
+        }
+        let caps = json!({ "capabilities": { "alwaysMatch": {
+            "browserName": "firefox",
+            "moz:firefoxOptions": firefox,
+        }}});
+        let mut resp = agent
+            .post(&format!("{root}/session"))
+            .send_json(&caps)
+            .expect("new WebDriver session");
+        let v: Value = resp.body_mut().read_json().expect("session json");
+        let id = v["value"]["sessionId"].as_str().map(str::to_string);
+        let pid = v["value"]["capabilities"]["moz:processID"]
+            .as_u64()
+            .and_then(|p| u32::try_from(p).ok());
+        let browser = Browser {
+            agent,
+            session: format!("{root}/session/{}", id.clone().unwrap_or_default()),
+            driver,
+            engine: Engine::Firefox {
+                log,
+                read: AtomicU64::new(0),
+                pid,
+            },
+            _profile: dir,
+        };
+        if id.is_none() {
+            let output = browser.driver_output();
+            drop(browser);
+            panic!("no Firefox session: {v}\ngeckodriver said:\n{output}");
+        }
+        // The same viewport as the Chromium runs.
+        browser.ok(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": 1280, "height": 900 })),
+        );
+        browser
+    }
+
+    /// Whether this session drives Firefox.
+    pub fn is_firefox(&self) -> bool {
+        matches!(self.engine, Engine::Firefox { .. })
+    }
+
+    /// Everything geckodriver and Firefox printed (empty for Chromium), for failure messages.
+    pub fn driver_output(&self) -> String {
+        match &self.engine {
+            Engine::Firefox { log, .. } => std::fs::read_to_string(log).unwrap_or_default(),
+            Engine::Chromium => String::new(),
         }
     }
 
@@ -345,6 +481,9 @@ impl Browser {
 
     /// Console errors and uncaught exceptions since the last call.
     pub fn console_errors(&self) -> Vec<String> {
+        if let Engine::Firefox { log, read, .. } = &self.engine {
+            return firefox_errors(log, read);
+        }
         self.cmd("POST", "/se/log", Some(json!({ "type": "browser" })))
             .or_else(|_| self.cmd("POST", "/log", Some(json!({ "type": "browser" }))))
             .unwrap_or_else(|e| panic!("cannot read the browser log: {e}"))
@@ -394,5 +533,71 @@ impl Drop for Browser {
         let _ = self.cmd("DELETE", "", None);
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+        if let Engine::Firefox { pid: Some(pid), .. } = self.engine {
+            end_firefox(pid);
+        }
     }
+}
+
+/// Ends the Firefox this session started if it outlived geckodriver (deleting the session
+/// normally closes it). Only that process, and only while it still is a Firefox.
+fn end_firefox(pid: u32) {
+    let is_firefox = || {
+        std::fs::read_link(format!("/proc/{pid}/exe"))
+            .is_ok_and(|exe| exe.to_string_lossy().contains("firefox"))
+    };
+    let start = Instant::now();
+    while is_firefox() && start.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if is_firefox() {
+        let _ = Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+/// The page's console errors and uncaught exceptions that Firefox printed to `log` since the
+/// last call. Firefox prints its own (chrome) code's messages there too: those come from named
+/// loggers (`console.error: RSLoader: …`), `resource://` / `chrome://` scripts, or are XPCOM
+/// exceptions thrown in such a script (`[Exception… location: "JS frame :: resource://…"]`),
+/// and are left out; the page's are one line each, their values quoted (`console.error: "…"`).
+fn firefox_errors(log: &std::path::Path, read: &AtomicU64) -> Vec<String> {
+    let bytes = std::fs::read(log).unwrap_or_default();
+    let from = (read.load(Ordering::SeqCst) as usize).min(bytes.len());
+    // Whole lines only: a line still being written is read next time.
+    let upto = bytes[from..]
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(from, |i| from + i + 1);
+    read.store(upto as u64, Ordering::SeqCst);
+    let chrome_logger = |rest: &str| {
+        rest.split_once(':').is_some_and(|(name, _)| {
+            !name.is_empty()
+                && name.starts_with(|c: char| c.is_ascii_alphabetic())
+                && name
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+        })
+    };
+    let chrome_script = |rest: &str| {
+        ["resource://", "chrome://", "moz-extension://", "moz-src://"]
+            .iter()
+            .any(|p| rest.starts_with(p))
+    };
+    String::from_utf8_lossy(&bytes[from..upto])
+        .lines()
+        .filter(|line| {
+            if let Some(rest) = line.strip_prefix("console.error: ") {
+                let in_chrome_frame = rest.split("JS frame :: ").skip(1).any(chrome_script);
+                !chrome_logger(rest) && !in_chrome_frame
+            } else if let Some(rest) = line.strip_prefix("JavaScript error: ") {
+                !chrome_script(rest)
+            } else {
+                false
+            }
+        })
+        .map(str::to_string)
+        .collect()
 }
