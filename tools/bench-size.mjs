@@ -1,26 +1,29 @@
-// Size benchmark: for every file the first page loads (everything Trunk writes to dist/),
+// Size benchmark: for every file the first page loads (index.html and what it pulls in),
 // raw, gzip -9 and brotli (quality 11) sizes with totals. Writes target/bench/size.json and
 // prints a table. A benchmark, not a test: it never fails on a number.
-import { readdirSync, readFileSync, statSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { readFileSync, mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
 
 const dist = process.argv[2] ?? "dist";
 const budget = { brotli_bytes: 120 * 1024, requests: 5 };
 
-function walk(dir) {
-  return readdirSync(dir).flatMap((name) => {
-    const p = join(dir, name);
-    return statSync(p).isDirectory() ? walk(p) : [p];
-  });
+// The first page's downloads: index.html, what it links (stylesheet, wasm preload, the entry
+// module), and config.json, which the entry fetches. Embedding examples and anything else in
+// dist/ are not part of a first load.
+function firstLoad() {
+  const html = readFileSync(join(dist, "index.html"), "utf8");
+  const refs = [...html.matchAll(/<(?:link|script)\b[^>]*\b(?:href|src)="\.?\/?([^"#?]+)"/g)]
+    .map((m) => m[1])
+    .filter((f) => !f.startsWith("data:") && !f.includes("://"));
+  return ["index.html", ...new Set(refs), "config.json"];
 }
 
-const files = walk(dist)
-  .sort()
-  .map((path) => {
-    const data = readFileSync(path);
+const files = firstLoad()
+  .map((file) => {
+    const data = readFileSync(join(dist, file));
     return {
-      file: relative(dist, path),
+      file,
       raw: data.length,
       gzip: gzipSync(data, { level: 9 }).length,
       brotli: brotliCompressSync(data, {
