@@ -43,15 +43,16 @@ pub fn router(dist: &Path, state: &AppState) -> Router {
         .route("/index.html", get(page))
         .fallback_service(files)
         .layer(axum::middleware::from_fn(cache_control))
-        .layer(axum::middleware::from_fn(move |req: Request, next: Next| {
-            let csp = csp.clone();
-            async move {
-                let mut r = next.run(req).await;
-                r.headers_mut()
-                    .insert(header::CONTENT_SECURITY_POLICY, csp);
-                r
-            }
-        }))
+        .layer(axum::middleware::from_fn(
+            move |req: Request, next: Next| {
+                let csp = csp.clone();
+                async move {
+                    let mut r = next.run(req).await;
+                    r.headers_mut().insert(header::CONTENT_SECURITY_POLICY, csp);
+                    r
+                }
+            },
+        ))
         .layer(CompressionLayer::new().br(true).gzip(true))
 }
 
@@ -94,7 +95,10 @@ fn content_security_policy(frame_ancestors: &[String]) -> String {
             })
             .map(str::to_string),
     );
-    STRICT_CSP_NO_FRAMES.replace("frame-ancestors 'self'", &format!("frame-ancestors {}", ancestors.join(" ")))
+    STRICT_CSP_NO_FRAMES.replace(
+        "frame-ancestors 'self'",
+        &format!("frame-ancestors {}", ancestors.join(" ")),
+    )
 }
 
 /// Hashed names change with their content, so they may be cached forever; the index page (also
@@ -133,7 +137,10 @@ mod tests {
         let p = content_security_policy(&["http://localhost:9/".into(), "x; script-src *".into()]);
         assert!(p.contains("script-src 'self' 'wasm-unsafe-eval';"), "{p}");
         assert!(p.contains("style-src 'self';"), "{p}");
-        assert!(p.ends_with("frame-ancestors 'self' http://localhost:9"), "{p}");
+        assert!(
+            p.ends_with("frame-ancestors 'self' http://localhost:9"),
+            "{p}"
+        );
         assert!(!p.contains("unsafe-inline"), "{p}");
     }
 

@@ -387,9 +387,8 @@ const RESERVED_HEADERS: [&str; 8] = [
 
 fn header_name(name: &str) -> Option<String> {
     let n = name.trim();
-    let token = !n.is_empty()
-        && n.len() <= 64
-        && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    let token =
+        !n.is_empty() && n.len() <= 64 && n.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
     (token && !RESERVED_HEADERS.contains(&n.to_ascii_lowercase().as_str())).then(|| n.into())
 }
 
@@ -515,8 +514,7 @@ impl Given {
             }
             Key::HashPrefix => {
                 self.hash_prefix = Some(
-                    route::hash_prefix(text(Expected::HashPrefix)?)
-                        .ok_or(Expected::HashPrefix)?,
+                    route::hash_prefix(text(Expected::HashPrefix)?).ok_or(Expected::HashPrefix)?,
                 )
             }
             Key::ParentOrigin => {

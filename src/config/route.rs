@@ -108,7 +108,10 @@ pub fn hash_prefix(text: &str) -> Option<String> {
     let t = text.trim().trim_matches('/');
     let ok = t.len() <= 40
         && t.split('/').all(|seg| {
-            !seg.is_empty() && seg.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
+            !seg.is_empty()
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c))
         });
     (t.is_empty() || ok).then(|| t.to_string())
 }

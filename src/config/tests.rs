@@ -37,7 +37,11 @@ fn demo_with_defaults_when_nothing_is_configured() {
     assert_eq!(c.color_scheme, ColorScheme::System);
     assert!(!c.embedded);
     let c = ok(&[], &Page::Embedded);
-    assert_eq!(c.routing, Routing::Hash, "mounted apps keep off the host's query");
+    assert_eq!(
+        c.routing,
+        Routing::Hash,
+        "mounted apps keep off the host's query"
+    );
     assert!(c.embedded);
 }
 
@@ -48,10 +52,7 @@ fn later_sources_win_key_by_key() {
         layer(Source::File, "2"),
         layer(Source::Meta, "3"),
         layer(Source::Element, "5"),
-        Layer::new(
-            Source::Options,
-            vec![("inFlight".into(), Raw::Number(7.0))],
-        ),
+        Layer::new(Source::Options, vec![("inFlight".into(), Raw::Number(7.0))]),
     ];
     for n in 1..=layers.len() {
         let c = ok(&layers[..n], &Page::Embedded);
@@ -113,7 +114,13 @@ fn auth_is_a_bearer_token_or_cookies_with_csrf() {
 
 #[test]
 fn keys_are_spelled_any_way_the_source_likes() {
-    for name in ["apiBase", "api-base", "api_base", "APIBASE", "data-api-base"] {
+    for name in [
+        "apiBase",
+        "api-base",
+        "api_base",
+        "APIBASE",
+        "data-api-base",
+    ] {
         let parsed = Key::parse(name.trim_start_matches("data-"));
         assert_eq!(parsed, Some(Key::ApiBase), "{name}");
     }
@@ -128,12 +135,15 @@ fn keys_are_spelled_any_way_the_source_likes() {
 fn every_unknown_key_and_bad_value_is_reported_with_its_source() {
     let r = resolve(
         &[
-            Layer::text(
-                Source::File,
-                [("timeoutMs", "fast"), ("colour", "blue")],
-            ),
+            Layer::text(Source::File, [("timeoutMs", "fast"), ("colour", "blue")]),
             meta(&[("in-flight", "0"), ("color-scheme", "blue")]),
-            Layer::text(Source::Element, [("routing", "query"), ("parent-origin", "https://p.example/x")]),
+            Layer::text(
+                Source::Element,
+                [
+                    ("routing", "query"),
+                    ("parent-origin", "https://p.example/x"),
+                ],
+            ),
             Layer::new(
                 Source::Options,
                 vec![
@@ -194,7 +204,11 @@ fn what_each_key_accepts_is_named() {
         invalid(&r),
         vec![
             ("in-flight".into(), Source::Meta, Expected::Range(1, 16)),
-            ("timeout-ms".into(), Source::Meta, Expected::Range(100, 600_000)),
+            (
+                "timeout-ms".into(),
+                Source::Meta,
+                Expected::Range(100, 600_000)
+            ),
         ]
     );
     let r = resolve(&[meta(&[("demo", "false")])], &standalone(""));
@@ -238,7 +252,10 @@ fn headers_are_an_object_of_safe_names_and_values() {
     );
     assert_eq!(c.headers, vec![("X-Tenant".into(), "acme".into())]);
     let c = ok(
-        &[Layer::text(Source::Element, [("headers", r#"{"X-Tenant":"acme"}"#)])],
+        &[Layer::text(
+            Source::Element,
+            [("headers", r#"{"X-Tenant":"acme"}"#)],
+        )],
         &Page::Embedded,
     );
     assert_eq!(c.headers, vec![("X-Tenant".into(), "acme".into())]);
@@ -249,7 +266,10 @@ fn headers_are_an_object_of_safe_names_and_values() {
         r#"["X-A"]"#,
         "X-Tenant: acme",
     ] {
-        let r = resolve(&[Layer::text(Source::Meta, [("headers", bad)])], &Page::Embedded);
+        let r = resolve(
+            &[Layer::text(Source::Meta, [("headers", bad)])],
+            &Page::Embedded,
+        );
         assert_eq!(invalid(&r).len(), 1, "{bad}");
     }
 }
@@ -264,7 +284,10 @@ fn the_rest_of_the_keys_parse() {
                 ("storagePrefix".into(), Raw::Text("portal-a.hoc".into())),
                 ("routing".into(), Raw::Text("memory".into())),
                 ("hashPrefix".into(), Raw::Text("/console".into())),
-                ("parentOrigin".into(), Raw::Text("https://portal.example".into())),
+                (
+                    "parentOrigin".into(),
+                    Raw::Text("https://portal.example".into()),
+                ),
                 ("loginUrl".into(), Raw::Text("/sso/login".into())),
                 ("demo".into(), Raw::Bool(true)),
                 ("locale".into(), Raw::Text("en".into())),

@@ -99,7 +99,13 @@ pub struct RunReporter {
 
 impl RunReporter {
     /// The events to dispatch now for the run's state at `now_ms`.
-    pub fn observe(&mut self, id: &str, phase: Phase, tally: &Tally, now_ms: f64) -> Vec<HostEvent> {
+    pub fn observe(
+        &mut self,
+        id: &str,
+        phase: Phase,
+        tally: &Tally,
+        now_ms: f64,
+    ) -> Vec<HostEvent> {
         let mut out = Vec::new();
         if self.ended.as_deref() == Some(id) {
             return out;
@@ -112,13 +118,11 @@ impl RunReporter {
                 id: id.into(),
                 tally: tally.clone(),
             }),
-            Phase::Held { batches } => {
-                Some(HostEvent::Failed {
-                    id: id.into(),
-                    held_batches: batches,
-                    tally: tally.clone(),
-                })
-            }
+            Phase::Held { batches } => Some(HostEvent::Failed {
+                id: id.into(),
+                held_batches: batches,
+                tally: tally.clone(),
+            }),
             _ => None,
         };
         if due || end.is_some() {
@@ -186,9 +190,15 @@ mod tests {
             vec!["handover:run-progress", "handover:completed"]
         );
         assert_eq!(end[1].detail()["counts"]["accepted"], 20);
-        assert!(r.observe("h", Phase::Finished, &tally(20, 20), 900.0).is_empty());
+        assert!(r
+            .observe("h", Phase::Finished, &tally(20, 20), 900.0)
+            .is_empty());
         r.reopen();
-        assert_eq!(r.observe("h", Phase::Finished, &tally(20, 20), 2000.0).len(), 2);
+        assert_eq!(
+            r.observe("h", Phase::Finished, &tally(20, 20), 2000.0)
+                .len(),
+            2
+        );
     }
 
     #[test]
@@ -210,7 +220,10 @@ mod tests {
             customers: 3,
             groups: 1,
         };
-        assert_eq!(c.detail(), json!({"id": "ho-1", "customers": 3, "groups": 1}));
+        assert_eq!(
+            c.detail(),
+            json!({"id": "ho-1", "customers": 3, "groups": 1})
+        );
         assert_eq!(
             HostEvent::Unauthenticated { login_url: None }.detail(),
             json!({ "loginUrl": null })

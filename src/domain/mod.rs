@@ -5,9 +5,9 @@ pub mod backup;
 pub mod codes;
 pub mod csv;
 pub mod events;
-pub mod host_events;
 #[cfg(test)]
 mod fixtures;
+pub mod host_events;
 pub mod ledger;
 pub mod local_time;
 pub mod paging;

@@ -4,13 +4,15 @@
 //! string is a compile error, lookups cost nothing, and the bundle carries no i18n runtime.
 
 pub mod codes;
+pub mod config_problems;
 mod en;
 pub mod errors;
 mod zh_cn;
+mod zh_tw;
 
 use crate::domain::wizard::Step;
 
-/// A count with digit grouping (20,000): both languages group by thousands with a comma.
+/// A count with digit grouping (20,000): every language we ship groups by thousands with a comma.
 /// Plain Rust so message tables can use it; dates and times go through `Intl` in the UI.
 pub fn grouped(n: usize) -> String {
     let digits = n.to_string();
@@ -34,16 +36,20 @@ pub fn en_count(n: usize, one: &str, many: &str) -> String {
 pub enum Locale {
     #[default]
     ZhCn,
+    /// Traditional Chinese as written in Taiwan and Hong Kong.
+    ZhTw,
     En,
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::ZhCn, Locale::En];
+    /// In the order of the language switcher.
+    pub const ALL: [Locale; 3] = [Locale::ZhCn, Locale::ZhTw, Locale::En];
 
     /// BCP 47 tag, as used in `?lang=`, storage and `<html lang>`.
     pub fn tag(self) -> &'static str {
         match self {
             Locale::ZhCn => "zh-CN",
+            Locale::ZhTw => "zh-TW",
             Locale::En => "en",
         }
     }
@@ -52,6 +58,7 @@ impl Locale {
     pub fn native_name(self) -> &'static str {
         match self {
             Locale::ZhCn => "简体中文",
+            Locale::ZhTw => "繁體中文",
             Locale::En => "English",
         }
     }
@@ -63,12 +70,29 @@ impl Locale {
             .find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
     }
 
-    /// Loose match for browser preferences: `en-GB` is English, any Chinese is Chinese
-    /// (Simplified is the only Chinese we ship so far).
+    /// Loose match for browser preferences (any case, `-` or `_`): `en-GB` is English; Chinese
+    /// is Traditional when its script says so (`zh-Hant`, `zh-Hant-*`) or, without a script,
+    /// when its region writes Traditional (`zh-TW`, `zh-HK`, `zh-MO`); any other Chinese (`zh`,
+    /// `zh-CN`, `zh-SG`, `zh-Hans-*`) is Simplified.
     pub fn from_browser_tag(tag: &str) -> Option<Locale> {
-        let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
-        match primary.as_str() {
-            "zh" => Some(Locale::ZhCn),
+        let mut subtags = tag.trim().split(['-', '_']).map(str::to_ascii_lowercase);
+        match subtags.next()?.as_str() {
+            "zh" => {
+                let mut traditional = false;
+                for sub in subtags {
+                    match sub.as_str() {
+                        "hant" => return Some(Locale::ZhTw),
+                        "hans" => return Some(Locale::ZhCn),
+                        "tw" | "hk" | "mo" => traditional = true,
+                        _ => {}
+                    }
+                }
+                Some(if traditional {
+                    Locale::ZhTw
+                } else {
+                    Locale::ZhCn
+                })
+            }
             "en" => Some(Locale::En),
             _ => None,
         }
@@ -77,6 +101,7 @@ impl Locale {
     pub fn messages(self) -> &'static Messages {
         match self {
             Locale::ZhCn => &zh_cn::MESSAGES,
+            Locale::ZhTw => &zh_tw::MESSAGES,
             Locale::En => &en::MESSAGES,
         }
     }
@@ -499,6 +524,250 @@ impl Messages {
 mod tests {
     use super::*;
 
+    /// Every plain string of the wizard, the run and the records (one table's).
+    fn plain_strings(m: &Messages) -> Vec<&'static str> {
+        vec![
+            m.app_title,
+            m.demo_banner,
+            m.language,
+            m.steps_nav,
+            m.back,
+            m.next,
+            m.step_member,
+            m.step_customers,
+            m.step_successor,
+            m.step_chat_history,
+            m.step_confirm,
+            m.intro_member,
+            m.intro_customers,
+            m.intro_successor,
+            m.intro_chat_history,
+            m.intro_confirm,
+            m.nav_wizard,
+            m.nav_records,
+            m.records_title,
+            m.all_states,
+            m.created_from,
+            m.created_to,
+            m.departed_member_id,
+            m.export_csv,
+            m.no_records,
+            m.created_at,
+            m.created_by,
+            m.successors,
+            m.open,
+            m.items,
+            m.timeline,
+            m.all_statuses,
+            m.approve,
+            m.reject,
+            m.reject_reason,
+            m.back_to_records,
+            m.st_pending_approval,
+            m.st_ready,
+            m.st_running,
+            m.st_submitted,
+            m.st_completed,
+            m.st_rejected,
+            m.st_cancelled,
+            m.is_unsent,
+            m.is_waiting,
+            m.is_taken_over,
+            m.is_refused,
+            m.is_limit,
+            m.is_failed,
+            m.takeover_at,
+            m.name,
+            m.kind,
+            m.outcome,
+            m.reason,
+            m.actor,
+            m.time,
+            m.event,
+            m.start_run,
+            m.pause,
+            m.resume,
+            m.paused,
+            m.offline_paused,
+            m.run_title,
+            m.submitted,
+            m.accepted,
+            m.rejected,
+            m.remaining,
+            m.run_done_all,
+            m.retry_rejected,
+            m.rejections,
+            m.waiting_batches,
+            m.retry_batches,
+            m.rejected_help,
+            m.reset_demo,
+            m.demo_was_reset,
+            m.start_over,
+            m.loading,
+            m.retry,
+            m.load_more,
+            m.search,
+            m.department,
+            m.all_departments,
+            m.departed_from,
+            m.departed_to,
+            m.sort,
+            m.sort_recent,
+            m.sort_oldest,
+            m.sort_pending,
+            m.no_departed,
+            m.departed_members_list,
+            m.departed_on,
+            m.pending_customers,
+            m.pending_groups,
+            m.account_active_warning,
+            m.reason_over_a_year,
+            m.reason_no_permission,
+            m.customers,
+            m.groups,
+            m.cancel,
+            m.loading_cancelled,
+            m.filter_tag,
+            m.all_tags,
+            m.important_only,
+            m.select_all_matching,
+            m.clear_selection,
+            m.invert_selection,
+            m.important,
+            m.wechat,
+            m.wecom,
+            m.added_on,
+            m.last_contact,
+            m.never,
+            m.members_count,
+            m.created_on,
+            m.no_items,
+            m.successor_search,
+            m.current_customers,
+            m.spare_capacity,
+            m.successors_list,
+            m.no_members,
+            m.reason_is_departed,
+            m.reason_contact_disabled,
+            m.reason_not_verified,
+            m.reason_inactive,
+            m.reason_other,
+            m.trim_selection,
+            m.scope_none,
+            m.scope_recent,
+            m.scope_all,
+            m.scope_none_help,
+            m.scope_recent_help,
+            m.scope_all_help,
+            m.days,
+            m.custom_days,
+            m.no_archive,
+            m.change,
+            m.note,
+            m.approval_needed,
+            m.approval_not_needed,
+            m.approval_unknown,
+            m.error_summary_title,
+            m.list_separator,
+            m.trim_groups,
+            m.technical_details,
+            m.tech_status,
+            m.tech_code,
+            m.tech_detail,
+            m.tech_instance,
+            m.tech_request_id,
+            m.tech_path,
+            m.tech_body,
+            m.export_backup,
+            m.backup_help,
+            m.yes,
+            m.no,
+            m.approval_reason_important,
+            m.approval_reason_large,
+            m.approval_reason_other,
+            m.capacity_after,
+            m.confirm_handover,
+            m.verification,
+            m.verification_code,
+            m.verify,
+            m.handover_created,
+            m.handover_pending_approval,
+            m.handover_ready,
+            m.handover_id,
+            m.state,
+            m.submitting,
+            m.err_network,
+            m.err_unauthenticated,
+            m.err_forbidden,
+            m.err_not_found,
+            m.err_conflict,
+            m.err_invalid,
+            m.err_verification,
+            m.err_server,
+            m.err_bad_problem,
+            m.err_decode,
+            m.err_wrong_code,
+            m.blocker_no_member,
+            m.blocker_member_ineligible,
+            m.blocker_nothing_selected,
+            m.blocker_no_successor,
+            m.blocker_successor_ineligible,
+            m.blocker_days_invalid,
+            m.session_expired_paused,
+            m.unconfirmed,
+            m.resume_offers,
+            m.resume_run,
+            m.not_now,
+            m.run_elsewhere,
+            m.sign_in,
+            m.demo_sign_in,
+            m.signin_checking,
+            m.signin_still_out,
+            m.leave_while_sending,
+        ]
+    }
+
+    /// Every plain string of a handover's page and the approvals view.
+    fn handover_page_strings(m: &Messages) -> Vec<&'static str> {
+        vec![
+            m.handover_heading,
+            m.takeover_due,
+            m.instant_utc,
+            m.details,
+            m.export_timeline,
+            m.ev_created,
+            m.ev_verified,
+            m.ev_approval_requested,
+            m.ev_approved,
+            m.ev_rejected,
+            m.ev_batch_submitted,
+            m.ev_outcome_changed,
+            m.ev_withdrawn,
+            m.ev_other,
+            m.item_customer,
+            m.item_group,
+            m.withdraw,
+            m.withdraw_title,
+            m.withdraw_text,
+            m.withdraw_confirm,
+            m.keep,
+            m.withdrawn_done,
+            m.withdraw_too_late,
+            m.again,
+            m.again_member_missing,
+            m.open_handover,
+            m.copy_link,
+            m.link_copied,
+            m.copy_manual,
+            m.approver_link,
+            m.decided_by,
+            m.page_prev,
+            m.page_next,
+            m.nav_approvals,
+            m.no_approvals,
+        ]
+    }
+
     #[test]
     fn query_beats_saved_beats_browser() {
         let browser = ["en-US"];
@@ -512,6 +781,10 @@ mod tests {
         assert_eq!(negotiate(Some("fr"), Some("EN"), &["zh-CN"]), Locale::En);
         assert_eq!(
             negotiate(Some(""), Some("xx"), &["de-DE", "zh-TW"]),
+            Locale::ZhTw
+        );
+        assert_eq!(
+            negotiate(Some(""), Some("xx"), &["de-DE", "zh-SG"]),
             Locale::ZhCn
         );
         assert_eq!(negotiate::<&str>(None, None, &[]), Locale::ZhCn);
@@ -529,205 +802,7 @@ mod tests {
     fn every_locale_fills_every_string() {
         for l in Locale::ALL {
             let m = l.messages();
-            for s in [
-                m.app_title,
-                m.demo_banner,
-                m.language,
-                m.steps_nav,
-                m.back,
-                m.next,
-                m.step_member,
-                m.step_customers,
-                m.step_successor,
-                m.step_chat_history,
-                m.step_confirm,
-                m.intro_member,
-                m.intro_customers,
-                m.intro_successor,
-                m.intro_chat_history,
-                m.intro_confirm,
-                m.nav_wizard,
-                m.nav_records,
-                m.records_title,
-                m.all_states,
-                m.created_from,
-                m.created_to,
-                m.departed_member_id,
-                m.export_csv,
-                m.no_records,
-                m.created_at,
-                m.created_by,
-                m.successors,
-                m.open,
-                m.items,
-                m.timeline,
-                m.all_statuses,
-                m.approve,
-                m.reject,
-                m.reject_reason,
-                m.back_to_records,
-                m.st_pending_approval,
-                m.st_ready,
-                m.st_running,
-                m.st_submitted,
-                m.st_completed,
-                m.st_rejected,
-                m.st_cancelled,
-                m.is_unsent,
-                m.is_waiting,
-                m.is_taken_over,
-                m.is_refused,
-                m.is_limit,
-                m.is_failed,
-                m.takeover_at,
-                m.name,
-                m.kind,
-                m.outcome,
-                m.reason,
-                m.actor,
-                m.time,
-                m.event,
-                m.start_run,
-                m.pause,
-                m.resume,
-                m.paused,
-                m.offline_paused,
-                m.run_title,
-                m.submitted,
-                m.accepted,
-                m.rejected,
-                m.remaining,
-                m.run_done_all,
-                m.retry_rejected,
-                m.rejections,
-                m.waiting_batches,
-                m.retry_batches,
-                m.rejected_help,
-                m.reset_demo,
-                m.demo_was_reset,
-                m.start_over,
-                m.loading,
-                m.retry,
-                m.load_more,
-                m.search,
-                m.department,
-                m.all_departments,
-                m.departed_from,
-                m.departed_to,
-                m.sort,
-                m.sort_recent,
-                m.sort_oldest,
-                m.sort_pending,
-                m.no_departed,
-                m.departed_members_list,
-                m.departed_on,
-                m.pending_customers,
-                m.pending_groups,
-                m.account_active_warning,
-                m.reason_over_a_year,
-                m.reason_no_permission,
-                m.customers,
-                m.groups,
-                m.cancel,
-                m.loading_cancelled,
-                m.filter_tag,
-                m.all_tags,
-                m.important_only,
-                m.select_all_matching,
-                m.clear_selection,
-                m.invert_selection,
-                m.important,
-                m.wechat,
-                m.wecom,
-                m.added_on,
-                m.last_contact,
-                m.never,
-                m.members_count,
-                m.created_on,
-                m.no_items,
-                m.successor_search,
-                m.current_customers,
-                m.spare_capacity,
-                m.successors_list,
-                m.no_members,
-                m.reason_is_departed,
-                m.reason_contact_disabled,
-                m.reason_not_verified,
-                m.reason_inactive,
-                m.reason_other,
-                m.trim_selection,
-                m.scope_none,
-                m.scope_recent,
-                m.scope_all,
-                m.scope_none_help,
-                m.scope_recent_help,
-                m.scope_all_help,
-                m.days,
-                m.custom_days,
-                m.no_archive,
-                m.change,
-                m.note,
-                m.approval_needed,
-                m.approval_not_needed,
-                m.approval_unknown,
-                m.error_summary_title,
-                m.list_separator,
-                m.trim_groups,
-                m.technical_details,
-                m.tech_status,
-                m.tech_code,
-                m.tech_detail,
-                m.tech_instance,
-                m.tech_request_id,
-                m.tech_path,
-                m.tech_body,
-                m.export_backup,
-                m.backup_help,
-                m.yes,
-                m.no,
-                m.approval_reason_important,
-                m.approval_reason_large,
-                m.approval_reason_other,
-                m.capacity_after,
-                m.confirm_handover,
-                m.verification,
-                m.verification_code,
-                m.verify,
-                m.handover_created,
-                m.handover_pending_approval,
-                m.handover_ready,
-                m.handover_id,
-                m.state,
-                m.submitting,
-                m.err_network,
-                m.err_unauthenticated,
-                m.err_forbidden,
-                m.err_not_found,
-                m.err_conflict,
-                m.err_invalid,
-                m.err_verification,
-                m.err_server,
-                m.err_bad_problem,
-                m.err_decode,
-                m.err_wrong_code,
-                m.blocker_no_member,
-                m.blocker_member_ineligible,
-                m.blocker_nothing_selected,
-                m.blocker_no_successor,
-                m.blocker_successor_ineligible,
-                m.blocker_days_invalid,
-                m.session_expired_paused,
-                m.unconfirmed,
-                m.resume_offers,
-                m.resume_run,
-                m.not_now,
-                m.run_elsewhere,
-                m.sign_in,
-                m.demo_sign_in,
-                m.signin_checking,
-                m.signin_still_out,
-                m.leave_while_sending,
-            ] {
+            for s in plain_strings(m) {
                 assert!(!s.trim().is_empty(), "{l:?} has an empty string");
             }
             let offer = (m.resume_offer)("王伟 → 李娜", "周静", "2026/1/2 11:04");
@@ -756,43 +831,7 @@ mod tests {
         use crate::api::types::EventKind;
         for l in Locale::ALL {
             let m = l.messages();
-            for s in [
-                m.handover_heading,
-                m.takeover_due,
-                m.instant_utc,
-                m.details,
-                m.export_timeline,
-                m.ev_created,
-                m.ev_verified,
-                m.ev_approval_requested,
-                m.ev_approved,
-                m.ev_rejected,
-                m.ev_batch_submitted,
-                m.ev_outcome_changed,
-                m.ev_withdrawn,
-                m.ev_other,
-                m.item_customer,
-                m.item_group,
-                m.withdraw,
-                m.withdraw_title,
-                m.withdraw_text,
-                m.withdraw_confirm,
-                m.keep,
-                m.withdrawn_done,
-                m.withdraw_too_late,
-                m.again,
-                m.again_member_missing,
-                m.open_handover,
-                m.copy_link,
-                m.link_copied,
-                m.copy_manual,
-                m.approver_link,
-                m.decided_by,
-                m.page_prev,
-                m.page_next,
-                m.nav_approvals,
-                m.no_approvals,
-            ] {
+            for s in handover_page_strings(m) {
                 assert!(!s.trim().is_empty(), "{l:?} has an empty string");
             }
             for k in EventKind::ALL {
@@ -822,5 +861,384 @@ mod tests {
         assert_eq!((en.selected_of)(1_000, 20_000), "1,000 of 20,000 selected");
         let zh = Locale::ZhCn.messages();
         assert_eq!((zh.selected_of)(1_000, 20_000), "已选 1,000 / 20,000");
+    }
+
+    #[test]
+    fn traditional_chinese_is_a_locale_of_its_own() {
+        assert_eq!(Locale::ALL, [Locale::ZhCn, Locale::ZhTw, Locale::En]);
+        assert_eq!(Locale::ZhTw.tag(), "zh-TW");
+        assert_eq!(Locale::ZhTw.native_name(), "繁體中文");
+        let tags: std::collections::HashSet<_> = Locale::ALL.iter().map(|l| l.tag()).collect();
+        let names: std::collections::HashSet<_> =
+            Locale::ALL.iter().map(|l| l.native_name()).collect();
+        assert_eq!((tags.len(), names.len()), (3, 3));
+        assert_eq!(
+            Locale::default(),
+            Locale::ZhCn,
+            "Simplified stays the default"
+        );
+        assert!(!std::ptr::eq(
+            Locale::ZhTw.messages(),
+            Locale::ZhCn.messages()
+        ));
+    }
+
+    #[test]
+    fn browser_tags_pick_traditional_or_simplified_chinese() {
+        for tag in [
+            "zh-TW",
+            "zh-tw",
+            "ZH_TW",
+            "zh_TW",
+            "zh-HK",
+            "zh_hk",
+            "zh-MO",
+            "zh-mo",
+            "zh-Hant",
+            "zh_hant",
+            "ZH-HANT",
+            "zh-Hant-TW",
+            "zh-Hant-HK",
+            "zh_Hant_MO",
+            "zh-Hant-CN",
+            "zh-hant-sg",
+            " zh-TW ",
+        ] {
+            assert_eq!(Locale::from_browser_tag(tag), Some(Locale::ZhTw), "{tag}");
+        }
+        for tag in [
+            "zh",
+            "ZH",
+            "zh-CN",
+            "zh_cn",
+            "zh-SG",
+            "zh-sg",
+            "zh-Hans",
+            "zh_hans",
+            "zh-Hans-CN",
+            "zh-Hans-SG",
+            "zh-Hans-HK",
+            "zh-Hans-TW",
+            "zh-Hans-MO",
+        ] {
+            assert_eq!(Locale::from_browser_tag(tag), Some(Locale::ZhCn), "{tag}");
+        }
+        for tag in ["en", "en-GB", "en_us", "EN-Hant"] {
+            assert_eq!(Locale::from_browser_tag(tag), Some(Locale::En), "{tag}");
+        }
+        for tag in ["", "fr-TW", "ja-JP", "tw", "hant", "zhx-TW"] {
+            assert_eq!(Locale::from_browser_tag(tag), None, "{tag}");
+        }
+        // The first tag we ship decides, whatever the script or region of later ones.
+        assert_eq!(
+            negotiate(None, None, &["fr", "zh-HK", "zh-CN"]),
+            Locale::ZhTw
+        );
+        assert_eq!(
+            negotiate(None, None, &["zh-Hans-HK", "zh-TW"]),
+            Locale::ZhCn
+        );
+        assert_eq!(negotiate(None, None, &["zh-Hant", "en"]), Locale::ZhTw);
+        assert_eq!(negotiate(None, None, &["en-US", "zh-TW"]), Locale::En);
+    }
+
+    #[test]
+    fn query_and_saved_choice_select_traditional_by_exact_tag() {
+        assert_eq!(Locale::from_tag("zh-TW"), Some(Locale::ZhTw));
+        assert_eq!(Locale::from_tag("zh-tw"), Some(Locale::ZhTw));
+        // `?lang=` and storage hold our own tags only; a loose tag falls through.
+        for loose in ["zh-HK", "zh-Hant", "zh_TW", "zh"] {
+            assert_eq!(Locale::from_tag(loose), None, "{loose}");
+        }
+        assert_eq!(
+            negotiate(Some("zh-TW"), Some("en"), &["zh-CN"]),
+            Locale::ZhTw
+        );
+        assert_eq!(
+            negotiate(Some("zh-CN"), Some("zh-TW"), &["zh-TW"]),
+            Locale::ZhCn
+        );
+        assert_eq!(
+            negotiate(None, Some("zh-TW"), &["en-US", "zh-CN"]),
+            Locale::ZhTw
+        );
+        assert_eq!(negotiate(Some("en"), Some("zh-TW"), &["zh-TW"]), Locale::En);
+        assert_eq!(negotiate(Some("zh-HK"), Some("en"), &["zh-TW"]), Locale::En);
+        assert_eq!(negotiate(Some("zh-HK"), None, &["zh-CN"]), Locale::ZhCn);
+    }
+
+    /// Every formatted sentence of a table, called with numbers only (so they show up in the
+    /// output, and nothing in the arguments is in any script). Pairs of (field, text, argument
+    /// each must contain).
+    fn sentences(m: &Messages) -> Vec<(&'static str, String, &'static str)> {
+        vec![
+            ("step_position", (m.step_position)(2, 5), "5"),
+            ("run_done_some", (m.run_done_some)(37), "37"),
+            ("progress_announce", (m.progress_announce)(12, 34), "34"),
+            ("batch_label", (m.batch_label)(37), "37"),
+            (
+                "customers_summary",
+                (m.customers_summary)("11".into(), "22".into(), "33".into()),
+                "33",
+            ),
+            ("labelled", (m.labelled)("11", "22"), "22"),
+            (
+                "groups_over_daily_limit",
+                (m.groups_over_daily_limit)(300, 37),
+                "37",
+            ),
+            ("loaded_of", (m.loaded_of)(12, 34), "34"),
+            ("selected_of", (m.selected_of)(12, 34), "34"),
+            ("overflow_warning", (m.overflow_warning)(37), "37"),
+            ("demo_code_hint", (m.demo_code_hint)("246810"), "246810"),
+            ("retry_after", (m.retry_after)(37), "37"),
+            ("timeout", (m.timeout)(37_000), "37"),
+            ("customers_n", (m.customers_n)(37), "37"),
+            ("groups_n", (m.groups_n)(37), "37"),
+            ("important_n", (m.important_n)(37), "37"),
+            ("recent_days", (m.recent_days)(37), "37"),
+            ("unconfirmed_batch", (m.unconfirmed_batch)(37), "37"),
+            ("run_held", (m.run_held)(37), "37"),
+            ("repeated_entries", (m.repeated_entries)(37), "37"),
+            ("paging_loop", (m.paging_loop)(37), "37"),
+            ("loaded_n", (m.loaded_n)(37), "37"),
+            ("resume_offer", (m.resume_offer)("11", "22", "33"), "33"),
+            ("kept_for_other", (m.kept_for_other)("11"), "11"),
+            (
+                "signin_other_admin",
+                (m.signin_other_admin)("11", "22"),
+                "22",
+            ),
+            ("handover_title", (m.handover_title)("11", "22", "33"), "33"),
+            ("cap_awaiting", (m.cap_awaiting)("37"), "37"),
+            ("cap_rejected", (m.cap_rejected)("37"), "37"),
+            ("cap_withdrawn", (m.cap_withdrawn)("37"), "37"),
+            ("cap_not_sent", (m.cap_not_sent)("37"), "37"),
+            ("cap_sending", (m.cap_sending)("11", "22"), "22"),
+            ("cap_waiting", (m.cap_waiting)("11", "22"), "22"),
+            ("cap_done", (m.cap_done)("11", "22"), "22"),
+            ("takes_over", (m.takes_over)("37"), "37"),
+            ("timeline_zone", (m.timeline_zone)("UTC"), "UTC"),
+            ("time_in", (m.time_in)("UTC"), "UTC"),
+            ("created_at_in", (m.created_at_in)("UTC"), "UTC"),
+            ("takeover_at_in", (m.takeover_at_in)("UTC"), "UTC"),
+            ("ev_size", (m.ev_size)("11", "22"), "22"),
+            ("ev_batch", (m.ev_batch)("11", "22", "33"), "33"),
+            ("ev_outcomes", (m.ev_outcomes)("11", "22", "33", "44"), "44"),
+            ("again_help", (m.again_help)("37"), "37"),
+            ("approvals_n", (m.approvals_n)(37), "37"),
+            ("page_range", (m.page_range)("11", "22", "33"), "33"),
+        ]
+    }
+
+    /// Every string a table holds: plain, column headings and formatted sentences.
+    fn everything(m: &Messages) -> Vec<String> {
+        plain_strings(m)
+            .into_iter()
+            .chain(handover_page_strings(m))
+            .chain(m.backup_header)
+            .map(str::to_string)
+            .chain(sentences(m).into_iter().map(|(_, s, _)| s))
+            .collect()
+    }
+
+    #[test]
+    fn every_table_is_complete_for_every_field() {
+        for l in Locale::ALL {
+            let m = l.messages();
+            for s in plain_strings(m)
+                .into_iter()
+                .chain(handover_page_strings(m))
+                .chain(m.backup_header)
+            {
+                assert!(!s.trim().is_empty(), "{l:?} has an empty string");
+            }
+            for (field, text, arg) in sentences(m) {
+                assert!(
+                    text.contains(arg) && text.trim() != arg,
+                    "{l:?}.{field} says {text:?}"
+                );
+            }
+        }
+        // The Traditional table is its own, not a copy of another.
+        let (cn, tw, en) = (
+            everything(Locale::ZhCn.messages()),
+            everything(Locale::ZhTw.messages()),
+            everything(Locale::En.messages()),
+        );
+        assert_eq!((cn.len(), en.len()), (tw.len(), tw.len()));
+        let differ = |a: &[String]| tw.iter().zip(a).filter(|(x, y)| x != y).count();
+        assert!(
+            differ(&cn) > tw.len() * 3 / 4,
+            "{} of {}",
+            differ(&cn),
+            tw.len()
+        );
+        assert!(differ(&en) > tw.len() * 9 / 10);
+    }
+
+    /// The glossary of shared/domain.md, one row per concept: (简体中文, 繁體中文, English) and
+    /// where the table shows it.
+    #[test]
+    fn every_table_uses_the_glossary_terms() {
+        type Field = fn(&Messages) -> &'static str;
+        let exact: [(Field, [&str; 3]); 14] = [
+            (
+                |m| m.app_title,
+                ["离职继承", "離職繼承", "Departed-member handover"],
+            ),
+            (
+                |m| m.step_member,
+                ["离职成员", "離職成員", "Departed member"],
+            ),
+            (|m| m.step_successor, ["接替成员", "接替成員", "Successor"]),
+            (|m| m.item_customer, ["客户", "客戶", "Customer"]),
+            (|m| m.item_group, ["客户群", "客戶群", "Customer group"]),
+            (
+                |m| m.step_chat_history,
+                ["聊天记录", "聊天記錄", "Chat history"],
+            ),
+            (
+                |m| m.records_title,
+                ["分配记录", "分配記錄", "Handover records"],
+            ),
+            (
+                |m| m.nav_records,
+                ["分配记录", "分配記錄", "Handover records"],
+            ),
+            (
+                |m| m.is_waiting,
+                ["等待接替", "等待接替", "Waiting for takeover"],
+            ),
+            (|m| m.is_taken_over, ["接替完毕", "接替完畢", "Taken over"]),
+            (
+                |m| m.is_refused,
+                ["客户拒绝", "客戶拒絕", "Refused by customer"],
+            ),
+            (
+                |m| m.is_limit,
+                [
+                    "接替成员客户已达上限",
+                    "接替成員客戶已達上限",
+                    "Successor at contact limit",
+                ],
+            ),
+            (
+                |m| m.verification,
+                ["身份验证", "身份驗證", "Identity verification"],
+            ),
+            (
+                |m| m.confirm_handover,
+                ["确认交接", "確認交接", "Confirm handover"],
+            ),
+        ];
+        let within: [(Field, [&str; 3]); 5] = [
+            (|m| m.pending_customers, ["待分配", "待分配", "Pending"]),
+            (|m| m.demo_banner, ["演示模式", "演示模式", "Demo mode"]),
+            (|m| m.approval_needed, ["审批", "審批", "Approval"]),
+            (
+                |m| m.step_confirm,
+                ["确认交接", "確認交接", "Confirm handover"],
+            ),
+            (|m| m.step_customers, ["客户群", "客戶群", "groups"]),
+        ];
+        for (i, l) in Locale::ALL.into_iter().enumerate() {
+            let m = l.messages();
+            for (field, terms) in &exact {
+                assert_eq!(field(m), terms[i], "{l:?}");
+            }
+            for (field, terms) in &within {
+                assert!(field(m).contains(terms[i]), "{l:?}: {}", field(m));
+            }
+        }
+        let tw = Locale::ZhTw.messages();
+        assert_eq!(tw.wecom, "企業微信");
+        assert!((tw.overflow_warning)(3).contains("「接替成員客戶已達上限」"));
+        assert!((tw.ev_outcomes)("1", "2", "3", "4").contains("接替成員客戶已達上限"));
+    }
+
+    #[test]
+    fn traditional_table_writes_no_simplified_only_characters() {
+        // Characters that exist only in Simplified script (their Traditional forms differ).
+        const SIMPLIFIED: &str = "离继员户记录确认验证审态务网络数据选择页载设导这个们为时间进过\
+            还从后无请该将现单项类标签详细错误码则发开关结术应会话档实历览复制链动达执暂续权账号\
+            显条于处内体区仅创删别协启响团图场备头实对寻层带并广废异张总户扩担据损断旧机杂检档\
+            欢毕气汇没测浏满点状环电监种称签简级约纪线组终经给统维编罗联职范获补装见观规视计让\
+            议讯访评识说读调负败货质费资转较辑输边迁远违连递适邮释钮销锁键长门闭问阅队阶际险随\
+            隐难顺须预领频题额驳齐";
+        for s in everything(Locale::ZhTw.messages()) {
+            let bad: String = s.chars().filter(|c| SIMPLIFIED.contains(*c)).collect();
+            assert!(bad.is_empty(), "{bad:?} in {s:?}");
+        }
+        for code in crate::domain::codes::ALL.iter().map(|(c, _)| *c).chain([1]) {
+            let s = codes::code_text(Locale::ZhTw, code);
+            assert!(!s.chars().any(|c| SIMPLIFIED.contains(c)), "{s}");
+        }
+    }
+
+    #[test]
+    fn traditional_table_uses_taiwan_vocabulary() {
+        // Mainland terms that a character-by-character conversion would leave in place.
+        const MAINLAND: [&str; 24] = [
+            "數據",
+            "設置",
+            "信息",
+            "賬號",
+            "賬戶",
+            "默認",
+            "加載",
+            "網絡",
+            "服務器",
+            "搜索",
+            "導出",
+            "創建",
+            "登錄",
+            "鏈接",
+            "用戶",
+            "屏幕",
+            "軟件",
+            "點擊",
+            "標簽",
+            "刷新",
+            "視頻",
+            "緩存",
+            "菜單",
+            "返回內容",
+        ];
+        for s in everything(Locale::ZhTw.messages()) {
+            for word in MAINLAND {
+                assert!(!s.contains(word), "{word:?} in {s:?}");
+            }
+        }
+        let tw = Locale::ZhTw.messages();
+        assert!(tw.demo_banner.contains("資料"));
+        assert!(tw.account_active_warning.contains("帳號"));
+        assert!(tw.intro_customers.contains("預設"));
+        assert_eq!(tw.search, "搜尋");
+        assert_eq!(tw.export_csv, "匯出 CSV");
+    }
+
+    #[test]
+    fn traditional_counts_are_grouped_like_simplified() {
+        let (tw, cn) = (Locale::ZhTw.messages(), Locale::ZhCn.messages());
+        assert_eq!((tw.selected_of)(1_000, 20_000), "已選取 1,000 / 20,000");
+        assert_eq!((tw.customers_n)(20_000), "20,000 位客戶");
+        assert_eq!((tw.groups_n)(1_234), "1,234 個客戶群");
+        for n in [0, 7, 999, 1_000, 20_000, 1_234_567] {
+            let digits = |s: String| -> String {
+                s.chars()
+                    .filter(|c| c.is_ascii_digit() || *c == ',')
+                    .collect()
+            };
+            for (a, b) in [
+                ((tw.loaded_of)(n, n + 1), (cn.loaded_of)(n, n + 1)),
+                ((tw.customers_n)(n), (cn.customers_n)(n)),
+                ((tw.important_n)(n), (cn.important_n)(n)),
+                ((tw.progress_announce)(n, n), (cn.progress_announce)(n, n)),
+                ((tw.loaded_n)(n), (cn.loaded_n)(n)),
+            ] {
+                assert_eq!(digits(a), digits(b));
+            }
+        }
     }
 }

@@ -84,7 +84,11 @@ pub fn origin_and_path() -> Option<(String, String)> {
 }
 
 pub fn local_get(key: &str) -> Option<String> {
-    window()?.local_storage().ok()??.get_item(&stored_key(key)).ok()?
+    window()?
+        .local_storage()
+        .ok()??
+        .get_item(&stored_key(key))
+        .ok()?
 }
 
 pub fn local_remove(key: &str) {
@@ -132,7 +136,11 @@ pub fn set_document_language(tag: &str, title: &str) {
 }
 
 pub fn session_get(key: &str) -> Option<String> {
-    window()?.session_storage().ok()??.get_item(&stored_key(key)).ok()?
+    window()?
+        .session_storage()
+        .ok()??
+        .get_item(&stored_key(key))
+        .ok()?
 }
 
 pub fn session_set(key: &str, value: &str) {

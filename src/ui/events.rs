@@ -43,8 +43,10 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
     );
     Effect::watch(
         move || {
-            ctx.created
-                .with(|c| c.as_ref().map(|h| (h.id.clone(), h.customer_count, h.group_count)))
+            ctx.created.with(|c| {
+                c.as_ref()
+                    .map(|h| (h.id.clone(), h.customer_count, h.group_count))
+            })
         },
         move |created, _, _| {
             if let Some((id, customers, groups)) = created.clone() {
@@ -75,8 +77,7 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
             return;
         };
         let now = browser::now_ms() as f64;
-        let Some(events) = reporter.try_update_value(|r| r.observe(&id, phase, &tally, now))
-        else {
+        let Some(events) = reporter.try_update_value(|r| r.observe(&id, phase, &tally, now)) else {
             return;
         };
         for e in events {

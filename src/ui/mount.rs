@@ -24,13 +24,18 @@ pub fn meta_layer() -> Layer {
         .and_then(|d| d.query_selector_all("meta[name^='handover-console:']").ok())
     {
         for i in 0..list.length() {
-            let Some(el) = list.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            let Some(el) = list
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
             else {
                 continue;
             };
             let name = el.get_attribute("name").unwrap_or_default();
             if let Some(key) = name.strip_prefix(PREFIX) {
-                pairs.push((key.to_string(), el.get_attribute("content").unwrap_or_default()));
+                pairs.push((
+                    key.to_string(),
+                    el.get_attribute("content").unwrap_or_default(),
+                ));
             }
         }
     }

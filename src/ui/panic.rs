@@ -94,7 +94,8 @@ pub fn show_panic(text: &str) {
     for child in [&h, &p, &pre, &button] {
         let _ = overlay.append_child(child);
     }
-    let hosts: Vec<_> = HOSTS.with_borrow(|h| h.iter().filter(|e| e.is_connected()).cloned().collect());
+    let hosts: Vec<_> =
+        HOSTS.with_borrow(|h| h.iter().filter(|e| e.is_connected()).cloned().collect());
     match hosts.split_first() {
         Some((first, rest)) => {
             for other in rest {

@@ -41,8 +41,7 @@ pub fn ResumeOffers() -> impl IntoView {
     // Another tab saved, finished or forgot a run.
     let changed = RwSignal::new(0u32);
     let listener = window_event_listener(leptos::ev::storage, move |e| {
-        if e
-            .key()
+        if e.key()
             .is_none_or(|k| browser::app_key(&k).is_some_and(|k| k.starts_with(LEDGER_PREFIX)))
         {
             changed.update(|n| *n = n.wrapping_add(1));

@@ -26,7 +26,9 @@ impl Router {
     pub fn read(&self) -> Route {
         match self.routing {
             Routing::Query => Route::from_query(&browser::query()),
-            Routing::Hash => Route::from_hash(&browser::hash(), &self.prefix).unwrap_or(Route::Wizard),
+            Routing::Hash => {
+                Route::from_hash(&browser::hash(), &self.prefix).unwrap_or(Route::Wizard)
+            }
             Routing::Memory => Route::Wizard,
         }
     }
@@ -45,7 +47,10 @@ impl Router {
     pub fn absolute(&self, route: &Route) -> Option<String> {
         let (origin, path) = browser::origin_and_path()?;
         match self.routing {
-            Routing::Query => Some(format!("{origin}{path}{}", route.to_query(&browser::query()))),
+            Routing::Query => Some(format!(
+                "{origin}{path}{}",
+                route.to_query(&browser::query())
+            )),
             Routing::Hash => Some(format!(
                 "{origin}{path}{}{}",
                 browser::query(),

@@ -7,8 +7,8 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::lifetime::{self, Lifetime};
-use super::router::Router;
 use super::lists::Load;
+use super::router::Router;
 use super::run::{self, Run};
 use crate::api::demo::DemoBackend;
 use crate::api::http::HttpClient;
@@ -107,8 +107,7 @@ impl Ctx {
         };
         let backend = StoredValue::new_local(backend);
         let life = lifetime::current();
-        let session =
-            LocalResource::new(move || load_session(backend.get_value(), life.clone()));
+        let session = LocalResource::new(move || load_session(backend.get_value(), life.clone()));
         let saved =
             browser::session_get(WIZARD_KEY).and_then(|j| serde_json::from_str::<Wizard>(&j).ok());
         let wizard = RwSignal::new(saved.unwrap_or_else(|| Wizard::new(new_handover_id())));

@@ -6,10 +6,10 @@ use std::future::Future;
 
 use leptos::prelude::*;
 
-use crate::ui::lifetime::{self, Lifetime};
 use crate::api::types::Page;
 use crate::api::ApiError;
 use crate::domain::paging::{Admitted, HasId, PageGuard};
+use crate::ui::lifetime::{self, Lifetime};
 
 pub struct Pager<T: Send + Sync + 'static> {
     pub items: RwSignal<Vec<T>>,

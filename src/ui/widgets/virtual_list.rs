@@ -100,7 +100,7 @@ where
             class="hoc-vlist"
             role="list"
             aria-label=move || label.get()
-            style=format!("height:{height}px")
+            style:height=format!("{height}px")
             node_ref=container
             on:scroll=move |_| {
                 if let Some(el) = container.get_untracked() {
@@ -109,7 +109,7 @@ where
             }
             on:keydown=on_key
         >
-            <div class="hoc-vlist-inner" style=move || format!("height:{}px", len.get() as f64 * row_height)>
+            <div class="hoc-vlist-inner" style:height=move || format!("{}px", len.get() as f64 * row_height)>
                 <For
                     each=move || visible.get()
                     key=|(p, i)| (*p, *i)
@@ -122,7 +122,8 @@ where
                                 data-pos=p
                                 aria-setsize=move || len.get()
                                 aria-posinset=p + 1
-                                style=format!("transform:translateY({}px);height:{row_height}px", p as f64 * row_height)
+                                style:transform=format!("translateY({}px)", p as f64 * row_height)
+                                style:height=format!("{row_height}px")
                             >
                                 {render(p, i)}
                             </div>
