@@ -477,8 +477,10 @@ impl Given {
             }
             Key::Headers => self.headers = Some(headers(raw).ok_or(Expected::Headers)?),
             Key::Locale => {
-                self.locale =
-                    Some(Locale::from_tag(text(Expected::Locale)?).ok_or(Expected::Locale)?)
+                // Exact tags first; `zh-HK` or `zh-Hant` mean the Chinese the app speaks for them.
+                let t = text(Expected::Locale)?;
+                let l = Locale::from_tag(t).or_else(|| Locale::from_browser_tag(t));
+                self.locale = Some(l.ok_or(Expected::Locale)?);
             }
             Key::Demo => self.demo = Some((raw.boolean().ok_or(Expected::Bool)?, source)),
             Key::ColorScheme => {

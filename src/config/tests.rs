@@ -303,4 +303,6 @@ fn the_rest_of_the_keys_parse() {
     assert_eq!(c.login_url.as_deref(), Some("/sso/login"));
     assert!(c.is_demo());
     assert_eq!(c.locale, Some(Locale::En));
+    let hk = ok(&[], &standalone("?lang=zh-HK"));
+    assert_eq!(hk.locale, Some(Locale::ZhTw));
 }

@@ -102,7 +102,12 @@ fn entries(v: &JsValue) -> Vec<(String, Raw)> {
         .iter()
         .filter_map(|pair| {
             let pair = pair.dyn_into::<js_sys::Array>().ok()?;
-            Some((pair.get(0).as_string()?, raw(&pair.get(1))))
+            let value = pair.get(1);
+            // `{token: maybeToken}` with nothing in it: not given, as in JavaScript habit.
+            if value.is_null() || value.is_undefined() {
+                return None;
+            }
+            Some((pair.get(0).as_string()?, raw(&value)))
         })
         .collect()
 }
@@ -126,7 +131,10 @@ pub fn file_layer(text: Option<String>) -> Layer {
     match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(serde_json::Value::Object(o)) => Layer::new(
             Source::File,
-            o.into_iter().map(|(k, v)| (k, json_raw(v))).collect(),
+            o.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, json_raw(v)))
+                .collect(),
         ),
         Ok(_) => Layer::unreadable(Source::File, "not an object"),
         Err(_) => Layer::unreadable(Source::File, "not JSON"),
