@@ -1,6 +1,9 @@
 //! Benchmark (not a test): the 20,000-customer member in headless Chromium on the release
 //! build. Writes target/bench/wizard.json: first paint, list ready, filter keystroke → list
-//! updated (median, p95 over 20 keystrokes), select-all, DOM rows. Run: `make bench-wizard`.
+//! updated (median, p95 over 20 keystrokes), select-all, DOM rows; and target/bench/split.json:
+//! the balanced split of the 20,000 customers across 20 successors (User Timing
+//! `assign:balanced`, issue 13; median and max of the recomputations while successors are
+//! added, and the one with all 20). Run: `make bench-wizard`.
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -72,6 +75,42 @@ fn main() {
     let rows = b.css_all(".hoc-vrow").len();
     let nodes = b.exec("return document.getElementsByTagName('*').length", vec![]);
 
+    // The split: 20 successors, balanced by spare capacity, over every customer.
+    b.click(&b.by_role("button", "全选筛选结果 客户"));
+    b.click(&b.by_role("button", "下一步"));
+    b.click(&b.by_role("radio", "多位接替成员"));
+    let mut cards = Vec::new();
+    b.wait_until("20 eligible successors", |b| {
+        cards = b.css_all("input[name=hoc-successor]:not([disabled])");
+        cards.len() >= 20
+    });
+    b.exec("performance.clearMeasures('assign:balanced')", vec![]);
+    for card in cards.iter().take(20) {
+        b.click(card);
+    }
+    b.wait_until("a preview row per successor", |b| {
+        b.css_all(".hoc-split-table tbody tr").len() == 20
+    });
+    let all = measures(&b, "assign:balanced");
+    let twenty = all.last().copied();
+    let mut sorted = all.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    let assigned = b
+        .css_all(".hoc-split-table tfoot [data-col=customers]")
+        .first()
+        .map(|c| b.text(c))
+        .unwrap_or_default();
+    let split = json!({
+        "customers_selected": 20_000,
+        "successors": 20,
+        "customers_assigned": assigned,
+        "assign_balanced_ms": twenty,
+        "assign_balanced_median_ms": percentile(&sorted, 0.5),
+        "assign_balanced_max_ms": sorted.last(),
+        "measures": all.len(),
+        "goal_ms": 16,
+    });
+
     let report = json!({
         "first_contentful_paint_ms": paint,
         "list_ready_ms": ready.last(),
@@ -91,4 +130,11 @@ fn main() {
     .expect("write");
     println!("{}", serde_json::to_string_pretty(&report).expect("json"));
     println!("written: target/bench/wizard.json");
+    std::fs::write(
+        "target/bench/split.json",
+        serde_json::to_string_pretty(&split).expect("json"),
+    )
+    .expect("write");
+    println!("{}", serde_json::to_string_pretty(&split).expect("json"));
+    println!("written: target/bench/split.json");
 }

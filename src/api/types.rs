@@ -354,6 +354,19 @@ pub struct Handover {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection_reason: Option<String>,
     pub counts: StatusCounts,
+    /// Counts per successor, in the request's order (issue 13); a backend that does not send
+    /// them reads as empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub by_successor: Vec<SuccessorCounts>,
+}
+
+/// One successor's part of a handover: how many customers and groups, and their outcomes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SuccessorCounts {
+    pub successor: Admin,
+    pub customer_count: u32,
+    pub group_count: u32,
+    pub counts: StatusCounts,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -62,5 +62,6 @@ pub fn handover(state: HandoverState, customers: u32) -> Handover {
             unsent: customers,
             ..Default::default()
         },
+        by_successor: vec![],
     }
 }

@@ -174,6 +174,17 @@ pub struct Tally {
     pub remaining: usize,
 }
 
+/// One successor's part of a run; `accepted + rejected + remaining == total`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SuccessorTally {
+    pub successor: String,
+    pub total: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    /// Not answered yet (to send, in flight, or unconfirmed).
+    pub remaining: usize,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rejection {
     pub id: String,
@@ -372,6 +383,37 @@ impl Ledger {
         }
     }
 
+    /// The run per successor (issue 13), in the order the plan first names them: each one's
+    /// items, with an outcome accepted or rejected, and still to send or confirm.
+    pub fn by_successor(&self) -> Vec<SuccessorTally> {
+        let latest = self.latest();
+        let mut out: Vec<SuccessorTally> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
+        for e in &self.entries {
+            let pos = match out.iter().position(|t| t.successor == e.spec.successor) {
+                Some(p) => p,
+                None => {
+                    out.push(SuccessorTally {
+                        successor: e.spec.successor.clone(),
+                        ..SuccessorTally::default()
+                    });
+                    out.len() - 1
+                }
+            };
+            let t = &mut out[pos];
+            // A retry re-sends items planned before: each item counts once.
+            for id in e.spec.ids.iter().filter(|id| seen.insert(id.as_str())) {
+                t.total += 1;
+                match latest.get(id.as_str()) {
+                    Some(ItemOutcome::Accepted { .. }) => t.accepted += 1,
+                    Some(ItemOutcome::Rejected { .. }) => t.rejected += 1,
+                    None => t.remaining += 1,
+                }
+            }
+        }
+        out
+    }
+
     pub fn rejections(&self) -> Vec<Rejection> {
         let latest = self.latest();
         let mut out: Vec<Rejection> = latest
@@ -558,6 +600,39 @@ mod tests {
             (250, 250, 249, 1, 0)
         );
         assert_eq!(l.rejections()[0].code, 40100);
+    }
+
+    #[test]
+    fn each_successor_has_its_own_tally_and_a_retry_counts_items_once() {
+        let assign = |s: &str, n: usize| Assignment {
+            successor: s.into(),
+            customer_ids: (0..n).map(|i| format!("{s}-c{i}")).collect(),
+            group_ids: vec![],
+        };
+        let mut l = Ledger::new("h".into(), plan(&[assign("a", 150), assign("b", 30)], 100));
+        let first = l.take_next().unwrap();
+        l.record(
+            first.seq,
+            answer(&first, |id| (id == "a-c1").then_some(40128)),
+        );
+        let t = l.by_successor();
+        assert_eq!(t.len(), 2);
+        assert_eq!(
+            (t[0].total, t[0].accepted, t[0].rejected, t[0].remaining),
+            (150, 99, 1, 50)
+        );
+        assert_eq!((t[1].successor.as_str(), t[1].remaining), ("b", 30));
+        while let Some(spec) = l.take_next() {
+            l.record(spec.seq, answer(&spec, |_| None));
+        }
+        l.retry_rejected(|_| true, 100);
+        let spec = l.take_next().unwrap();
+        l.record(spec.seq, answer(&spec, |_| None));
+        let t = l.by_successor();
+        assert_eq!((t[0].total, t[0].accepted, t[0].rejected), (150, 150, 0));
+        assert_eq!(t[1].accepted, 30);
+        let sum: usize = t.iter().map(|t| t.total).sum();
+        assert_eq!(sum, l.tally().total);
     }
 
     #[test]

@@ -105,6 +105,7 @@ mod tests {
                 taken_over,
                 ..Default::default()
             },
+            by_successor: vec![],
         }
     }
 

@@ -232,6 +232,16 @@ impl Selection {
         self.count = kept;
     }
 
+    /// Catalogue positions of the chosen rows, in list order.
+    pub fn positions(&self) -> Vec<u32> {
+        self.bits
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b)
+            .map(|(i, _)| i as u32)
+            .collect()
+    }
+
     /// Chosen rows that are flagged important.
     pub fn important_count<T: Pickable>(&self, cat: &Catalog<T>) -> usize {
         cat.items
@@ -349,6 +359,14 @@ impl<T: Pickable> Picked<T> {
 
     pub fn contains(&self, i: u32) -> bool {
         self.catalog.is_some() && self.selection.contains(i)
+    }
+
+    /// Catalogue positions of the chosen rows, in list order; empty until the list has loaded.
+    pub fn positions(&self) -> Vec<u32> {
+        match &self.catalog {
+            Some(_) => self.selection.positions(),
+            None => Vec::new(),
+        }
     }
 
     /// The chosen ids, in list order.

@@ -27,6 +27,44 @@ pub fn counts(items: &[HandoverItem]) -> StatusCounts {
     c
 }
 
+/// One successor's part of a handover: how many customers and groups, and their outcomes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SuccessorPart {
+    pub successor: String,
+    pub customers: u32,
+    pub groups: u32,
+    pub counts: StatusCounts,
+}
+
+/// The items per successor, in the order they first appear (the request's order).
+pub fn by_successor(items: &[HandoverItem]) -> Vec<SuccessorPart> {
+    let mut out: Vec<SuccessorPart> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    for it in items {
+        let i = *at.entry(it.successor.as_str()).or_insert_with(|| {
+            out.push(SuccessorPart {
+                successor: it.successor.clone(),
+                ..SuccessorPart::default()
+            });
+            out.len() - 1
+        });
+        let part = &mut out[i];
+        match it.kind {
+            ItemKind::Customer => part.customers += 1,
+            ItemKind::Group => part.groups += 1,
+        }
+        *match it.status {
+            ItemStatus::Unsent => &mut part.counts.unsent,
+            ItemStatus::Waiting => &mut part.counts.waiting,
+            ItemStatus::TakenOver => &mut part.counts.taken_over,
+            ItemStatus::Refused => &mut part.counts.refused,
+            ItemStatus::LimitExceeded => &mut part.counts.limit_exceeded,
+            ItemStatus::Failed => &mut part.counts.failed,
+        } += 1;
+    }
+    out
+}
+
 fn total(c: &StatusCounts) -> u32 {
     c.unsent + c.waiting + c.taken_over + c.refused + c.limit_exceeded + c.failed
 }
@@ -217,6 +255,30 @@ mod tests {
         }
     }
 
+    #[test]
+    fn parts_per_successor_in_request_order() {
+        let mut items = vec![
+            item("c1", ItemKind::Customer, ItemStatus::TakenOver),
+            item("c2", ItemKind::Customer, ItemStatus::LimitExceeded),
+            item("g1", ItemKind::Group, ItemStatus::Waiting),
+        ];
+        items[1].successor = "m2".into();
+        let parts = by_successor(&items);
+        assert_eq!(parts.len(), 2);
+        assert_eq!(
+            (
+                parts[0].successor.as_str(),
+                parts[0].customers,
+                parts[0].groups
+            ),
+            ("m1", 1, 1)
+        );
+        assert_eq!(parts[0].counts.taken_over + parts[0].counts.waiting, 2);
+        assert_eq!(parts[1].counts.limit_exceeded, 1);
+        let sum: u32 = parts.iter().map(|p| p.customers + p.groups).sum();
+        assert_eq!(sum as usize, items.len());
+    }
+
     fn handover(state: HandoverState, counts: StatusCounts) -> Handover {
         let a = Admin {
             id: "a".into(),
@@ -242,6 +304,7 @@ mod tests {
             decided_by: None,
             rejection_reason: None,
             counts,
+            by_successor: vec![],
         }
     }
 

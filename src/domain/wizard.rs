@@ -4,9 +4,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::selection::{Catalog, PickOp, Pickable, Picked, SavedPick};
+use super::split::{
+    self, GroupRule, Moves, Split, SplitError, SplitOptions, Strategy, Successor, MAX_SUCCESSORS,
+    MIN_SUCCESSORS,
+};
 use crate::api::types::{
-    ApprovalPolicy, Assignment, ChatHistory, ChatScope, Customer, DepartedMember, Group, Member,
-    NewHandover,
+    ApprovalPolicy, Assignment, ChatHistory, ChatScope, Customer, DepartedMember, Group, ItemKind,
+    Member, NewHandover,
 };
 
 /// The five steps an admin walks, in order.
@@ -116,6 +120,49 @@ struct Draft {
     successor: Option<Member>,
     chat: ChatChoice,
     note: String,
+    /// Several successors instead of one (issue 13); absent in drafts saved before it.
+    #[serde(default)]
+    split: SplitDraft,
+}
+
+/// The "several successors" choice: who, how the selection is shared, the admin's moves. Read
+/// only while `several` is on; the one-successor choice (`Draft::successor`) stays as it was.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct SplitDraft {
+    several: bool,
+    /// In the order the admin picked them: the split's order (and its tie-breaks).
+    successors: Vec<Member>,
+    strategy: Strategy,
+    groups: GroupRule,
+    moves: Moves,
+    /// The session's `limits.groups_per_owner_per_day`: each successor's groups allowance and
+    /// the day's allowance in all. `None` until the session is known (no group limit then).
+    groups_per_day: Option<u32>,
+}
+
+/// The split of the chosen items (`split::split` over the draft), with the catalogue positions
+/// its item positions stand for: the preview, the by-hand list, the request and the approval
+/// prediction all read this one value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Planned {
+    pub split: Split,
+    /// Customer position `p` of `split` is catalogue position `customers[p]`.
+    pub customers: Vec<u32>,
+    pub groups: Vec<u32>,
+}
+
+impl Planned {
+    /// For every customer of the catalogue (`len` rows), the share that takes it, if chosen.
+    pub fn customer_owners(&self, len: usize) -> Vec<Option<usize>> {
+        let by_split = self.split.owners(ItemKind::Customer, self.customers.len());
+        let mut out = vec![None; len];
+        for (p, owner) in by_split.into_iter().enumerate() {
+            if let Some(o) = self.customers.get(p).and_then(|&i| out.get_mut(i as usize)) {
+                *o = owner;
+            }
+        }
+        out
+    }
 }
 
 /// A list the admin picks from on the customers step; lets one picker serve both lists.
@@ -151,6 +198,10 @@ pub enum Blocker {
     NoSuccessor,
     SuccessorIneligible,
     DaysInvalid,
+    /// Several successors chosen, but fewer than [`MIN_SUCCESSORS`].
+    TooFewSuccessors,
+    /// Several successors: the split needs the loaded lists (after a reload, until they load).
+    ListsLoading,
 }
 
 /// Why a handover will need a second admin's approval (the contract's type, one rule for all).
@@ -218,6 +269,28 @@ impl Wizard {
         self.draft.successor.as_ref()
     }
 
+    /// Whether the admin shares the selection among several successors.
+    pub fn several(&self) -> bool {
+        self.draft.split.several
+    }
+
+    /// The successors of the split, in the order picked.
+    pub fn successors(&self) -> &[Member] {
+        &self.draft.split.successors
+    }
+
+    pub fn strategy(&self) -> Strategy {
+        self.draft.split.strategy
+    }
+
+    pub fn group_rule(&self) -> &GroupRule {
+        &self.draft.split.groups
+    }
+
+    pub fn moves(&self) -> &Moves {
+        &self.draft.split.moves
+    }
+
     pub fn chat(&self) -> &ChatChoice {
         &self.draft.chat
     }
@@ -263,6 +336,18 @@ impl Wizard {
             },
             Step::Customers => (self.customer_count() + self.group_count() == 0)
                 .then_some(Blocker::NothingSelected),
+            Step::Successor if d.split.several => {
+                let s = &d.split.successors;
+                if s.iter().any(|m| m.eligible == Some(false)) {
+                    Some(Blocker::SuccessorIneligible)
+                } else if s.len() < MIN_SUCCESSORS {
+                    Some(Blocker::TooFewSuccessors)
+                } else if self.lists_needed().is_some() {
+                    Some(Blocker::ListsLoading)
+                } else {
+                    None
+                }
+            }
             Step::Successor => match &d.successor {
                 None => Some(Blocker::NoSuccessor),
                 Some(m) if m.eligible == Some(false) => Some(Blocker::SuccessorIneligible),
@@ -328,6 +413,12 @@ impl Wizard {
             self.draft.customers = Picked::default();
             self.draft.groups = Picked::default();
             self.draft.successor = None;
+            let several = self.draft.split.several;
+            self.draft.split = SplitDraft {
+                several,
+                groups_per_day: self.draft.split.groups_per_day,
+                ..SplitDraft::default()
+            };
         }
         self.draft.departed = Some(m);
     }
@@ -355,6 +446,144 @@ impl Wizard {
 
     pub fn choose_successor(&mut self, m: Member) {
         self.draft.successor = Some(m);
+    }
+
+    /// One successor (as before) or several. Either choice is kept while the other is shown.
+    pub fn set_several(&mut self, on: bool) {
+        self.draft.split.several = on;
+    }
+
+    /// Adds `m` to the split's successors, or removes them if they are in it already (their
+    /// moves go back to the strategy; groups meant for them follow the customers again).
+    /// Returns false when `m` cannot be added: [`MAX_SUCCESSORS`] are chosen already.
+    pub fn toggle_successor(&mut self, m: Member) -> bool {
+        let s = &mut self.draft.split;
+        if s.successors.iter().any(|x| x.id == m.id) {
+            self.remove_successor(&m.id);
+            true
+        } else if s.successors.len() >= MAX_SUCCESSORS {
+            false
+        } else {
+            s.successors.push(m);
+            true
+        }
+    }
+
+    pub fn remove_successor(&mut self, id: &str) {
+        let s = &mut self.draft.split;
+        s.successors.retain(|m| m.id != id);
+        s.moves.forget_successor(id);
+        if s.groups == GroupRule::AllTo(id.to_string()) {
+            s.groups = GroupRule::FollowCustomers;
+        }
+    }
+
+    /// How the customers are shared. Moves are kept (they apply again when "by hand" returns).
+    pub fn set_strategy(&mut self, strategy: Strategy) {
+        self.draft.split.strategy = strategy;
+    }
+
+    /// Where the groups go; a successor who is not among the split's is ignored.
+    pub fn set_group_rule(&mut self, rule: GroupRule) {
+        let known = match &rule {
+            GroupRule::FollowCustomers => true,
+            GroupRule::AllTo(id) => self.draft.split.successors.iter().any(|m| &m.id == id),
+        };
+        if known {
+            self.draft.split.groups = rule;
+        }
+    }
+
+    /// Moves items to a successor of the split ("by hand"; the strategy becomes by hand, since
+    /// a move means nothing to the others).
+    pub fn move_items(&mut self, kind: ItemKind, ids: Vec<String>, successor: &str) {
+        if !self
+            .draft
+            .split
+            .successors
+            .iter()
+            .any(|m| m.id == successor)
+        {
+            return;
+        }
+        self.draft.split.strategy = Strategy::ByHand;
+        self.draft.split.moves.move_to(kind, ids, successor);
+    }
+
+    /// Forgets every move.
+    pub fn clear_moves(&mut self) {
+        self.draft.split.moves.clear();
+    }
+
+    /// The session's groups a day per departed member (`limits.groups_per_owner_per_day`).
+    pub fn set_groups_per_day(&mut self, per_day: Option<u32>) {
+        self.draft.split.groups_per_day = per_day;
+    }
+
+    /// The split of the chosen items among the chosen successors: `None` with one successor,
+    /// or while the lists are not loaded (a reload keeps ids only, and the split needs each
+    /// customer's company and tags). Deterministic: the same draft gives the same split.
+    pub fn split(&self) -> Option<Result<Planned, SplitError>> {
+        let d = &self.draft;
+        if !d.split.several {
+            return None;
+        }
+        let cat_c = d.customers.catalog()?;
+        let cat_g = d.groups.catalog()?;
+        let customers = d.customers.positions();
+        let groups = d.groups.positions();
+        let rows_c: Vec<&Customer> = customers.iter().filter_map(|&i| cat_c.get(i)).collect();
+        let rows_g: Vec<&Group> = groups.iter().filter_map(|&i| cat_g.get(i)).collect();
+        let allowance = d.split.groups_per_day.unwrap_or(u32::MAX);
+        let successors: Vec<Successor> = d
+            .split
+            .successors
+            .iter()
+            .map(|m| Successor::from_member(m, allowance))
+            .collect();
+        let options = SplitOptions {
+            strategy: d.split.strategy,
+            keep_companies: true,
+            groups: d.split.groups.clone(),
+            groups_day_allowance: d.split.groups_per_day,
+        };
+        Some(
+            split::split(&rows_c, &rows_g, &successors, &options, &d.split.moves).map(|split| {
+                Planned {
+                    split,
+                    customers,
+                    groups,
+                }
+            }),
+        )
+    }
+
+    /// The contract's assignments of the draft: one with one successor, one per successor who
+    /// takes something with several.
+    fn assignments(&self) -> Option<Vec<Assignment>> {
+        let d = &self.draft;
+        if !d.split.several {
+            return Some(vec![Assignment {
+                successor: d.successor.as_ref()?.id.clone(),
+                customer_ids: d.customers.ids(),
+                group_ids: d.groups.ids(),
+            }]);
+        }
+        let planned = self.split()?.ok()?;
+        let cat_c = d.customers.catalog()?;
+        let cat_g = d.groups.catalog()?;
+        let rows_c: Vec<&Customer> = planned
+            .customers
+            .iter()
+            .filter_map(|&i| cat_c.get(i))
+            .collect();
+        let rows_g: Vec<&Group> = planned
+            .groups
+            .iter()
+            .filter_map(|&i| cat_g.get(i))
+            .collect();
+        let out = planned.split.to_assignments(&rows_c, &rows_g);
+        (!out.is_empty()).then_some(out)
     }
 
     /// Chosen groups beyond what WeCom takes from one departed member a day (the session's
@@ -401,7 +630,11 @@ impl Wizard {
     }
 
     /// Spare capacity of the chosen successor after the handover; negative = over the limit.
+    /// With several successors, see [`Wizard::split`] (each share has its own).
     pub fn capacity_after(&self) -> Option<i64> {
+        if self.draft.split.several {
+            return None;
+        }
         let s = self.draft.successor.as_ref()?;
         Some(
             i64::from(s.customer_limit)
@@ -415,11 +648,19 @@ impl Wizard {
         self.capacity_after().map_or(0, |c| (-c).max(0) as usize)
     }
 
-    /// The approval the handover will need: the same rule the backend applies on create.
+    /// The approval the handover will need: the same rule the backend applies on create. With
+    /// several successors it counts what every successor takes together (customers nobody has
+    /// room for are not sent, so they do not count).
     pub fn approval_reasons(&self, policy: &ApprovalPolicy) -> Vec<ApprovalReason> {
-        let size = super::approval::HandoverSize {
-            customers: self.customer_count(),
-            important: self.important_count(),
+        let size = match self.split() {
+            Some(Ok(p)) => super::approval::HandoverSize {
+                customers: p.split.customer_count(),
+                important: p.split.important_count(),
+            },
+            _ => super::approval::HandoverSize {
+                customers: self.customer_count(),
+                important: self.important_count(),
+            },
         };
         super::approval::reasons(policy, size)
     }
@@ -434,11 +675,7 @@ impl Wizard {
         Some(NewHandover {
             id: d.handover_id.clone(),
             departed_member: d.departed.as_ref()?.id.clone(),
-            assignments: vec![Assignment {
-                successor: d.successor.as_ref()?.id.clone(),
-                customer_ids: d.customers.ids(),
-                group_ids: d.groups.ids(),
-            }],
+            assignments: self.assignments()?,
             chat_history: d.chat.to_contract(),
             note: (!note.is_empty()).then(|| note.to_string()),
             verification_token,
@@ -696,6 +933,208 @@ mod tests {
             w.to_request(None),
             "the saved choice wins"
         );
+    }
+
+    fn named(id: &str, count: u32, limit: u32) -> Member {
+        Member {
+            id: id.into(),
+            ..member(count, limit)
+        }
+    }
+
+    /// `n` customers c0…, every third important, in two companies; `g` groups.
+    fn several(n: usize, g: usize) -> Wizard {
+        let mut w = Wizard::new("h1".into());
+        w.choose_member(departed(true));
+        let c = Catalog::new(
+            (0..n)
+                .map(|i| Customer {
+                    corp_name: Some(format!("corp{}", i % 2)),
+                    ..customer(&format!("c{i}"), i % 3 == 0)
+                })
+                .collect(),
+        );
+        let groups = Catalog::new((0..g).map(|i| group(&format!("g{i}"))).collect());
+        assert!(w.attach_lists("d1", c, groups));
+        w.set_several(true);
+        w
+    }
+
+    fn request_items(r: &NewHandover) -> Vec<String> {
+        let mut all: Vec<String> = r
+            .assignments
+            .iter()
+            .flat_map(|a| a.customer_ids.iter().chain(&a.group_ids).cloned())
+            .collect();
+        all.sort();
+        all
+    }
+
+    #[test]
+    fn one_successor_stays_the_default_and_several_keep_it_aside() {
+        let mut w = ready();
+        assert!(!w.several());
+        let one = w.to_request(None).expect("valid");
+        w.set_several(true);
+        assert_eq!(w.blocker(Step::Successor), Some(Blocker::TooFewSuccessors));
+        assert!(w.to_request(None).is_none());
+        assert_eq!(w.capacity_after(), None, "each share has its own");
+        w.set_several(false);
+        assert_eq!(w.to_request(None), Some(one), "the one successor was kept");
+    }
+
+    #[test]
+    fn several_successors_share_every_chosen_item_once() {
+        let mut w = several(30, 4);
+        assert!(w.toggle_successor(named("a", 0, 100)));
+        assert_eq!(w.blocker(Step::Successor), Some(Blocker::TooFewSuccessors));
+        w.toggle_successor(named("b", 90, 100));
+        w.toggle_successor(named("c", 0, 100));
+        assert_eq!(w.blocker(Step::Successor), None);
+        let p = w.split().expect("several").expect("a split");
+        let sizes: Vec<usize> = p.split.shares.iter().map(|s| s.customers.len()).collect();
+        assert_eq!(sizes.iter().sum::<usize>(), 30);
+        assert!(sizes[1] <= 10, "balanced by room: {sizes:?}");
+        let r = w.to_request(None).expect("valid");
+        assert_eq!(r.assignments.len(), 3);
+        let mut want: Vec<String> = (0..30)
+            .map(|i| format!("c{i}"))
+            .chain((0..4).map(|i| format!("g{i}")))
+            .collect();
+        want.sort();
+        assert_eq!(request_items(&r), want, "every item exactly once");
+        assert_eq!(w.to_request(None), Some(r), "deterministic");
+        // Round robin: sizes differ by at most one.
+        w.set_strategy(Strategy::RoundRobin);
+        let p = w.split().expect("several").expect("a split");
+        assert_eq!(p.split.spread(), 0);
+        assert!(p.split.has_warnings() || p.split.shares[1].customers.len() <= 10);
+    }
+
+    #[test]
+    fn approval_counts_what_every_successor_takes() {
+        let mut w = several(30, 0);
+        w.toggle_successor(named("a", 0, 10));
+        w.toggle_successor(named("b", 0, 10));
+        let policy = ApprovalPolicy {
+            required_for_important: false,
+            max_customers_without_approval: 19,
+        };
+        // 20 of 30 fit: those are sent, the rest are not.
+        let p = w.split().expect("several").expect("a split");
+        assert_eq!(p.split.customer_count(), 20);
+        assert_eq!(p.split.unassigned_customers.len(), 10);
+        assert_eq!(
+            w.approval_reasons(&policy),
+            vec![ApprovalReason::LargeHandover]
+        );
+        let policy = ApprovalPolicy {
+            max_customers_without_approval: 20,
+            ..policy
+        };
+        assert!(w.approval_reasons(&policy).is_empty());
+        let important = ApprovalPolicy {
+            required_for_important: true,
+            ..policy
+        };
+        assert_eq!(
+            w.approval_reasons(&important),
+            vec![ApprovalReason::ImportantCustomers]
+        );
+    }
+
+    #[test]
+    fn a_move_by_hand_changes_only_what_it_names_and_may_overflow() {
+        let mut w = several(10, 0);
+        w.toggle_successor(named("a", 0, 100));
+        w.toggle_successor(named("b", 95, 100));
+        let before = w.split().expect("several").expect("a split");
+        w.move_items(ItemKind::Customer, vec!["c1".into(), "c2".into()], "b");
+        assert_eq!(w.strategy(), Strategy::ByHand);
+        w.move_items(ItemKind::Customer, vec!["c3".into()], "nobody");
+        let after = w.split().expect("several").expect("a split");
+        let owners = after.customer_owners(10);
+        assert_eq!(owners[1], Some(1));
+        assert_eq!(owners[2], Some(1));
+        let old = before.customer_owners(10);
+        for i in [0, 3, 4, 5, 6, 7, 8, 9] {
+            assert_eq!(owners[i], old[i], "c{i} stays where it was");
+        }
+        // b has room for 5 and takes 5 + the moved ones that were a's.
+        let b = &after.split.shares[1];
+        assert_eq!(b.customers.len() > 5, after.split.has_warnings());
+        // Removing b forgets the moves to them.
+        w.remove_successor("b");
+        assert!(w.moves().is_empty());
+        assert_eq!(w.blocker(Step::Successor), Some(Blocker::TooFewSuccessors));
+    }
+
+    #[test]
+    fn groups_to_one_successor_within_the_day() {
+        let mut w = several(4, 5);
+        w.set_groups_per_day(Some(3));
+        w.toggle_successor(named("a", 0, 100));
+        w.toggle_successor(named("b", 0, 100));
+        w.set_group_rule(GroupRule::AllTo("zz".into()));
+        assert_eq!(
+            w.group_rule(),
+            &GroupRule::FollowCustomers,
+            "unknown ignored"
+        );
+        w.set_group_rule(GroupRule::AllTo("b".into()));
+        let p = w.split().expect("several").expect("a split");
+        assert_eq!(p.split.shares[0].groups.len(), 0);
+        assert_eq!(p.split.shares[1].groups.len(), 3);
+        assert_eq!(p.split.unassigned_groups.len(), 2, "beyond today's 3");
+        w.toggle_successor(named("b", 0, 100));
+        assert_eq!(w.group_rule(), &GroupRule::FollowCustomers);
+    }
+
+    #[test]
+    fn at_most_twenty_successors_and_a_new_member_starts_the_split_afresh() {
+        let mut w = several(2, 0);
+        for i in 0..MAX_SUCCESSORS {
+            assert!(w.toggle_successor(named(&format!("m{i}"), 0, 10)));
+        }
+        assert!(!w.toggle_successor(named("one-more", 0, 10)));
+        assert_eq!(w.successors().len(), MAX_SUCCESSORS);
+        let mut ineligible = named("m0", 0, 10);
+        ineligible.eligible = Some(false);
+        w.toggle_successor(ineligible.clone());
+        w.toggle_successor(ineligible);
+        assert_eq!(
+            w.blocker(Step::Successor),
+            Some(Blocker::SuccessorIneligible)
+        );
+        let mut other = departed(true);
+        other.id = "d2".into();
+        w.choose_member(other);
+        assert!(w.successors().is_empty());
+        assert!(w.several(), "the choice of mode stays");
+    }
+
+    #[test]
+    fn a_split_survives_a_reload_once_the_lists_are_back() {
+        let mut w = several(12, 2);
+        w.toggle_successor(named("a", 0, 100));
+        w.toggle_successor(named("b", 0, 100));
+        w.move_items(ItemKind::Customer, vec!["c0".into()], "b");
+        let want = w.to_request(None).expect("valid");
+        let json = serde_json::to_string(&w).unwrap();
+        let mut back: Wizard = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.blocker(Step::Successor), Some(Blocker::ListsLoading));
+        assert!(back.split().is_none());
+        let c = Catalog::new(
+            (0..12)
+                .map(|i| Customer {
+                    corp_name: Some(format!("corp{}", i % 2)),
+                    ..customer(&format!("c{i}"), i % 3 == 0)
+                })
+                .collect(),
+        );
+        let g = Catalog::new((0..2).map(|i| group(&format!("g{i}"))).collect());
+        assert!(back.attach_lists("d1", c, g));
+        assert_eq!(back.to_request(None), Some(want));
     }
 
     #[test]

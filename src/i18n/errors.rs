@@ -63,6 +63,8 @@ pub fn blocker_text(m: &Messages, b: Blocker) -> &'static str {
         Blocker::NoSuccessor => m.blocker_no_successor,
         Blocker::SuccessorIneligible => m.blocker_successor_ineligible,
         Blocker::DaysInvalid => m.blocker_days_invalid,
+        Blocker::TooFewSuccessors => m.blocker_too_few_successors,
+        Blocker::ListsLoading => m.blocker_lists_loading,
     }
 }
 

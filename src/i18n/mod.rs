@@ -445,6 +445,51 @@ pub struct Messages {
     pub page_prev: &'static str,
     pub page_next: &'static str,
     pub page_range: fn(&str, &str, &str) -> String,
+    // ---- several successors (issue 13) ----
+    /// The choice between one successor and several, and its two answers.
+    pub successor_mode: &'static str,
+    pub one_successor: &'static str,
+    pub several_successors: &'static str,
+    /// How many successors are chosen of the most allowed.
+    pub successors_chosen: fn(usize, usize) -> String,
+    pub max_successors: &'static str,
+    /// How the selection is shared (`split::Strategy`).
+    pub split_strategy: &'static str,
+    pub strategy_balanced: &'static str,
+    pub strategy_round_robin: &'static str,
+    pub strategy_by_hand: &'static str,
+    /// Where the groups go (`split::GroupRule`).
+    pub split_groups: &'static str,
+    pub groups_follow: &'static str,
+    pub groups_all_to: fn(&str) -> String,
+    /// The preview table: caption, columns, total row.
+    pub split_preview: &'static str,
+    pub important_customers: &'static str,
+    pub capacity_before: &'static str,
+    pub split_total: &'static str,
+    /// A successor who would get more than they can take: name, customers over.
+    pub split_over: fn(&str, usize) -> String,
+    /// Groups over a successor's allowance for today: name, groups over.
+    pub split_groups_over: fn(&str, usize) -> String,
+    /// Customers nobody has room for, and groups beyond today's limit: not sent.
+    pub split_unassigned: fn(usize) -> String,
+    pub split_unassigned_groups: fn(usize) -> String,
+    /// The summary's line for a split.
+    pub split_across: fn(usize) -> String,
+    /// Moving customers by hand.
+    pub by_hand_title: &'static str,
+    pub move_to: &'static str,
+    pub move_checked: &'static str,
+    pub move_matching: &'static str,
+    pub undo_moves: &'static str,
+    pub moved_n: fn(usize) -> String,
+    pub not_assigned: &'static str,
+    pub blocker_too_few_successors: &'static str,
+    pub blocker_lists_loading: &'static str,
+    /// The run's and the handover page's tables per successor; the records' filter.
+    pub run_by_successor: &'static str,
+    pub outcomes_by_successor: &'static str,
+    pub successor_id: &'static str,
 }
 
 impl Messages {
@@ -1028,6 +1073,49 @@ mod tests {
             ("again_help", (m.again_help)("37"), "37"),
             ("approvals_n", (m.approvals_n)(37), "37"),
             ("page_range", (m.page_range)("11", "22", "33"), "33"),
+            ("successors_chosen", (m.successors_chosen)(3, 20), "20"),
+            ("groups_all_to", (m.groups_all_to)("11"), "11"),
+            ("split_over", (m.split_over)("11", 37), "37"),
+            ("split_groups_over", (m.split_groups_over)("11", 37), "37"),
+            ("split_unassigned", (m.split_unassigned)(37), "37"),
+            (
+                "split_unassigned_groups",
+                (m.split_unassigned_groups)(37),
+                "37",
+            ),
+            ("split_across", (m.split_across)(37), "37"),
+            ("moved_n", (m.moved_n)(37), "37"),
+        ]
+    }
+
+    /// The strings of the split across several successors (issue 13).
+    fn split_strings(m: &Messages) -> Vec<&'static str> {
+        vec![
+            m.successor_mode,
+            m.one_successor,
+            m.several_successors,
+            m.max_successors,
+            m.split_strategy,
+            m.strategy_balanced,
+            m.strategy_round_robin,
+            m.strategy_by_hand,
+            m.split_groups,
+            m.groups_follow,
+            m.split_preview,
+            m.important_customers,
+            m.capacity_before,
+            m.split_total,
+            m.by_hand_title,
+            m.move_to,
+            m.move_checked,
+            m.move_matching,
+            m.undo_moves,
+            m.not_assigned,
+            m.blocker_too_few_successors,
+            m.blocker_lists_loading,
+            m.run_by_successor,
+            m.outcomes_by_successor,
+            m.successor_id,
         ]
     }
 
@@ -1036,6 +1124,7 @@ mod tests {
         plain_strings(m)
             .into_iter()
             .chain(handover_page_strings(m))
+            .chain(split_strings(m))
             .chain(m.backup_header)
             .map(str::to_string)
             .chain(sentences(m).into_iter().map(|(_, s, _)| s))
@@ -1049,6 +1138,7 @@ mod tests {
             for s in plain_strings(m)
                 .into_iter()
                 .chain(handover_page_strings(m))
+                .chain(split_strings(m))
                 .chain(m.backup_header)
             {
                 assert!(!s.trim().is_empty(), "{l:?} has an empty string");

@@ -38,7 +38,12 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
     });
     Effect::watch(
         move || ctx.wizard.with(Wizard::step),
-        move |step, _, _| emit(HostEvent::Step(*step)),
+        // Every change to the wizard notifies; only a new step is told.
+        move |step, before, _| {
+            if before != Some(step) {
+                emit(HostEvent::Step(*step))
+            }
+        },
         true,
     );
     Effect::watch(
@@ -48,7 +53,13 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
                     .map(|h| (h.id.clone(), h.customer_count, h.group_count))
             })
         },
-        move |created, _, _| {
+        move |created, before, _| {
+            // The same handover set again (a fresher copy) is not a new one.
+            if let (Some(Some(b)), Some(c)) = (before, created) {
+                if b.0 == c.0 {
+                    return;
+                }
+            }
             if let Some((id, customers, groups)) = created.clone() {
                 emit(HostEvent::Created {
                     id,

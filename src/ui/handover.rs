@@ -669,7 +669,10 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             <LoadProgress id="hoc-items-progress" progress=Signal::derive(move || loading.get().unwrap_or_default()) />
         </Show>
         <RepeatsNotice count=Signal::derive(move || data.with(|d| d.repeats)) />
-        {move || picture.get().map(|Picture { handover: h, .. }| {
+        {move || picture.get().map(|Picture { handover: h, items }| {
+            // Several successors (issue 13): each one's counts and outcomes, from the same items.
+            let parts = if h.successors.len() > 1 { snapshot::by_successor(&items) } else { Vec::new() };
+            let names: Vec<(String, String)> = h.successors.iter().map(|s| (s.id.clone(), s.name.clone())).collect();
             let locale = lang.locale();
             let c = h.counts.clone();
             let bars = [
@@ -711,6 +714,41 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                     }).collect_view()}
                 </ul>
                 <p id="hoc-bar-caption" class="hoc-bar-caption">{move || caption_text(lang.t(), lang.locale(), caption)}</p>
+                {(!parts.is_empty()).then(|| view! {
+                    <table class="hoc-table hoc-by-successor">
+                        <caption>{move || lang.t().outcomes_by_successor}</caption>
+                        <thead>
+                            <tr>
+                                <th scope="col">{move || lang.t().step_successor}</th>
+                                <th scope="col">{move || lang.t().customers}</th>
+                                <th scope="col">{move || lang.t().groups}</th>
+                                {[ItemStatus::Waiting, ItemStatus::TakenOver, ItemStatus::Refused, ItemStatus::LimitExceeded, ItemStatus::Failed, ItemStatus::Unsent]
+                                    .into_iter()
+                                    .map(|s| view! { <th scope="col">{move || lang.t().status(s)}</th> })
+                                    .collect_view()}
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {parts.into_iter().map(|p| {
+                                let name = names.iter().find(|(id, _)| *id == p.successor).map(|(_, n)| n.clone()).unwrap_or_else(|| p.successor.clone());
+                                let c = p.counts;
+                                view! {
+                                    <tr data-successor=p.successor.clone()>
+                                        <th scope="row">{name}</th>
+                                        <td data-col="customers">{format::number(locale, p.customers)}</td>
+                                        <td data-col="groups">{format::number(locale, p.groups)}</td>
+                                        <td data-col="waiting">{format::number(locale, c.waiting)}</td>
+                                        <td data-col="taken_over">{format::number(locale, c.taken_over)}</td>
+                                        <td data-col="refused">{format::number(locale, c.refused)}</td>
+                                        <td data-col="limit_exceeded">{format::number(locale, c.limit_exceeded)}</td>
+                                        <td data-col="failed">{format::number(locale, c.failed)}</td>
+                                        <td data-col="unsent">{format::number(locale, c.unsent)}</td>
+                                    </tr>
+                                }
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
             }
         })}
         <Show when=can_decide>

@@ -3,7 +3,7 @@
 //! one message a parent may send back (a new token, only from that origin).
 
 use leptos::prelude::*;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 use crate::domain::host_events::HostEvent;
 
@@ -51,10 +51,11 @@ impl Host {
             return;
         };
         super::lifetime::on_window(leptos::ev::message, move |e: web_sys::MessageEvent| {
+            // Compared as plain values: the parent is usually of another origin, and a
+            // cross-origin window is no `instanceof Window` (a `dyn_into` would always fail).
             let from_parent = e
                 .source()
-                .and_then(|s| s.dyn_into::<web_sys::Window>().ok())
-                .is_some_and(|w| JsValue::from(w) == JsValue::from(parent.clone()));
+                .is_some_and(|s| JsValue::from(s) == JsValue::from(parent.clone()));
             if e.origin() != origin || !from_parent {
                 return;
             }

@@ -15,7 +15,7 @@ use super::widgets::alert::Alert;
 use super::widgets::error::ErrorNotice;
 use super::widgets::pager::Pager;
 use super::widgets::repeats::RepeatsNotice;
-use crate::api::types::{Handover, HandoverState, HandoversQuery, Page, Session};
+use crate::api::types::{Handover, HandoverState, HandoversQuery, Page, Session, StatusCounts};
 use crate::api::{ApiError, Backend};
 use crate::config::Route;
 use crate::domain::csv;
@@ -114,6 +114,7 @@ pub fn Records(
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
     let member = RwSignal::new(String::new());
+    let successor = RwSignal::new(String::new());
     let pager = Pager::<Handover>::new();
     let export_error = RwSignal::new(None::<ApiError>);
     // Records the last export's listing repeated (each exported once).
@@ -132,6 +133,7 @@ pub fn Records(
             created_from: opt(from.get()).and_then(|d| format::day_bound(&d, false)),
             created_to: opt(to.get()).and_then(|d| format::day_bound(&d, true)),
             departed_member: opt(member.get()),
+            successor: opt(successor.get()),
             limit: Some(50),
             ..Default::default()
         }
@@ -191,27 +193,48 @@ pub fn Records(
         Some(Ok((all, repeats))) => {
             export_repeats.set(repeats);
             let (m, locale, zone) = (lang.t(), lang.locale(), format::zone_name());
-            let rows = all.iter().map(|h| {
-                vec![
-                    h.id.clone(),
-                    format::date_time_zone(locale, &h.created_at),
-                    h.created_by.name.clone(),
-                    h.departed_member.name.clone(),
-                    h.successors
+            // One row per successor (issue 13): a split handover's rows carry each successor's
+            // counts; a handover without per-successor counts is one row naming every successor.
+            let rows = all.iter().flat_map(|h| {
+                let row = |successor: String, customers: u32, groups: u32, c: &StatusCounts| {
+                    vec![
+                        h.id.clone(),
+                        format::date_time_zone(locale, &h.created_at),
+                        h.created_by.name.clone(),
+                        h.departed_member.name.clone(),
+                        successor,
+                        m.state(h.state).to_string(),
+                        customers.to_string(),
+                        groups.to_string(),
+                        c.waiting.to_string(),
+                        c.taken_over.to_string(),
+                        c.refused.to_string(),
+                        c.limit_exceeded.to_string(),
+                        c.failed.to_string(),
+                        h.note.clone().unwrap_or_default(),
+                    ]
+                };
+                if h.by_successor.is_empty() {
+                    let names = h
+                        .successors
                         .iter()
                         .map(|s| s.name.clone())
                         .collect::<Vec<_>>()
-                        .join("; "),
-                    m.state(h.state).to_string(),
-                    h.customer_count.to_string(),
-                    h.group_count.to_string(),
-                    h.counts.waiting.to_string(),
-                    h.counts.taken_over.to_string(),
-                    h.counts.refused.to_string(),
-                    h.counts.limit_exceeded.to_string(),
-                    h.counts.failed.to_string(),
-                    h.note.clone().unwrap_or_default(),
-                ]
+                        .join("; ");
+                    vec![row(names, h.customer_count, h.group_count, &h.counts)]
+                } else {
+                    h.by_successor
+                        .iter()
+                        .map(|p| {
+                            row(
+                                p.successor.name.clone(),
+                                p.customer_count,
+                                p.group_count,
+                                &p.counts,
+                            )
+                        })
+                        .collect()
+                }
             });
             let doc = csv::document(
                 &[
@@ -219,7 +242,7 @@ pub fn Records(
                     &(m.created_at_in)(&zone),
                     m.created_by,
                     m.step_member,
-                    m.successors,
+                    m.step_successor,
                     m.state,
                     m.customers,
                     m.groups,
@@ -267,6 +290,10 @@ pub fn Records(
                 <span>{move || lang.t().departed_member_id}</span>
                 <input type="search" on:change:target=move |e| member.set(e.target().value()) />
             </label>
+            <label class="hoc-field">
+                <span>{move || lang.t().successor_id}</span>
+                <input type="search" on:change:target=move |e| successor.set(e.target().value()) />
+            </label>
             <button type="button" class="hoc-button" on:click=move |_| { export.dispatch_local(()); }>
                 {move || lang.t().export_csv}
             </button>
@@ -301,13 +328,40 @@ pub fn Records(
                         };
                         let n = move |v: u32| move || format::number(lang.locale(), v);
                         let created = h.created_at.clone();
+                        // A split handover names each successor with their customers and outcomes.
+                        let parts: Vec<(String, u32, u32, u32)> = h
+                            .by_successor
+                            .iter()
+                            .map(|p| (p.successor.name.clone(), p.customer_count + p.group_count, p.counts.taken_over, p.counts.limit_exceeded + p.counts.failed))
+                            .collect();
                         let successors: Vec<String> = h.successors.iter().map(|s| s.name.clone()).collect();
                         view! {
                             <tr data-state=h.state.as_str()>
                                 <td><time datetime=h.created_at.clone()>{move || format::date_time(lang.locale(), &created)}</time></td>
                                 <td>{h.created_by.name.clone()}</td>
                                 <td>{h.departed_member.name.clone()}</td>
-                                <td>{move || successors.join(lang.t().list_separator)}</td>
+                                <td>
+                                    {if parts.is_empty() {
+                                        view! { <span>{move || successors.join(lang.t().list_separator)}</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="hoc-successor-parts">
+                                                {parts.into_iter().map(|(name, items, taken, failed)| view! {
+                                                    <li>
+                                                        {move || (lang.t().labelled)(&name, &format!(
+                                                            "{} · {} {} · {} {}",
+                                                            format::number(lang.locale(), items),
+                                                            lang.t().is_taken_over,
+                                                            format::number(lang.locale(), taken),
+                                                            lang.t().is_failed,
+                                                            format::number(lang.locale(), failed),
+                                                        ))}
+                                                    </li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </td>
                                 <td>{n(h.counts.waiting)}</td>
                                 <td>{n(h.counts.taken_over)}</td>
                                 <td>{n(h.counts.refused)}</td>

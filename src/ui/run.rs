@@ -757,6 +757,20 @@ pub fn RunPanel() -> impl IntoView {
         })
     };
     let any_retryable = move || rejections.with(|r| r.iter().any(|r| is_retryable(r.code)));
+    // Several successors (issue 13): each one's progress.
+    let parts = Memo::new(move |_| {
+        run.ledger
+            .with(|l| l.as_ref().map(Ledger::by_successor).unwrap_or_default())
+    });
+    let successor_name = move |id: &str| {
+        ctx.created
+            .with(|h| {
+                h.as_ref()
+                    .and_then(|h| h.successors.iter().find(|s| s.id == id))
+                    .map(|s| s.name.clone())
+            })
+            .unwrap_or_else(|| id.to_string())
+    };
 
     view! {
         <section class="hoc-run" aria-labelledby="hoc-run-h">
@@ -774,6 +788,35 @@ pub fn RunPanel() -> impl IntoView {
                 </Show>
                 <div><dt>{move || lang.t().remaining}</dt><dd data-count="remaining">{move || tally.get().remaining}</dd></div>
             </dl>
+            <Show when=move || parts.with(|p| p.len() > 1)>
+                <table class="hoc-table hoc-run-successors">
+                    <caption>{move || lang.t().run_by_successor}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || lang.t().step_successor}</th>
+                            <th scope="col">{move || lang.t().accepted}</th>
+                            <th scope="col">{move || lang.t().rejected}</th>
+                            <th scope="col">{move || lang.t().remaining}</th>
+                            <th scope="col">{move || lang.t().run_title}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || parts.get().into_iter().map(|t| {
+                            let name = successor_name(&t.successor);
+                            let done = t.accepted + t.rejected;
+                            view! {
+                                <tr data-successor=t.successor.clone()>
+                                    <th scope="row">{name.clone()}</th>
+                                    <td data-count="accepted">{t.accepted}</td>
+                                    <td data-count="rejected">{t.rejected}</td>
+                                    <td data-count="remaining">{t.remaining}</td>
+                                    <td><progress aria-label=name max=t.total.max(1) value=done></progress></td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
             <p
                 class="hoc-status"
                 class:hoc-result=finished

@@ -207,7 +207,10 @@ fn blocker_field(b: Blocker) -> (&'static str, &'static str) {
             "hoc-customers-h",
             ".hoc-pick-section input[type=checkbox]:not([disabled])",
         ),
-        Blocker::NoSuccessor | Blocker::SuccessorIneligible => (
+        Blocker::NoSuccessor
+        | Blocker::SuccessorIneligible
+        | Blocker::TooFewSuccessors
+        | Blocker::ListsLoading => (
             "hoc-successor-field",
             "input[name=hoc-successor]:not([disabled])",
         ),

@@ -93,6 +93,11 @@ impl Store {
         &self.state
     }
 
+    /// Replaces what admins changed, keeping the dataset (a backend reloading its ledger).
+    pub fn set_state(&mut self, state: State) {
+        self.state = state;
+    }
+
     pub fn options(&self) -> &Options {
         &self.opts
     }

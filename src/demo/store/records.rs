@@ -117,6 +117,34 @@ impl HandoverRec {
         self.items.iter().filter(|i| i.kind == kind).count() as u32
     }
 
+    /// Per successor, in the request's order: (successor, customers, groups, outcomes).
+    pub fn counts_by_successor(&self, now: i64) -> Vec<(String, u32, u32, StatusCounts)> {
+        let mut out: Vec<(String, u32, u32, StatusCounts)> = self
+            .request
+            .assignments
+            .iter()
+            .map(|a| (a.successor.clone(), 0, 0, StatusCounts::default()))
+            .collect();
+        for it in &self.items {
+            let Some(part) = out.iter_mut().find(|p| p.0 == it.successor) else {
+                continue;
+            };
+            match it.kind {
+                ItemKind::Customer => part.1 += 1,
+                ItemKind::Group => part.2 += 1,
+            }
+            *match it.status(now) {
+                ItemStatus::Unsent => &mut part.3.unsent,
+                ItemStatus::Waiting => &mut part.3.waiting,
+                ItemStatus::TakenOver => &mut part.3.taken_over,
+                ItemStatus::Refused => &mut part.3.refused,
+                ItemStatus::LimitExceeded => &mut part.3.limit_exceeded,
+                ItemStatus::Failed => &mut part.3.failed,
+            } += 1;
+        }
+        out
+    }
+
     pub fn counts(&self, now: i64) -> StatusCounts {
         let mut counts = StatusCounts::default();
         for it in &self.items {
@@ -188,6 +216,13 @@ impl State {
                     )
             })
             .count() as u32
+    }
+
+    /// One handover in the stored format (as in the serialized `State`), for a backend that
+    /// persists each handover as it changes.
+    pub fn handover_record(&self, id: &str) -> Option<serde_json::Value> {
+        let i = self.find_handover(id)?;
+        serde_json::to_value(&self.handovers[i]).ok()
     }
 
     pub(super) fn find_handover(&self, id: &str) -> Option<usize> {

@@ -171,3 +171,106 @@ fn admins_are_found_by_id_and_unknown_actors_are_refused() {
     let p = s.session("admin-3").unwrap().permissions;
     assert_eq!((p.departments.len(), p.may_approve), (2, false));
 }
+
+/// Eligible successors of `departed`, with their spare room, roomiest first.
+fn by_room(s: &Store, departed: &str) -> Vec<(String, u32)> {
+    let q = MembersQuery {
+        for_departed: Some(departed.into()),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let mut m: Vec<(String, u32)> = s
+        .members(ME, &q)
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|m| m.eligible == Some(true))
+        .map(|m| (m.id, m.customer_limit.saturating_sub(m.customer_count)))
+        .collect();
+    m.sort_by_key(|(_, room)| std::cmp::Reverse(*room));
+    m
+}
+
+#[test]
+fn each_assignment_is_its_own_and_a_full_successor_gets_per_item_outcomes() {
+    let mut s = store();
+    s.approval = ApprovalPolicy {
+        required_for_important: false,
+        max_customers_without_approval: 10_000,
+    };
+    let room = by_room(&s, "d004");
+    let roomy = room[0].0.clone();
+    let (full, spare) = room
+        .iter()
+        .rev()
+        .find(|(_, r)| *r < 10)
+        .cloned()
+        .expect("a successor with little room");
+    let ids = pick(&s, "d004", 30, false);
+    let assignment = |successor: &str, ids: &[String]| Assignment {
+        successor: successor.into(),
+        customer_ids: ids.to_vec(),
+        group_ids: vec![],
+    };
+    let mut req = NewHandover {
+        id: "h-split".into(),
+        departed_member: "d004".into(),
+        assignments: vec![
+            assignment(&roomy, &ids[..15]),
+            assignment("nobody", &ids[15..]),
+        ],
+        chat_history: ChatHistory {
+            scope: ChatScope::All,
+            days: None,
+        },
+        note: None,
+        verification_token: Some(token(&mut s)),
+    };
+    // A bad successor is that assignment's error only.
+    let p = s.create_handover(ME, &req, NOW).unwrap_err();
+    let fields: Vec<&str> = p.errors.iter().map(|e| e.field.as_str()).collect();
+    assert_eq!(fields, vec!["assignments/1/successor"]);
+    req.assignments[1].successor = full.clone();
+    let h = s.create_handover(ME, &req, NOW).unwrap().0;
+    assert_eq!(h.successors.len(), 2);
+    assert_eq!(h.by_successor.len(), 2);
+    assert_eq!(h.by_successor[1].customer_count, 15);
+    for (seq, a) in req.assignments.iter().enumerate() {
+        let batch = NewBatch {
+            seq: seq as u32 + 1,
+            successor: a.successor.clone(),
+            customer_ids: a.customer_ids.clone(),
+            group_ids: vec![],
+        };
+        let r = s.submit_batch(ME, "h-split", &batch, NOW).unwrap();
+        assert_eq!(
+            r.outcomes.len(),
+            15,
+            "every item answered, none refused whole"
+        );
+    }
+    let later = NOW + 60_000;
+    let h = s.handover(ME, "h-split", later).unwrap();
+    let (ok, over) = (&h.by_successor[0], &h.by_successor[1]);
+    assert_eq!(ok.counts.limit_exceeded, 0);
+    assert!(
+        over.counts.limit_exceeded as usize >= 15 - spare as usize - over.counts.refused as usize,
+        "{over:?}"
+    );
+    assert!(over.counts.taken_over <= spare);
+    let sum = |c: &StatusCounts| {
+        c.unsent + c.waiting + c.taken_over + c.refused + c.limit_exceeded + c.failed
+    };
+    assert_eq!(sum(&ok.counts) + sum(&over.counts), 30);
+    // Records filter by successor.
+    let q = HandoversQuery {
+        successor: Some(full),
+        ..Default::default()
+    };
+    assert_eq!(s.handovers(ME, &q, later).unwrap().items.len(), 1);
+    let q = HandoversQuery {
+        successor: Some("m9999".into()),
+        ..Default::default()
+    };
+    assert!(s.handovers(ME, &q, later).unwrap().items.is_empty());
+}

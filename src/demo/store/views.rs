@@ -7,6 +7,7 @@ use super::{wecom, Store};
 use crate::api::types::{
     Admin, Customer, DepartedMember, DepartedReason, Department, EventFacts, EventKind, Group,
     Handover, HandoverEvent, HandoverItem, ItemKind, ItemOutcome, ItemStatus, Member, StatusCounts,
+    SuccessorCounts,
 };
 use crate::demo::admins::{actor, DemoAdmin, WECOM};
 use crate::demo::seed::{days, SeedCustomer, SeedGroup, SeedMember};
@@ -154,6 +155,20 @@ impl Store {
             decided_by: h.decided_by.as_deref().map(actor),
             rejection_reason: h.rejection_reason.clone(),
             counts: h.counts(now),
+            // Only a split handover says it per successor (one successor: `counts` says it).
+            by_successor: if h.request.assignments.len() > 1 {
+                h.counts_by_successor(now)
+                    .into_iter()
+                    .map(|(s, customer_count, group_count, counts)| SuccessorCounts {
+                        successor: self.member_ref(&s),
+                        customer_count,
+                        group_count,
+                        counts,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 

@@ -83,6 +83,14 @@ pub fn ConfirmStep() -> impl IntoView {
             </button>
         }
     };
+    let several = move || ctx.wizard.with(|w| w.several());
+    Effect::new(move |_| {
+        if several() {
+            crate::ui::lists::ensure_loaded(ctx);
+        }
+    });
+    super::split::keep_group_limit(ctx);
+    let planned = super::split::planned(ctx);
     let approval = move || {
         let s = session()?;
         Some(ctx.wizard.with(|w| w.approval_reasons(&s.approval)))
@@ -112,11 +120,21 @@ pub fn ConfirmStep() -> impl IntoView {
                 <dt>{move || lang.t().step_successor}</dt>
                 <dd>
                     {move || ctx.wizard.with(|w| {
+                        if w.several() {
+                            return Some((lang.t().split_across)(w.successors().len()));
+                        }
                         w.successor().map(|s| {
                             format!("{} · {} {}", s.name, lang.t().capacity_after, w.capacity_after().unwrap_or(0))
                         })
                     })}
                 </dd>
+                {move || {
+                    let successors = ctx.wizard.with(|w| w.successors().to_vec());
+                    planned.with(|p| super::split::summary_lines(lang.t(), p, &successors))
+                        .into_iter()
+                        .map(|l| view! { <dd class="hoc-split-line">{l}</dd> })
+                        .collect_view()
+                }}
                 <dd>{change(Step::Successor, |m| m.step_successor)}</dd>
             </div>
             <div>
@@ -151,6 +169,9 @@ pub fn ConfirmStep() -> impl IntoView {
                 </dd>
             </div>
         </dl>
+        <Show when=several>
+            <super::split::SplitPreview planned=planned />
+        </Show>
         <label class="hoc-field hoc-note">
             <span>{move || lang.t().note}</span>
             <textarea

@@ -4,6 +4,7 @@ mod chat_history;
 mod confirm;
 mod customers;
 mod member;
+mod split;
 mod successor;
 
 use leptos::prelude::*;

@@ -1,5 +1,6 @@
 //! Step 3: the successor, with spare capacity and eligibility; warns when the selection would
-//! overflow their customer limit.
+//! overflow their customer limit. Or several successors (issue 13): 2 to 20, how the selection
+//! is shared, and a preview of the split (`steps::split`).
 
 use leptos::prelude::*;
 
@@ -13,6 +14,8 @@ use crate::ui::widgets::pager::Pager;
 use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::SEARCH_DEBOUNCE_MS;
+
+use super::split::{self, ModeChoice, SplitSettings};
 
 #[component]
 pub fn SuccessorStep() -> impl IntoView {
@@ -42,15 +45,38 @@ pub fn SuccessorStep() -> impl IntoView {
     });
     let overflow = move || ctx.wizard.with(|w| w.overflow());
     let chosen = Signal::derive(move || ctx.wizard.with(|w| w.successor().map(|s| s.id.clone())));
+    let several = Signal::derive(move || ctx.wizard.with(Wizard::several));
+    let picked = Signal::derive(move || {
+        ctx.wizard.with(|w| {
+            w.successors()
+                .iter()
+                .map(|m| m.id.clone())
+                .collect::<Vec<_>>()
+        })
+    });
+    // The split needs the loaded lists (a reload keeps ids only) and the group limit.
+    Effect::new(move |_| {
+        if several.get() {
+            crate::ui::lists::ensure_loaded(ctx);
+        }
+    });
+    split::keep_group_limit(ctx);
+    let planned = split::planned(ctx);
+    let full = RwSignal::new(false);
     let load_retry = load.clone();
     let load_more = load.clone();
 
     view! {
+        <ModeChoice />
+        <Show when=move || several.get()>
+            <SplitSettings planned=planned />
+        </Show>
         <div class="hoc-filters">
             <SearchBox label=Signal::derive(move || lang.t().successor_search) on_search=move |v| q.set(v) debounce_ms=SEARCH_DEBOUNCE_MS />
         </div>
+        <p role="status" class="hoc-status">{move || full.get().then(|| lang.t().max_successors)}</p>
         <div role="alert" class="hoc-alert-region">
-            <Show when=move || { overflow() > 0 }>
+            <Show when=move || { !several.get() && overflow() > 0 }>
                 <div class="hoc-warning">
                     <p>{move || (lang.t().overflow_warning)(overflow())}</p>
                     <button type="button" class="hoc-button" on:click=move |_| ctx.wizard.update(Wizard::trim_to_capacity)>
@@ -65,7 +91,7 @@ pub fn SuccessorStep() -> impl IntoView {
             <legend class="hoc-visually-hidden">{move || lang.t().successors_list}</legend>
             <ul class="hoc-cards">
                 <For each=move || pager.items.get() key=|m| m.id.clone() let:m>
-                    <SuccessorCard member=m chosen=chosen />
+                    <SuccessorCard member=m chosen=chosen several=several picked=picked full=full />
                 </For>
             </ul>
             <Show when=move || !pager.loading.get() && pager.error.with(Option::is_none) && pager.items.with(Vec::is_empty)>
@@ -83,7 +109,13 @@ pub fn SuccessorStep() -> impl IntoView {
 }
 
 #[component]
-fn SuccessorCard(member: Member, chosen: Signal<Option<String>>) -> impl IntoView {
+fn SuccessorCard(
+    member: Member,
+    chosen: Signal<Option<String>>,
+    several: Signal<bool>,
+    picked: Signal<Vec<String>>,
+    full: RwSignal<bool>,
+) -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let eligible = member.eligible != Some(false);
@@ -94,18 +126,48 @@ fn SuccessorCard(member: Member, chosen: Signal<Option<String>>) -> impl IntoVie
     let id = member.id.clone();
     let m = member.clone();
     let reason = member.reason.clone();
+    let input = {
+        let (radio, name_id, info_id) = (radio.clone(), name_id.clone(), info_id.clone());
+        move || {
+            let (id, m) = (id.clone(), m.clone());
+            if several.get() {
+                view! {
+                    <input
+                        type="checkbox"
+                        name="hoc-successor"
+                        id=radio.clone()
+                        aria-labelledby=name_id.clone()
+                        aria-describedby=info_id.clone()
+                        disabled=!eligible
+                        prop:checked=move || picked.with(|p| p.contains(&id))
+                        on:change=move |_| {
+                            let mut added = true;
+                            ctx.wizard.update(|w| added = w.toggle_successor(m.clone()));
+                            full.set(!added);
+                        }
+                    />
+                }
+                .into_any()
+            } else {
+                view! {
+                    <input
+                        type="radio"
+                        name="hoc-successor"
+                        id=radio.clone()
+                        aria-labelledby=name_id.clone()
+                        aria-describedby=info_id.clone()
+                        disabled=!eligible
+                        prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
+                        on:change=move |_| ctx.wizard.update(|w| w.choose_successor(m.clone()))
+                    />
+                }
+                .into_any()
+            }
+        }
+    };
     view! {
         <li class="hoc-card" data-disabled=(!eligible).to_string()>
-            <input
-                type="radio"
-                name="hoc-successor"
-                id=radio.clone()
-                aria-labelledby=name_id.clone()
-                aria-describedby=info_id.clone()
-                disabled=!eligible
-                prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
-                on:change=move |_| ctx.wizard.update(|w| w.choose_successor(m.clone()))
-            />
+            {input}
             <label for=radio class="hoc-card-body">
                 <span class="hoc-card-title" id=name_id>{member.name.clone()}</span>
                 <span class="hoc-card-info" id=info_id>
