@@ -162,6 +162,7 @@ const DEPARTED_PLAN: &[(i64, AccountState, u32, u32, u64)] = &[
     (330, AccountState::Disabled, 27, 2, 0),
     (400, AccountState::Deleted, 55, 3, 0), // left over a year ago
     (25, AccountState::Disabled, 0, 0, 0),  // nothing pending
+    (105, AccountState::Disabled, 3_000, 30, 0), // a sales member: split across successors
 ];
 
 pub fn generate(seed: u64) -> Dataset {
