@@ -66,6 +66,16 @@ if [ "${1:-build}" = test ]; then
     say "installing geckodriver $GECKODRIVER_VERSION (a few minutes)"
     cargo install geckodriver --version "$GECKODRIVER_VERSION" --locked --force
   fi
+  # The backend's tests start their own PostgreSQL server (initdb into a temporary folder):
+  # the binaries only, no cluster and no system service.
+  if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    say "installing PostgreSQL (binaries only, for the backend's tests)"
+    if is_debian_root && [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+      mkdir -p /etc/postgresql-common
+      echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.conf
+    fi
+    apt_install postgresql
+  fi
   if [ "$("$VENV/bin/schemathesis" --version 2>/dev/null || true)" != "schemathesis, version $SCHEMATHESIS_VERSION" ]; then
     python=$(command -v python3.11 || command -v python3 || true)
     if [ -z "$python" ] || ! "$python" -c 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then

@@ -13,6 +13,10 @@ const DEFAULT_SEED: u64 = 20_261_125;
 const DEFAULT_TAKEOVER_DELAY_MS: i64 = 8_000;
 const DEFAULT_REFUSE_PER_MILLE: u64 = 30;
 const DEFAULT_RETRY_AFTER_S: u64 = 1;
+/// Where the binary keeps its ledger unless told otherwise.
+pub const DEFAULT_DATABASE: &str = "sqlite://handover.db";
+/// The ledger in memory only: nothing survives a restart (tests, demos).
+pub const MEMORY: &str = "memory";
 const DEFAULT_TOKENS: [(&str, &str); 3] = [
     ("admin-token", "admin-1"),
     ("approver-token", "admin-2"),
@@ -30,7 +34,26 @@ pub struct Config {
     pub seed: u64,
     pub takeover_delay_ms: i64,
     pub refuse_per_mille: u64,
+    /// `memory`, `sqlite://FILE` or `postgres://…`. The binary defaults to
+    /// [`DEFAULT_DATABASE`]; `Config::default()` (tests) to `memory`.
+    pub database: String,
     pub faults: Faults,
+}
+
+/// What the binary was asked to do.
+#[derive(Clone, Debug)]
+pub enum Invocation {
+    Serve(Box<Config>),
+    /// `audit verify [--handover ID]`: walk the audit chains.
+    AuditVerify {
+        database: String,
+        handover: Option<String>,
+    },
+    /// `backup --to FILE`: an online copy of a SQLite ledger.
+    Backup {
+        database: String,
+        to: PathBuf,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -93,6 +116,7 @@ impl Default for Config {
             seed: DEFAULT_SEED,
             takeover_delay_ms: DEFAULT_TAKEOVER_DELAY_MS,
             refuse_per_mille: DEFAULT_REFUSE_PER_MILLE,
+            database: MEMORY.into(),
             faults: Faults {
                 retry_after_s: DEFAULT_RETRY_AFTER_S,
                 ..Faults::default()
@@ -114,9 +138,26 @@ fn default_tokens() -> Vec<(String, String)> {
 /// Every flag can also be set with the environment variable HANDOVER_<FLAG> (for example
 /// HANDOVER_ADDR, HANDOVER_FAULT_HEADER=1); repeatable flags take a comma-separated list there.
 /// Request logs go to stderr, filtered by RUST_LOG (default: handover_backend=info).
+///
+/// The ledger (handovers, batches, outcomes, approvals, verifications, the audit chain) lives in
+/// --database: SQLite (default, one file created with its schema) or PostgreSQL (several
+/// instances may share it); `memory` keeps nothing.
 #[derive(Parser, Debug)]
 #[command(name = "handover-backend", version)]
 struct Args {
+    #[command(subcommand)]
+    command: Option<Cmd>,
+
+    /// Where the ledger lives: sqlite://FILE, postgres://USER@HOST/DB, or memory
+    #[arg(
+        long,
+        env = "HANDOVER_DATABASE",
+        value_name = "URL",
+        default_value = DEFAULT_DATABASE,
+        global = true
+    )]
+    database: String,
+
     /// Listen address; port 0 picks a free one
     #[arg(long, env = "HANDOVER_ADDR", value_name = "HOST:PORT", default_value = DEFAULT_ADDR)]
     addr: String,
@@ -291,6 +332,31 @@ struct Args {
     max_page_size: Option<u32>,
 }
 
+#[derive(clap::Subcommand, Debug)]
+enum Cmd {
+    /// Audit log operations
+    Audit {
+        #[command(subcommand)]
+        what: AuditCmd,
+    },
+    /// Copy a SQLite ledger into a new FILE while the backend runs (PostgreSQL: use pg_dump)
+    Backup {
+        /// The new file
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum AuditCmd {
+    /// Walk every handover's event chain (or one) and name the first broken link; exits 1 then
+    Verify {
+        /// Only this handover
+        #[arg(long, value_name = "ID")]
+        handover: Option<String>,
+    },
+}
+
 fn token(v: &str) -> Result<(String, String), String> {
     match v.split_once('=') {
         Some((t, a)) if !t.is_empty() && !a.is_empty() => Ok((t.into(), a.into())),
@@ -320,6 +386,7 @@ impl From<Args> for Config {
             seed: a.seed,
             takeover_delay_ms: a.takeover_delay_ms,
             refuse_per_mille: a.refuse_per_mille,
+            database: a.database,
             faults: Faults {
                 latency_ms: a.latency_ms,
                 error_rate: a.error_rate,
@@ -351,6 +418,30 @@ where
     let argv =
         std::iter::once(OsString::from("handover-backend")).chain(args.into_iter().map(Into::into));
     Args::try_parse_from(argv).map(Config::from)
+}
+
+/// Like [`parse`], with the subcommands (`audit verify`, `backup`).
+pub fn parse_invocation<I, T>(args: I) -> Result<Invocation, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let argv =
+        std::iter::once(OsString::from("handover-backend")).chain(args.into_iter().map(Into::into));
+    let mut a = Args::try_parse_from(argv)?;
+    Ok(match a.command.take() {
+        None => Invocation::Serve(Box::new(Config::from(a))),
+        Some(Cmd::Audit {
+            what: AuditCmd::Verify { handover },
+        }) => Invocation::AuditVerify {
+            database: a.database,
+            handover,
+        },
+        Some(Cmd::Backup { to }) => Invocation::Backup {
+            database: a.database,
+            to,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -398,6 +489,33 @@ mod tests {
         );
         assert_eq!(c.faults.retry_after_s, 1);
         assert!(!c.faults.any());
+        if std::env::var_os("HANDOVER_DATABASE").is_none() {
+            assert_eq!(c.database, DEFAULT_DATABASE, "the binary keeps its records");
+        }
+        assert_eq!(d.database, MEMORY, "tests keep nothing unless asked");
+    }
+
+    #[test]
+    fn subcommands_take_the_database_anywhere() {
+        match parse_invocation(args("audit verify --handover h-1 --database sqlite://a.db")) {
+            Ok(Invocation::AuditVerify { database, handover }) => {
+                assert_eq!(database, "sqlite://a.db");
+                assert_eq!(handover.as_deref(), Some("h-1"));
+            }
+            other => panic!("{other:?}"),
+        }
+        match parse_invocation(args("--database sqlite://b.db backup --to /tmp/x.db")) {
+            Ok(Invocation::Backup { database, to }) => {
+                assert_eq!(database, "sqlite://b.db");
+                assert_eq!(to, PathBuf::from("/tmp/x.db"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            parse_invocation(args("--addr 127.0.0.1:0")),
+            Ok(Invocation::Serve(_))
+        ));
+        assert!(parse_invocation(args("backup")).is_err(), "needs --to");
     }
 
     #[test]
@@ -452,6 +570,10 @@ mod tests {
             "--fault-401-for-ms",
             "--fault-no-total",
             "--fault-session-503",
+            "--database",
+            "HANDOVER_DATABASE",
+            "audit",
+            "backup",
             "--version",
             "HANDOVER_FAULT_SESSION_503",
             "RUST_LOG",

@@ -5,6 +5,8 @@
 
 pub mod config;
 mod faults;
+pub mod ledger;
+pub mod ops;
 mod request_id;
 mod routes;
 mod statics;
@@ -17,9 +19,13 @@ use handover_console::demo::{Options, Store};
 use tokio::net::TcpListener;
 
 pub use config::Config;
+use ledger::{Ledger, Shared, SqlLedger};
 
 pub struct AppState {
-    pub store: Mutex<Store>,
+    /// The demo store (the directory, and a cache of the ledger): one request at a time, held
+    /// across the ledger's commit so that what is answered is what was stored.
+    pub shared: tokio::sync::Mutex<Shared>,
+    pub ledger: Ledger,
     pub config: Config,
     faults: faults::Tallies,
 }
@@ -38,7 +44,18 @@ pub fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-pub fn router(config: Config) -> Router {
+/// Opens the ledger `database` names (`memory`, `sqlite://…`, `postgres://…`), migrated.
+pub async fn open_ledger(database: &str) -> Result<Ledger, String> {
+    if database == config::MEMORY {
+        return Ok(Ledger::Memory);
+    }
+    Ok(Ledger::Sql(SqlLedger::open(database).await?))
+}
+
+/// The whole app for `config`, its ledger opened and loaded (a database that cannot be read
+/// fails here, not at the first request).
+pub async fn router(config: Config) -> Result<Router, String> {
+    let ledger = open_ledger(&config.database).await?;
     let store = Store::new(
         Options {
             seed: config.seed,
@@ -48,22 +65,39 @@ pub fn router(config: Config) -> Router {
         now_ms(),
     );
     let state = Arc::new(AppState {
-        store: Mutex::new(store),
+        shared: tokio::sync::Mutex::new(Shared {
+            store,
+            synced: None,
+        }),
+        ledger,
         config,
         faults: faults::Tallies::default(),
     });
-    routes::router(state)
+    {
+        let mut shared = state.shared.lock().await;
+        state
+            .ledger
+            .refresh(&mut shared)
+            .await
+            .map_err(|e| e.to_string())?;
+    }
+    tracing::info!(ledger = state.ledger.name(), "records loaded");
+    Ok(routes::router(state))
 }
 
 /// Serves until SIGINT or SIGTERM, then lets in-flight requests finish. The first line on
 /// stdout is the bound address (useful with port 0): tools parse it, so logs go to stderr.
 pub async fn serve(config: Config) -> std::io::Result<()> {
+    // The ledger first: "listening" must mean ready.
+    let app = router(config.clone())
+        .await
+        .map_err(std::io::Error::other)?;
     let listener = TcpListener::bind(&config.addr).await?;
     let addr = listener.local_addr()?;
     println!("handover-backend listening on http://{addr}");
     // Not "listening on": tools/with-backend.sh greps stdout and stderr together for that.
     tracing::info!(%addr, "accepting connections");
-    serve_on(listener, config, shutdown_signal()).await
+    run(listener, app, shutdown_signal()).await
 }
 
 /// [`serve`] on a bound listener until `shutdown` completes (tests pass their own signal).
@@ -72,7 +106,16 @@ pub async fn serve_on(
     config: Config,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(config))
+    let app = router(config).await.map_err(std::io::Error::other)?;
+    run(listener, app, shutdown).await
+}
+
+async fn run(
+    listener: TcpListener,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await?;
     tracing::info!("stopped");

@@ -1,6 +1,8 @@
+use handover_backend::config::Invocation;
+
 fn main() {
     // `--help` and `--version` exit here (status 0, on stdout); bad flags exit 2.
-    let config = match handover_backend::config::parse(std::env::args_os().skip(1)) {
+    let invocation = match handover_backend::config::parse_invocation(std::env::args_os().skip(1)) {
         Ok(c) => c,
         Err(e) => e.exit(),
     };
@@ -12,8 +14,20 @@ fn main() {
             std::process::exit(1);
         }
     };
-    if let Err(e) = runtime.block_on(handover_backend::serve(config)) {
-        eprintln!("handover-backend: {e}");
-        std::process::exit(1);
-    }
+    let code = match invocation {
+        Invocation::Serve(config) => match runtime.block_on(handover_backend::serve(*config)) {
+            Ok(()) => 0,
+            Err(e) => {
+                eprintln!("handover-backend: {e}");
+                1
+            }
+        },
+        Invocation::AuditVerify { database, handover } => runtime.block_on(
+            handover_backend::ops::audit_verify(&database, handover.as_deref()),
+        ),
+        Invocation::Backup { database, to } => {
+            runtime.block_on(handover_backend::ops::backup(&database, &to))
+        }
+    };
+    std::process::exit(code);
 }

@@ -15,7 +15,9 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
-use crate::{faults, lock, now_ms, request_id, statics, AppState};
+use crate::ledger::format::EventRec;
+use crate::ledger::{LedgerError, Shared, Touch};
+use crate::{faults, now_ms, request_id, statics, AppState};
 
 type App = State<Arc<AppState>>;
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -93,24 +95,84 @@ fn body<T>(b: Result<Json<T>, JsonRejection>) -> Result<T, ApiError> {
     })
 }
 
-/// Runs one store operation for the authenticated admin.
-fn with_store<T: Serialize>(
-    app: &AppState,
+/// How often an operation runs: again after another instance committed first. Each retry means
+/// someone else made progress, so this bounds only a long burst of concurrent new batches.
+const ATTEMPTS: usize = 20;
+
+/// 503 for a ledger that cannot be reached (the client retries after Retry-After).
+fn storage_problem(e: LedgerError) -> ApiError {
+    tracing::warn!("{e}");
+    ApiError(
+        Problem::new(503, "unavailable", "Service unavailable")
+            .detail("the records database cannot be reached; try again"),
+        Some(1),
+    )
+}
+
+/// Authenticates and locks the store, with the ledger's latest state loaded.
+async fn enter<'a>(
+    app: &'a AppState,
     headers: &HeaderMap,
-    f: impl FnOnce(&mut handover_console::demo::Store, &str, i64) -> Result<T, Problem>,
-) -> Answer<T> {
+) -> Result<(String, tokio::sync::MutexGuard<'a, Shared>), ApiError> {
     let who = actor(app, headers)?;
-    let mut store = lock(&app.store);
+    let mut shared = app.shared.lock().await;
     if app.config.faults.header && headers.get("x-fault").is_some_and(|v| v == "panic") {
         // Deliberate, test-only (`--fault-header`): panics with the store locked, to prove
         // that the lock recovers and the client still gets a problem.
         panic!("injected panic (X-Fault: panic)");
     }
-    Ok(Json(f(&mut store, &who, now_ms())?))
+    app.ledger
+        .refresh(&mut shared)
+        .await
+        .map_err(storage_problem)?;
+    Ok((who, shared))
+}
+
+/// Runs one store operation for the authenticated admin and commits what it `touch`ed to the
+/// ledger before answering. Someone else committing first runs it again on the fresh state
+/// (where a replay finds the stored result).
+async fn with_store<T: Serialize>(
+    app: &AppState,
+    headers: &HeaderMap,
+    touch: Touch<'_>,
+    mut f: impl FnMut(&mut handover_console::demo::Store, &str, i64) -> Result<T, Problem>,
+) -> Answer<T> {
+    let (who, mut shared) = enter(app, headers).await?;
+    for attempt in 1..=ATTEMPTS {
+        if attempt > 1 {
+            // A short, growing pause lets the other instance's burst pass.
+            let pause = (attempt as u64 * 3).min(50) + (now_ms() as u64 % 5);
+            tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+            app.ledger
+                .refresh(&mut shared)
+                .await
+                .map_err(storage_problem)?;
+        }
+        let now = now_ms();
+        let v = f(&mut shared.store, &who, now)?;
+        let answer = match touch {
+            Touch::Token => serde_json::to_value(&v).unwrap_or_default(),
+            _ => serde_json::Value::Null,
+        };
+        match app
+            .ledger
+            .commit(&mut shared, touch, &who, &answer, now)
+            .await
+        {
+            Ok(()) => return Ok(Json(v)),
+            Err(LedgerError::Conflict(e)) => {
+                tracing::info!(attempt, "someone committed first ({e}); running again");
+            }
+            Err(e) => return Err(storage_problem(e)),
+        }
+    }
+    Err(storage_problem(LedgerError::Unavailable(
+        "too many concurrent changes".into(),
+    )))
 }
 
 async fn session(State(app): App, h: HeaderMap) -> Answer<Session> {
-    with_store(&app, &h, |s, a, _| s.session(a))
+    with_store(&app, &h, Touch::Nothing, |s, a, _| s.session(a)).await
 }
 
 async fn verification(
@@ -119,11 +181,11 @@ async fn verification(
     b: Result<Json<VerificationRequest>, JsonRejection>,
 ) -> Answer<VerificationToken> {
     let req = body(b)?;
-    with_store(&app, &h, |s, a, now| s.verify(a, &req, now))
+    with_store(&app, &h, Touch::Token, |s, a, now| s.verify(a, &req, now)).await
 }
 
 async fn departments(State(app): App, h: HeaderMap) -> Answer<Vec<Department>> {
-    with_store(&app, &h, |s, a, _| s.departments(a))
+    with_store(&app, &h, Touch::Nothing, |s, a, _| s.departments(a)).await
 }
 
 async fn departed(
@@ -132,7 +194,10 @@ async fn departed(
     q: Result<Query<DepartedQuery>, QueryRejection>,
 ) -> Answer<Page<DepartedMember>> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, now| s.departed_members(a, &q, now))
+    with_store(&app, &h, Touch::Nothing, |s, a, now| {
+        s.departed_members(a, &q, now)
+    })
+    .await
 }
 
 async fn customers(
@@ -142,7 +207,10 @@ async fn customers(
     q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Answer<Page<Customer>> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, now| s.customers(a, &id, &q, now))
+    with_store(&app, &h, Touch::Nothing, |s, a, now| {
+        s.customers(a, &id, &q, now)
+    })
+    .await
 }
 
 async fn groups(
@@ -152,7 +220,10 @@ async fn groups(
     q: Result<Query<PageQuery>, QueryRejection>,
 ) -> Answer<Page<Group>> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, now| s.groups(a, &id, &q, now))
+    with_store(&app, &h, Touch::Nothing, |s, a, now| {
+        s.groups(a, &id, &q, now)
+    })
+    .await
 }
 
 async fn members(
@@ -161,7 +232,7 @@ async fn members(
     q: Result<Query<MembersQuery>, QueryRejection>,
 ) -> Answer<Page<Member>> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, _| s.members(a, &q))
+    with_store(&app, &h, Touch::Nothing, |s, a, _| s.members(a, &q)).await
 }
 
 async fn create_handover(
@@ -170,8 +241,10 @@ async fn create_handover(
     b: Result<Json<NewHandover>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Handover>), ApiError> {
     let req = body(b)?;
-    let Json((handover, created)) =
-        with_store(&app, &h, |s, a, now| s.create_handover(a, &req, now))?;
+    let Json((handover, created)) = with_store(&app, &h, Touch::Handover(&req.id), |s, a, now| {
+        s.create_handover(a, &req, now)
+    })
+    .await?;
     let status = if created {
         StatusCode::CREATED
     } else {
@@ -186,11 +259,17 @@ async fn list_handovers(
     q: Result<Query<HandoversQuery>, QueryRejection>,
 ) -> Answer<Page<Handover>> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, now| s.handovers(a, &q, now))
+    with_store(&app, &h, Touch::Nothing, |s, a, now| {
+        s.handovers(a, &q, now)
+    })
+    .await
 }
 
 async fn handover(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answer<Handover> {
-    with_store(&app, &h, |s, a, now| s.handover(a, &id, now))
+    with_store(&app, &h, Touch::Nothing, |s, a, now| {
+        s.handover(a, &id, now)
+    })
+    .await
 }
 
 async fn batch(
@@ -200,7 +279,10 @@ async fn batch(
     b: Result<Json<NewBatch>, JsonRejection>,
 ) -> Answer<BatchResult> {
     let req = body(b)?;
-    with_store(&app, &h, |s, a, now| s.submit_batch(a, &id, &req, now))
+    with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
+        s.submit_batch(a, &id, &req, now)
+    })
+    .await
 }
 
 async fn items(
@@ -210,7 +292,10 @@ async fn items(
     q: Result<Query<ItemsQuery>, QueryRejection>,
 ) -> Answer<Page<HandoverItem>> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, now| s.items(a, &id, &q, now))
+    with_store(&app, &h, Touch::Nothing, |s, a, now| {
+        s.items(a, &id, &q, now)
+    })
+    .await
 }
 
 async fn events(
@@ -218,18 +303,83 @@ async fn events(
     h: HeaderMap,
     Path(id): Path<String>,
     q: Result<Query<PageQuery>, QueryRejection>,
-) -> Answer<Page<HandoverEvent>> {
+) -> Answer<serde_json::Value> {
     let q = query(q)?;
-    with_store(&app, &h, |s, a, now| s.events(a, &id, &q, now))
+    let (who, shared) = enter(&app, &h).await?;
+    let page = shared.store.events(&who, &id, &q, now_ms())?;
+    let links = app
+        .ledger
+        .chain(&shared, &id)
+        .await
+        .map_err(storage_problem)?;
+    let recorded: Vec<EventRec> = shared
+        .store
+        .state()
+        .handover_record(&id)
+        .and_then(|r| serde_json::from_value(r["events"].clone()).ok())
+        .unwrap_or_default();
+    drop(shared);
+    let mut v = serde_json::to_value(&page).unwrap_or_default();
+    if let Some(items) = v["items"].as_array_mut() {
+        chain_hashes(items, &recorded, &links);
+    }
+    Ok(Json(v))
+}
+
+/// Adds `hash` and `prev_hash` to each recorded event of a timeline page (derived ones, the
+/// outcomes WeCom reports at takeover time, carry none), matching them by content.
+fn chain_hashes(
+    items: &mut [serde_json::Value],
+    recorded: &[EventRec],
+    links: &[crate::ledger::chain::Link],
+) {
+    use handover_console::domain::time::to_rfc3339;
+    let mut used = vec![false; recorded.len()];
+    for e in items {
+        let found = recorded.iter().enumerate().position(|(i, r)| {
+            !used[i]
+                && e["kind"] == r.kind.as_str()
+                && e["at"] == to_rfc3339(r.at).as_str()
+                && e["actor"]["id"] == r.actor.as_str()
+                && e["detail"] == r.detail.as_str()
+        });
+        if let (Some(i), Some(obj)) = (found, e.as_object_mut()) {
+            used[i] = true;
+            if let Some(l) = links.get(i) {
+                obj.insert("prev_hash".into(), l.prev_hash.clone().into());
+                obj.insert("hash".into(), l.hash.clone().into());
+            }
+        }
+    }
+}
+
+/// Readiness: the ledger answers.
+async fn healthz(State(app): App) -> Response {
+    match app.ledger.ping().await {
+        Ok(()) => Json(serde_json::json!({ "status": "ok", "database": app.ledger.name() }))
+            .into_response(),
+        Err(e) => storage_problem(e).into_response(),
+    }
+}
+
+/// Liveness: the process answers.
+async fn livez() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
 }
 
 async fn approve(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answer<Handover> {
-    with_store(&app, &h, |s, a, now| s.approve(a, &id, now))
+    with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
+        s.approve(a, &id, now)
+    })
+    .await
 }
 
 /// No request body, like approve: a body, if one comes, is ignored.
 async fn withdraw(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answer<Handover> {
-    with_store(&app, &h, |s, a, now| s.withdraw(a, &id, now))
+    with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
+        s.withdraw(a, &id, now)
+    })
+    .await
 }
 
 async fn reject(
@@ -239,7 +389,10 @@ async fn reject(
     b: Result<Json<RejectRequest>, JsonRejection>,
 ) -> Answer<Handover> {
     let req = body(b)?;
-    with_store(&app, &h, |s, a, now| s.reject(a, &id, &req, now))
+    with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
+        s.reject(a, &id, &req, now)
+    })
+    .await
 }
 
 async fn api_not_found() -> ApiError {
@@ -287,6 +440,8 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/handovers/{id}/approve", post(approve))
         .route("/handovers/{id}/reject", post(reject))
         .route("/handovers/{id}/withdraw", post(withdraw))
+        .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
         .fallback(api_not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -304,7 +459,14 @@ pub fn router(state: Arc<AppState>) -> Router {
     if let Some(c) = cors(&state.config.cors_origins) {
         api = api.layer(c);
     }
-    let mut app = Router::new().nest("/api", api.with_state(state.clone()));
+    // Health also outside /api, where load balancers and orchestrators look for it.
+    let health = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/livez", get(livez))
+        .with_state(state.clone());
+    let mut app = Router::new()
+        .nest("/api", api.with_state(state.clone()))
+        .merge(health);
     if let Some(dist) = &state.config.dist {
         app = app.merge(statics::router(dist, &state));
     }

@@ -33,7 +33,7 @@ fn documented_operations() -> Vec<(String, String)> {
 #[test]
 fn every_documented_operation_is_answered() {
     let ops = documented_operations();
-    assert_eq!(ops.len(), 16, "{ops:?}");
+    assert_eq!(ops.len(), 18, "{ops:?}");
     let base = start_backend(Config::default());
     let a = agent();
     for (method, path) in ops {

@@ -22,6 +22,8 @@ fn command() -> Command {
             c.env_remove(k);
         }
     }
+    // Not the default sqlite://handover.db in the working folder.
+    c.env("HANDOVER_DATABASE", "memory");
     c
 }
 

@@ -3,6 +3,8 @@
 //! (with a hand-driven clock) and the reference backend over HTTP (with real time).
 #![allow(dead_code)]
 
+pub mod pg;
+
 use std::time::Duration;
 
 use handover_backend::{router, Config};
@@ -133,7 +135,8 @@ pub fn start_backend(config: Config) -> String {
                 .await
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            axum::serve(listener, router(config)).await.expect("serve");
+            let app = router(config).await.expect("the app starts");
+            axum::serve(listener, app).await.expect("serve");
         });
     });
     format!("http://{}", rx.recv().expect("backend address"))
@@ -142,6 +145,33 @@ pub fn start_backend(config: Config) -> String {
 pub struct Http {
     pub base: String,
     agent: ureq::Agent,
+    /// A SQLite ledger's files, removed when the driver goes.
+    _files: Option<TempDb>,
+}
+
+/// A SQLite database file (and its WAL files) in the temp folder, removed on drop.
+pub struct TempDb(pub std::path::PathBuf);
+
+impl TempDb {
+    pub fn new(what: &str) -> TempDb {
+        static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        TempDb(std::env::temp_dir().join(format!("hoc-{what}-{}-{n}.db", std::process::id())))
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite://{}", self.0.display())
+    }
+}
+
+impl Drop for TempDb {
+    fn drop(&mut self) {
+        for suffix in ["", "-wal", "-shm"] {
+            let mut p = self.0.clone().into_os_string();
+            p.push(suffix);
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 pub fn agent() -> ureq::Agent {
@@ -174,7 +204,38 @@ impl Http {
         Http {
             base: start_backend(config),
             agent: agent(),
+            _files: None,
         }
+    }
+
+    /// A backend already running at `base`.
+    pub fn at(base: &str) -> Http {
+        Http {
+            base: base.to_string(),
+            agent: agent(),
+            _files: None,
+        }
+    }
+
+    /// The backend with its ledger in a fresh SQLite file.
+    pub fn sqlite() -> Http {
+        let db = TempDb::new("contract");
+        let mut http = Http::with_config(Config {
+            takeover_delay_ms: TAKEOVER_MS,
+            database: db.url(),
+            ..Config::default()
+        });
+        http._files = Some(db);
+        http
+    }
+
+    /// The backend with its ledger in a fresh database of the test binary's PostgreSQL.
+    pub fn postgres() -> Http {
+        Http::with_config(Config {
+            takeover_delay_ms: TAKEOVER_MS,
+            database: pg::server().new_database(),
+            ..Config::default()
+        })
     }
 
     /// One request; checks the wire rules every answer must keep.
