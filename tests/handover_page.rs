@@ -361,7 +361,7 @@ fn chinese_page_agrees_with_itself_during_and_after_a_run_in_shanghai() {
     let doc = b.last_download();
     assert!(
         doc.starts_with(
-            "\u{feff}时间（Asia/Shanghai）,事件,操作人,详情,时间点（UTC，RFC 3339）\r\n"
+            "\u{feff}时间（Asia/Shanghai）,事件,操作人,详情,时间点（UTC，RFC 3339）,链式哈希（SHA-256）\r\n"
         ),
         "{doc}"
     );
@@ -456,6 +456,29 @@ fn english_page_agrees_with_itself_on_the_reference_backend_in_shanghai() {
     b.wait_text("Outcomes arrived");
     b.wait_text("Batch 1: ");
     assert_no_raw_tags(&b, false);
+
+    // The exported timeline carries the backend's audit chain: each recorded event's SHA-256,
+    // the first linked to the genesis, each later one to the one before.
+    b.capture_downloads();
+    b.click(&b.by_role("button", "Export timeline (CSV)"));
+    let doc = b.last_download();
+    assert!(
+        doc.lines()
+            .next()
+            .unwrap_or("")
+            .ends_with(",Chain hash (SHA-256)"),
+        "{doc}"
+    );
+    let hashes: Vec<&str> = doc
+        .lines()
+        .skip(1)
+        .filter_map(|l| l.rsplit(',').next())
+        .filter(|h| h.len() == 64 && h.bytes().all(|c| c.is_ascii_hexdigit()))
+        .collect();
+    assert!(
+        hashes.len() >= 3,
+        "created, verified, batch submitted: {doc}"
+    );
 
     // Records: the filter days go out as the admin's day bounds, with the +08:00 offset.
     b.click(&b.by_role("link", "Handover records"));

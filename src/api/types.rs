@@ -449,6 +449,13 @@ pub struct HandoverEvent {
     /// instead of showing `detail` (contract 1.2). Absent from older backends.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub facts: Option<EventFacts>,
+    /// The audit chain (contract 1.4): the previous recorded event's hash, and the SHA-256 of
+    /// that and this event, so a changed or deleted record breaks every later link. Exported
+    /// with the timeline as evidence.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prev_hash: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
 }
 
 /// What an event counts or names; each kind fills the fields it has (see openapi.yaml).

@@ -109,6 +109,8 @@ mod tests {
             },
             detail: detail.into(),
             facts,
+            prev_hash: None,
+            hash: None,
         }
     }
 

@@ -255,6 +255,7 @@ pub const MESSAGES: Messages = Messages {
     created_at_in: |z| format!("Created at ({z})"),
     takeover_at_in: |z| format!("Takeover at ({z})"),
     instant_utc: "Instant (UTC, RFC 3339)",
+    event_hash: "Chain hash (SHA-256)",
     details: "Details",
     export_timeline: "Export timeline (CSV)",
     ev_created: "Handover created",

@@ -396,6 +396,8 @@ pub struct Messages {
     pub takeover_at_in: fn(&str) -> String,
     /// A CSV column with the exact instant as sent by the backend.
     pub instant_utc: &'static str,
+    /// Timeline CSV column: the audit chain's hash of each event.
+    pub event_hash: &'static str,
     pub details: &'static str,
     pub export_timeline: &'static str,
     /// Event kinds (`EventKind`), see `Messages::event_kind`.
@@ -778,6 +780,7 @@ mod tests {
             m.handover_heading,
             m.takeover_due,
             m.instant_utc,
+            m.event_hash,
             m.details,
             m.export_timeline,
             m.ev_created,

@@ -258,6 +258,7 @@ pub const MESSAGES: Messages = Messages {
     created_at_in: |z| format!("创建时间（{z}）"),
     takeover_at_in: |z| format!("预计接替时间（{z}）"),
     instant_utc: "时间点（UTC，RFC 3339）",
+    event_hash: "链式哈希（SHA-256）",
     details: "详情",
     export_timeline: "导出操作记录 CSV",
     ev_created: "创建交接",

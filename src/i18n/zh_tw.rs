@@ -272,6 +272,7 @@ pub const MESSAGES: Messages = Messages {
     created_at_in: |z| format!("建立時間（{z}）"),
     takeover_at_in: |z| format!("預計接替時間（{z}）"),
     instant_utc: "時間點（UTC，RFC 3339）",
+    event_hash: "鏈式雜湊（SHA-256）",
     details: "詳細資料",
     export_timeline: "匯出操作記錄 CSV",
     ev_created: "建立交接",

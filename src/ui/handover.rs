@@ -622,6 +622,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                             e.actor.name.clone(),
                             said_text(m, locale, &said).unwrap_or_default(),
                             e.at.clone(),
+                            e.hash.clone().unwrap_or_default(),
                         ]
                     })
                     .collect::<Vec<_>>()
@@ -633,6 +634,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                     m.actor,
                     m.details,
                     m.instant_utc,
+                    m.event_hash,
                 ],
                 rows,
             );

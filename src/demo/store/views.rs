@@ -227,6 +227,8 @@ pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
                     actor: actor(&e.actor),
                     detail: e.detail.clone(),
                     facts: e.facts.clone(),
+                    prev_hash: None,
+                    hash: None,
                 },
             )
         })
@@ -262,6 +264,8 @@ pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
                         limit_exceeded: Some(c.limit_exceeded),
                         ..EventFacts::default()
                     }),
+                    prev_hash: None,
+                    hash: None,
                 },
             ));
         }
