@@ -90,6 +90,8 @@ impl HostEvent {
 /// What a run's change means for the host: progress (throttled), or how it ended (once).
 #[derive(Clone, Debug, Default)]
 pub struct RunReporter {
+    /// The handover whose run this reporter has seen.
+    seen: Option<String>,
     last_progress_ms: Option<f64>,
     /// The handover whose end was already told.
     ended: Option<String>,
@@ -107,8 +109,20 @@ impl RunReporter {
         now_ms: f64,
     ) -> Vec<HostEvent> {
         let mut out = Vec::new();
+        if self.seen.as_deref() != Some(id) {
+            // A run restored already over (a remount, a reload) was told when it ended.
+            *self = RunReporter {
+                seen: Some(id.into()),
+                ended: (phase != Phase::Running).then(|| id.into()),
+                ..RunReporter::default()
+            };
+        }
         if self.ended.as_deref() == Some(id) {
-            return out;
+            if phase != Phase::Running {
+                return out;
+            }
+            // Held batches sent again: the run may end again.
+            self.ended = None;
         }
         let due = self
             .last_progress_ms
@@ -145,11 +159,6 @@ impl RunReporter {
     /// A progress the throttle held back is owed (the caller schedules `observe` again).
     pub fn owes(&self) -> bool {
         self.pending
-    }
-
-    /// A new run (or a retried one) may end again.
-    pub fn reopen(&mut self) {
-        self.ended = None;
     }
 }
 
@@ -193,18 +202,33 @@ mod tests {
         assert!(r
             .observe("h", Phase::Finished, &tally(20, 20), 900.0)
             .is_empty());
-        r.reopen();
+    }
+
+    #[test]
+    fn a_run_restored_already_over_is_not_told_again_but_a_retried_one_is() {
+        let mut r = RunReporter::default();
+        assert!(r
+            .observe("h", Phase::Finished, &tally(20, 20), 0.0)
+            .is_empty());
+        assert!(r
+            .observe("h", Phase::Held { batches: 1 }, &tally(10, 20), 0.0)
+            .is_empty());
+        // The admin sends the held batches again, and the run ends for real.
         assert_eq!(
-            r.observe("h", Phase::Finished, &tally(20, 20), 2000.0)
-                .len(),
-            2
+            r.observe("h", Phase::Running, &tally(10, 20), 10.0).len(),
+            1
         );
+        let end = r.observe("h", Phase::Finished, &tally(20, 20), 20.0);
+        assert_eq!(end[1].name(), "handover:completed");
+        // Another run: told from its start.
+        assert_eq!(r.observe("k", Phase::Running, &tally(0, 5), 30.0).len(), 1);
     }
 
     #[test]
     fn held_batches_are_a_failure() {
         let mut r = RunReporter::default();
-        let out = r.observe("h", Phase::Held { batches: 2 }, &tally(10, 20), 0.0);
+        r.observe("h", Phase::Running, &tally(0, 20), 0.0);
+        let out = r.observe("h", Phase::Held { batches: 2 }, &tally(10, 20), 500.0);
         assert_eq!(out[1].name(), "handover:failed");
         assert_eq!(out[1].detail()["heldBatches"], 2);
     }

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 
+use super::run::SignIn;
 use super::state::Ctx;
 use super::{browser, host, Lang};
 use crate::api::ApiError;
 use crate::config::Config;
 use crate::domain::host_events::{HostEvent, RunReporter};
-use crate::domain::ledger::Ledger;
 use crate::domain::wizard::Wizard;
 
 fn unauthenticated(e: &ApiError) -> bool {
@@ -18,6 +18,19 @@ fn unauthenticated(e: &ApiError) -> bool {
         e,
         ApiError::Status { status: 401, .. } | ApiError::BadProblem { status: 401, .. }
     )
+}
+
+/// `handover:created`, said where the handover is created (not when a remount restores it).
+pub fn created(h: &crate::api::types::Handover) {
+    if let Some(host) = host::current() {
+        host.with_value(|host| {
+            host.emit(&HostEvent::Created {
+                id: h.id.clone(),
+                customers: h.customer_count as usize,
+                groups: h.group_count as usize,
+            })
+        });
+    }
 }
 
 pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
@@ -45,30 +58,6 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
             }
         },
         true,
-    );
-    Effect::watch(
-        move || {
-            ctx.created.with(|c| {
-                c.as_ref()
-                    .map(|h| (h.id.clone(), h.customer_count, h.group_count))
-            })
-        },
-        move |created, before, _| {
-            // The same handover set again (a fresher copy) is not a new one.
-            if let (Some(Some(b)), Some(c)) = (before, created) {
-                if b.0 == c.0 {
-                    return;
-                }
-            }
-            if let Some((id, customers, groups)) = created.clone() {
-                emit(HostEvent::Created {
-                    id,
-                    customers: customers as usize,
-                    groups: groups as usize,
-                });
-            }
-        },
-        false,
     );
     let reporter = StoredValue::new(RunReporter::default());
     let trailing = StoredValue::new(false);
@@ -111,32 +100,34 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
         ctx.run.ledger.track();
         report(ctx, reporter, trailing, emit);
     });
-    // A retried run may end again.
-    Effect::watch(
-        move || ctx.run.ledger.with(|l| l.as_ref().map(Ledger::is_finished)),
-        move |finished, _, _| {
-            if *finished == Some(false) {
-                reporter.update_value(RunReporter::reopen);
+    // A 401: a run's session expired, a token the host handed over did not help either, or the
+    // session itself could not load. Each time, the host hears it (and may `setToken` again).
+    let login_url = config.login_url.clone();
+    let tell = move || {
+        emit(HostEvent::Unauthenticated {
+            login_url: login_url.clone(),
+        })
+    };
+    let when_it_starts = {
+        let tell = tell.clone();
+        move |now: &bool, before: Option<&bool>, _: Option<()>| {
+            if *now && before != Some(&true) {
+                tell();
             }
-        },
+        }
+    };
+    Effect::watch(move || ctx.run.expired.get(), when_it_starts.clone(), false);
+    Effect::watch(
+        move || ctx.run.signin.with(|s| s == &Some(SignIn::StillOut)),
+        when_it_starts,
         false,
     );
-    let login_url = config.login_url.clone();
-    Effect::watch(
-        move || {
-            ctx.run.expired.get()
-                || ctx
-                    .session
-                    .get()
-                    .is_some_and(|s| s.as_ref().is_err_and(unauthenticated))
-        },
-        move |signed_out, before, _| {
-            if *signed_out && before != Some(&true) {
-                emit(HostEvent::Unauthenticated {
-                    login_url: login_url.clone(),
-                });
-            }
-        },
-        true,
-    );
+    Effect::new(move |_| {
+        if ctx
+            .session
+            .with(|s| matches!(s, Some(Err(e)) if unauthenticated(e)))
+        {
+            tell();
+        }
+    });
 }

@@ -2,7 +2,7 @@
 
 pub mod browser;
 mod config_panel;
-mod events;
+pub(crate) mod events;
 mod fetch_all;
 pub mod format;
 mod handover;

@@ -75,6 +75,8 @@ pub fn awaiting_count(ctx: Ctx) -> Awaiting {
     ) {
         on_cleanup(move || t.clear());
     }
+    // A new token from the host: ask again.
+    ctx.on_token_renewed(move || tick.update(|n| *n = n.wrapping_add(1)));
     let count = LocalResource::new(move || {
         tick.track();
         ctx.route.track();
@@ -151,6 +153,11 @@ pub fn Records(
             })
         });
     };
+    ctx.on_token_renewed(move || {
+        if pager.error.with_untracked(Option::is_some) {
+            load(false);
+        }
+    });
     Effect::new(move |_| {
         query();
         if approvals {

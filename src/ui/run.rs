@@ -52,7 +52,7 @@ pub enum Drive {
 
 /// What the last "sign in again" found.
 #[derive(Clone, Debug, PartialEq)]
-enum SignIn {
+pub(super) enum SignIn {
     Checking,
     StillOut,
     /// Signed in as (now) another admin than the run's (owner): names.
@@ -77,7 +77,7 @@ pub struct Run {
     /// A request met a 401: every worker stopped until the admin signs in again.
     pub expired: RwSignal<bool>,
     pub drive: RwSignal<Drive>,
-    signin: RwSignal<Option<SignIn>>,
+    pub(super) signin: RwSignal<Option<SignIn>>,
     /// `None` for a run started before the session loaded: it runs, but is not saved (no admin
     /// to save it for).
     owner: StoredValue<Option<Owner>>,
@@ -563,6 +563,7 @@ fn renew_token(ctx: Ctx, backend: &Backend) {
 /// The host handed over a new token: a run the expired session stopped checks the session
 /// again (and resumes), and a session that failed to load loads again.
 pub fn token_renewed(ctx: Ctx, lang: Lang) {
+    ctx.renewed.update(|n| *n = n.wrapping_add(1));
     if ctx.run.expired.get_untracked() {
         check_session(ctx, lang, false);
     } else if ctx.session.get_untracked().is_some_and(|s| s.is_err()) {

@@ -46,6 +46,8 @@ pub struct Ctx {
     pub picks: Picks,
     /// The handover "Confirm handover" created.
     pub created: RwSignal<Option<Handover>>,
+    /// Counts the tokens the host handed over (`setToken`): what failed loads again.
+    pub renewed: RwSignal<u32>,
     pub run: Run,
     /// Which page the URL shows.
     pub route: RwSignal<Route>,
@@ -132,6 +134,7 @@ impl Ctx {
                 generation: RwSignal::new(0),
             },
             created: RwSignal::new(None),
+            renewed: RwSignal::new(0),
             run: Run::new(config.in_flight),
             route: RwSignal::new(router.read()),
             life: StoredValue::new_local(lifetime::current()),
@@ -176,6 +179,13 @@ impl Ctx {
         if let Some(life) = self.life.try_get_value() {
             life.spawn(task);
         }
+    }
+
+    /// Runs `retry` each time the host hands over a new token after a 401, so a list that failed
+    /// for want of a session loads again without the admin pressing Retry.
+    pub fn on_token_renewed(&self, retry: impl Fn() + 'static) {
+        let renewed = self.renewed;
+        Effect::watch(move || renewed.get(), move |_, _, _| retry(), false);
     }
 
     /// Demo only: back to the seeded data.

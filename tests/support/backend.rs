@@ -101,6 +101,12 @@ impl BackendProcess {
     /// Starts `target/debug/handover-backend` (built by `make test-e2e`) with extra flags,
     /// behind the contract proxy.
     pub fn start(extra: &[&str]) -> BackendProcess {
+        BackendProcess::start_serving(&super::dist_dir(), extra)
+    }
+
+    /// Like `start`, serving the site in `dist` (e.g. a build plus example pages,
+    /// `support::site`) instead of `dist/`.
+    pub fn start_serving(dist: &Path, extra: &[&str]) -> BackendProcess {
         let bin = root().join("target/debug/handover-backend");
         assert!(
             bin.is_file(),
@@ -109,7 +115,7 @@ impl BackendProcess {
         let mut command = Command::new(bin);
         command
             .args(["--addr", "127.0.0.1:0", "--dist"])
-            .arg(super::dist_dir())
+            .arg(dist)
             .args(extra)
             // A request log per request would drown the test output; warnings still show.
             .env(

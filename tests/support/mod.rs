@@ -7,6 +7,7 @@ pub mod flows;
 pub mod runs;
 pub mod seed;
 pub mod server;
+pub mod site;
 pub mod webdriver;
 
 use std::path::PathBuf;

@@ -58,16 +58,31 @@ impl Browser {
     /// Starts chromedriver and a headless Chromium whose preferred languages are
     /// `accept_languages` (e.g. "zh-CN,zh" or "en-US,en").
     pub fn launch(accept_languages: &str) -> Browser {
-        Browser::start(None, accept_languages)
+        Browser::start(None, accept_languages, &[])
     }
 
     /// Like `launch`, in the time zone `tz` (e.g. "Asia/Shanghai"): Chromium takes its zone
     /// from the `TZ` of its environment, which it inherits from chromedriver.
     pub fn launch_in(tz: &str, accept_languages: &str) -> Browser {
-        Browser::start(Some(tz), accept_languages)
+        Browser::start(Some(tz), accept_languages, &[])
     }
 
-    fn start(tz: Option<&str>, accept_languages: &str) -> Browser {
+    /// Like `launch`, with cross-site iframes in the page's own renderer process (no site
+    /// isolation): WebDriver's computedrole / computedlabel cannot see into an out-of-process
+    /// frame, so `by_role` inside a cross-origin `<iframe>` needs this. Origins, and what the
+    /// browser enforces between them (postMessage, CSP), are unchanged.
+    pub fn launch_for_frames(accept_languages: &str) -> Browser {
+        Browser::start(
+            None,
+            accept_languages,
+            &[
+                "--disable-site-isolation-trials",
+                "--disable-features=IsolateOrigins,site-per-process",
+            ],
+        )
+    }
+
+    fn start(tz: Option<&str>, accept_languages: &str, extra_args: &[&str]) -> Browser {
         let port = free_port();
         let mut command = Command::new("chromedriver");
         if let Some(tz) = tz {
@@ -102,6 +117,9 @@ impl Browser {
             ],
             "prefs": { "intl.accept_languages": accept_languages },
         });
+        if let Some(args) = chrome["args"].as_array_mut() {
+            args.extend(extra_args.iter().map(|a| json!(a)));
+        }
         if std::path::Path::new("/usr/bin/chromium").exists() {
             chrome["binary"] = json!("/usr/bin/chromium");
         }
@@ -272,6 +290,20 @@ impl Browser {
 
     pub fn goto(&self, url: &str) {
         self.ok("POST", "/url", Some(json!({ "url": url })));
+    }
+
+    /// Later commands act inside this `<iframe>` (until `leave_frames`).
+    pub fn enter_frame(&self, frame: &Element) {
+        self.ok(
+            "POST",
+            "/frame",
+            Some(json!({ "id": Browser::as_arg(frame) })),
+        );
+    }
+
+    /// Later commands act on the top-level page again.
+    pub fn leave_frames(&self) {
+        self.ok("POST", "/frame", Some(json!({ "id": null })));
     }
 
     pub fn refresh(&self) {

@@ -52,6 +52,7 @@ pub fn ConfirmStep() -> impl IntoView {
             if let Some(d) = dialog.get_untracked() {
                 d.close();
             }
+            crate::ui::events::created(&h);
             ctx.created.set(Some(h));
         }
     });

@@ -45,6 +45,12 @@ pub fn CustomersStep() -> impl IntoView {
     let error = picks.error;
     let cancel = picks.cancel;
     let reload = move || lists::load(ctx, departed.clone());
+    let retry = reload.clone();
+    ctx.on_token_renewed(move || {
+        if error.with_untracked(Option::is_some) {
+            retry();
+        }
+    });
 
     view! {
         <div class="hoc-picks">

@@ -48,6 +48,12 @@ pub fn MemberStep() -> impl IntoView {
             b.departed_members(&DepartedQuery { cursor, ..query }).await
         });
     };
+    ctx.on_token_renewed(move || {
+        departments.refetch();
+        if pager.error.with_untracked(Option::is_some) {
+            load(false);
+        }
+    });
     // Any filter change reloads from the first page.
     Effect::new(move |_| {
         query();

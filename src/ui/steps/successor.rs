@@ -38,6 +38,12 @@ pub fn SuccessorStep() -> impl IntoView {
             b.members(&MembersQuery { cursor, ..query }).await
         });
     };
+    let retry = load.clone();
+    ctx.on_token_renewed(move || {
+        if pager.error.with_untracked(Option::is_some) {
+            retry(false);
+        }
+    });
     let reload = load.clone();
     Effect::new(move |_| {
         q.track();
