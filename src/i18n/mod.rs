@@ -567,12 +567,11 @@ impl Messages {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Every plain string of the wizard, the run and the records (one table's).
-    fn plain_strings(m: &Messages) -> Vec<&'static str> {
+impl Messages {
+    /// Every plain string of the wizard, the run and the records, in field order: tests pair
+    /// two tables up by position (completeness, and what differs between the two Chineses).
+    pub fn plain_strings(&self) -> Vec<&'static str> {
+        let m = self;
         vec![
             m.app_title,
             m.demo_banner,
@@ -773,6 +772,11 @@ mod tests {
             m.leave_while_sending,
         ]
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
 
     /// Every plain string of a handover's page and the approvals view.
     fn handover_page_strings(m: &Messages) -> Vec<&'static str> {
@@ -850,7 +854,7 @@ mod tests {
     fn every_locale_fills_every_string() {
         for l in Locale::ALL {
             let m = l.messages();
-            for s in plain_strings(m) {
+            for s in m.plain_strings() {
                 assert!(!s.trim().is_empty(), "{l:?} has an empty string");
             }
             let offer = (m.resume_offer)("王伟 → 李娜", "周静", "2026/1/2 11:04");
@@ -1124,7 +1128,7 @@ mod tests {
 
     /// Every string a table holds: plain, column headings and formatted sentences.
     fn everything(m: &Messages) -> Vec<String> {
-        plain_strings(m)
+        m.plain_strings()
             .into_iter()
             .chain(handover_page_strings(m))
             .chain(split_strings(m))
@@ -1138,7 +1142,8 @@ mod tests {
     fn every_table_is_complete_for_every_field() {
         for l in Locale::ALL {
             let m = l.messages();
-            for s in plain_strings(m)
+            for s in m
+                .plain_strings()
                 .into_iter()
                 .chain(handover_page_strings(m))
                 .chain(split_strings(m))
