@@ -54,6 +54,10 @@ pub enum Invocation {
         database: String,
         to: PathBuf,
     },
+    /// `totp enroll ADMIN`: a new TOTP secret and its otpauth URI, on stdout.
+    TotpEnroll {
+        admin: String,
+    },
 }
 
 #[derive(Clone, Debug, Default)]
@@ -345,6 +349,21 @@ enum Cmd {
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
     },
+    /// TOTP secrets for the permissions file
+    Totp {
+        #[command(subcommand)]
+        what: TotpCmd,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum TotpCmd {
+    /// Print a new secret for ADMIN: the otpauth URI (scan it into any authenticator app) and
+    /// the `totp_secret` line for ADMIN's [[admin]] entry
+    Enroll {
+        /// The admin's id in the permissions file
+        admin: String,
+    },
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -441,6 +460,9 @@ where
             database: a.database,
             to,
         },
+        Some(Cmd::Totp {
+            what: TotpCmd::Enroll { admin },
+        }) => Invocation::TotpEnroll { admin },
     })
 }
 
@@ -516,6 +538,14 @@ mod tests {
             Ok(Invocation::Serve(_))
         ));
         assert!(parse_invocation(args("backup")).is_err(), "needs --to");
+        match parse_invocation(args("totp enroll alice")) {
+            Ok(Invocation::TotpEnroll { admin }) => assert_eq!(admin, "alice"),
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            parse_invocation(args("totp enroll")).is_err(),
+            "needs ADMIN"
+        );
     }
 
     #[test]

@@ -7,9 +7,12 @@ pub mod config;
 mod faults;
 pub mod ledger;
 pub mod ops;
+pub mod permissions;
 mod request_id;
 mod routes;
 mod statics;
+pub mod totp;
+pub mod wecom;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

@@ -28,6 +28,7 @@ fn main() {
         Invocation::Backup { database, to } => {
             runtime.block_on(handover_backend::ops::backup(&database, &to))
         }
+        Invocation::TotpEnroll { admin } => handover_backend::ops::totp_enroll(&admin),
     };
     std::process::exit(code);
 }

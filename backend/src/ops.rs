@@ -1,4 +1,4 @@
-//! The operator's subcommands: `audit verify` and `backup`.
+//! The operator's subcommands: `audit verify`, `backup` and `totp enroll`.
 
 use std::path::Path;
 
@@ -50,6 +50,27 @@ pub async fn backup(database: &str, to: &Path) -> i32 {
     match db.backup(to).await {
         Ok(()) => {
             println!("backed up to {}", to.display());
+            0
+        }
+        Err(e) => {
+            eprintln!("handover-backend: {e}");
+            1
+        }
+    }
+}
+
+/// Prints a new TOTP secret for `admin`: the otpauth URI for an authenticator app, and the
+/// line for the admin's `[[admin]]` entry of the permissions file. Answers the exit code.
+pub fn totp_enroll(admin: &str) -> i32 {
+    if admin.trim().is_empty() {
+        eprintln!("handover-backend: totp enroll needs the admin's id");
+        return 2;
+    }
+    match crate::totp::new_secret() {
+        Ok(secret) => {
+            println!("{}", crate::totp::otpauth_uri(admin, &secret));
+            println!("# in the [[admin]] entry with id = {admin:?} of the permissions file:");
+            println!("totp_secret = \"{secret}\"");
             0
         }
         Err(e) => {
