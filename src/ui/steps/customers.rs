@@ -19,6 +19,7 @@ use crate::ui::widgets::error::ErrorNotice;
 use crate::ui::widgets::load_progress::LoadProgress;
 use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
+use crate::ui::widgets::tag_filter::TagFilter;
 use crate::ui::widgets::virtual_list::VirtualList;
 use crate::ui::{use_lang, Lang};
 
@@ -231,17 +232,7 @@ where
                             request_animation_frame(move || browser::measure(&format!("{slug}:filter"), &start));
                         }
                     />
-                    <label class="hoc-field">
-                        <span>{move || lang.t().filter_tag}</span>
-                        <select on:change:target=move |e| tag.set(e.target().value())>
-                            <option value="">{move || lang.t().all_tags}</option>
-                            {move || tags.get().into_iter().map(|t| { let v = t.clone(); view! { <option value=v>{t}</option> } }).collect_view()}
-                        </select>
-                    </label>
-                    <label class="hoc-check">
-                        <input type="checkbox" prop:checked=important_only on:change:target=move |e| important_only.set(e.target().checked()) />
-                        <span>{move || lang.t().important_only}</span>
-                    </label>
+                    <TagFilter tags=tags tag=tag important_only=important_only />
                 </div>
             </Show>
             <div class="hoc-bulk">

@@ -16,6 +16,7 @@ use crate::ui::format;
 use crate::ui::state::{use_ctx, Ctx};
 use crate::ui::use_lang;
 use crate::ui::widgets::search::SearchBox;
+use crate::ui::widgets::tag_filter::TagFilter;
 use crate::ui::widgets::virtual_list::VirtualList;
 
 const ROW_HEIGHT: f64 = 44.0;
@@ -366,17 +367,7 @@ fn ByHand(planned: Memo<PlannedSplit>) -> impl IntoView {
             <h3 id="hoc-by-hand-h">{move || lang.t().by_hand_title}</h3>
             <div class="hoc-filters">
                 <SearchBox label=Signal::derive(move || lang.t().search) on_search=move |v| text.set(v) />
-                <label class="hoc-field">
-                    <span>{move || lang.t().filter_tag}</span>
-                    <select on:change:target=move |e| tag.set(e.target().value())>
-                        <option value="">{move || lang.t().all_tags}</option>
-                        {move || tags.get().into_iter().map(|t| { let v = t.clone(); view! { <option value=v>{t}</option> } }).collect_view()}
-                    </select>
-                </label>
-                <label class="hoc-check">
-                    <input type="checkbox" prop:checked=important_only on:change:target=move |e| important_only.set(e.target().checked()) />
-                    <span>{move || lang.t().important_only}</span>
-                </label>
+                <TagFilter tags=tags tag=tag important_only=important_only />
             </div>
             <div class="hoc-bulk">
                 <label class="hoc-field">

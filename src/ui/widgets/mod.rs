@@ -7,4 +7,5 @@ pub mod pager;
 pub mod repeats;
 pub mod search;
 pub mod stepper;
+pub mod tag_filter;
 pub mod virtual_list;
