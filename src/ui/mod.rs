@@ -129,12 +129,9 @@ pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl I
     });
     run::restore(ctx, lang, &config);
     events::wire(ctx, lang, &config);
-    mount::publish(ctx, lang, &config);
+    mount::publish(ctx, lang);
     if let Some(h) = host::current() {
-        let config = config.clone();
-        h.with_value(|h| {
-            h.on_parent_token(move |token| mount::renew(&ctx, &lang, &config, &token))
-        });
+        h.with_value(|h| h.on_parent_token(move |token| mount::renew(&ctx, &lang, &token)));
     }
 
     view! {

@@ -11,8 +11,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::lifetime::Lifetime;
 use super::state::Ctx;
 use super::{browser, host, run, Console, Lang};
-use crate::api::http::HttpClient;
-use crate::config::{self, Auth, Config, Layer, Mode, Page, Raw, Source};
+use crate::config::{self, Layer, Page, Raw, Source};
 use crate::i18n::Locale;
 
 /// `<meta name="handover-console:KEY" content="…">` tags of the page.
@@ -158,21 +157,14 @@ fn json_raw(v: serde_json::Value) -> Raw {
 struct Controls {
     ctx: Ctx,
     lang: Lang,
-    config: Config,
 }
 
 type Slot = Rc<RefCell<Option<Controls>>>;
 
 /// Called by `Console`: hands the mount's handle what it controls.
-pub fn publish(ctx: Ctx, lang: Lang, config: &Config) {
+pub fn publish(ctx: Ctx, lang: Lang) {
     if let Some(slot) = use_context::<StoredValue<Slot, LocalStorage>>() {
-        slot.with_value(|s| {
-            *s.borrow_mut() = Some(Controls {
-                ctx,
-                lang,
-                config: config.clone(),
-            })
-        });
+        slot.with_value(|s| *s.borrow_mut() = Some(Controls { ctx, lang }));
     }
 }
 
@@ -226,10 +218,6 @@ impl Mounted {
         self.view.take();
     }
 
-    pub fn is_mounted(&self) -> bool {
-        self.view.is_some()
-    }
-
     /// A new bearer token from the host (after `handover:unauthenticated`): later requests
     /// carry it, and what waited for the session tries again.
     pub fn set_token(&self, token: &str) -> bool {
@@ -240,7 +228,7 @@ impl Mounted {
         if token.is_empty() || token.chars().any(char::is_control) {
             return false;
         }
-        renew(&c.ctx, &c.lang, &c.config, token);
+        renew(&c.ctx, &c.lang, token);
         true
     }
 
@@ -260,14 +248,7 @@ impl Mounted {
 }
 
 /// Swaps the client for one with `token` and retries what a 401 stopped.
-pub fn renew(ctx: &Ctx, lang: &Lang, config: &Config, token: &str) {
+pub fn renew(ctx: &Ctx, lang: &Lang, token: &str) {
     host::set_token(Some(token.to_string()));
-    if let Mode::Http { base_url } = &config.mode {
-        ctx.backend().renew(HttpClient::from_config(
-            base_url.clone(),
-            config,
-            Auth::Bearer(token.to_string()),
-        ));
-    }
     run::token_renewed(*ctx, *lang);
 }

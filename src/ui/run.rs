@@ -538,19 +538,23 @@ fn resume(ctx: Ctx) {
 }
 
 /// A host page that gives the app a token may hold a new one by now: later requests carry it.
+/// The host's `setToken` first (it turns cookie auth into a bearer token too); else, with a
+/// bearer token configured, a `<meta>` token the host page updated.
 fn renew_token(ctx: Ctx, backend: &Backend) {
     let Some(config) = ctx.run.config.get_value() else {
         return;
     };
-    let (Mode::Http { base_url }, Auth::Bearer(_)) = (&config.mode, &config.auth) else {
+    let Mode::Http { base_url } = &config.mode else {
         return;
     };
-    // The host's `setToken` first; else a `<meta>` token the host page updated.
-    let Some(token) = super::host::token().or_else(|| {
-        browser::meta_content("handover-console:token")
+    let from_meta = || {
+        matches!(config.auth, Auth::Bearer(_))
+            .then(|| browser::meta_content("handover-console:token"))
+            .flatten()
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty())
-    }) else {
+    };
+    let Some(token) = super::host::token().or_else(from_meta) else {
         return;
     };
     backend.renew(HttpClient::from_config(
@@ -563,8 +567,13 @@ fn renew_token(ctx: Ctx, backend: &Backend) {
 /// The host handed over a new token: a run the expired session stopped checks the session
 /// again (and resumes), and a session that failed to load loads again.
 pub fn token_renewed(ctx: Ctx, lang: Lang) {
+    let expired = ctx.run.expired.get_untracked();
+    // `check_session` swaps the client itself.
+    if !expired {
+        renew_token(ctx, &ctx.backend());
+    }
     ctx.renewed.update(|n| *n = n.wrapping_add(1));
-    if ctx.run.expired.get_untracked() {
+    if expired {
         check_session(ctx, lang, false);
     } else if ctx.session.get_untracked().is_some_and(|s| s.is_err()) {
         ctx.session.refetch();
