@@ -13,6 +13,8 @@ const DEFAULT_SEED: u64 = 20_261_125;
 const DEFAULT_TAKEOVER_DELAY_MS: i64 = 8_000;
 const DEFAULT_REFUSE_PER_MILLE: u64 = 30;
 const DEFAULT_RETRY_AFTER_S: u64 = 1;
+const DEFAULT_WECOM_POLL_MS: u64 = 60_000;
+const DEFAULT_WECOM_RELOAD_MS: u64 = 3_600_000;
 /// Where the binary keeps its ledger unless told otherwise.
 pub const DEFAULT_DATABASE: &str = "sqlite://handover.db";
 /// The ledger in memory only: nothing survives a restart (tests, demos).
@@ -38,6 +40,34 @@ pub struct Config {
     /// [`DEFAULT_DATABASE`]; `Config::default()` (tests) to `memory`.
     pub database: String,
     pub faults: Faults,
+    /// Where the directory comes from and who answers transfers.
+    pub source: Source,
+    /// WeCom's API origin (`--source wecom`): the real one, an egress proxy or the simulator.
+    pub wecom_base_url: String,
+    /// How often waiting transfers are asked about (`transfer_result`).
+    pub wecom_poll_ms: u64,
+    /// How often the directory is read again from WeCom.
+    pub wecom_reload_ms: u64,
+    /// Backoff on WeCom's rate-limit codes (not a flag: tests shorten it).
+    pub wecom_backoff: crate::wecom::Backoff,
+    /// Planned time from an accepted customer transfer to its takeover (WeCom: 24 hours;
+    /// simulators compress it); outcomes are asked for from then on.
+    pub wecom_takeover_ms: i64,
+    /// The corp id and secret when embedding (tests); the binary leaves this `None` and reads
+    /// them from the environment only (never from a flag).
+    pub wecom_credentials: Option<crate::wecom::Credentials>,
+    /// Admins, how they sign in, their departments and TOTP secrets (`--permissions`).
+    pub permissions: Option<PathBuf>,
+}
+
+/// Where the directory (departments, members, departed members, customers, groups) comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// The seeded demo company; WeCom's answers imitated.
+    Demo,
+    /// The company's WeCom (credentials from WECOM_CORP_ID/WECOM_SECRET or
+    /// WECOM_CREDENTIALS_FILE); transfers are real.
+    Wecom,
 }
 
 /// What the binary was asked to do.
@@ -125,6 +155,14 @@ impl Default for Config {
                 retry_after_s: DEFAULT_RETRY_AFTER_S,
                 ..Faults::default()
             },
+            source: Source::Demo,
+            wecom_base_url: crate::wecom::DEFAULT_BASE_URL.into(),
+            wecom_poll_ms: DEFAULT_WECOM_POLL_MS,
+            wecom_reload_ms: DEFAULT_WECOM_RELOAD_MS,
+            wecom_backoff: crate::wecom::Backoff::default(),
+            wecom_takeover_ms: crate::wecom::TAKEOVER_MS,
+            wecom_credentials: None,
+            permissions: None,
         }
     }
 }
@@ -137,7 +175,8 @@ fn default_tokens() -> Vec<(String, String)> {
 }
 
 /// handover-backend: the handover console's REST contract (openapi.yaml) over HTTP, answered by
-/// the same demo store the app's demo mode runs.
+/// the same demo store the app's demo mode runs, over the seeded demo company or (--source
+/// wecom) over the company's WeCom: see docs/wecom.md.
 ///
 /// Every flag can also be set with the environment variable HANDOVER_<FLAG> (for example
 /// HANDOVER_ADDR, HANDOVER_FAULT_HEADER=1); repeatable flags take a comma-separated list there.
@@ -199,6 +238,58 @@ struct Args {
         value_delimiter = ','
     )]
     frame_ancestors: Vec<String>,
+
+    /// Where the directory comes from: the seeded demo company, or the company's WeCom
+    /// (needs --permissions, and WECOM_CORP_ID + WECOM_SECRET or WECOM_CREDENTIALS_FILE in the
+    /// environment; never as flags)
+    #[arg(long, env = "HANDOVER_SOURCE", value_enum, default_value = "demo")]
+    source: Source,
+
+    /// WeCom's server API origin (an egress proxy, or a simulator in tests)
+    #[arg(
+        long,
+        env = "HANDOVER_WECOM_BASE_URL",
+        value_name = "URL",
+        default_value = crate::wecom::DEFAULT_BASE_URL
+    )]
+    wecom_base_url: String,
+
+    /// With --source wecom: ask WeCom for the outcomes of waiting transfers every N ms
+    #[arg(
+        long,
+        env = "HANDOVER_WECOM_POLL_MS",
+        value_name = "N",
+        default_value_t = DEFAULT_WECOM_POLL_MS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    wecom_poll_ms: u64,
+
+    /// With --source wecom: when accepted customer transfers are planned to be taken over, and
+    /// asked about from (WeCom: 24 h; shorter only against a simulator)
+    #[arg(
+        long,
+        env = "HANDOVER_WECOM_TAKEOVER_MS",
+        value_name = "N",
+        default_value_t = crate::wecom::TAKEOVER_MS,
+        value_parser = clap::value_parser!(i64).range(0..)
+    )]
+    wecom_takeover_ms: i64,
+
+    /// With --source wecom: read the directory (departed members, customers, groups) again
+    /// every N ms
+    #[arg(
+        long,
+        env = "HANDOVER_WECOM_RELOAD_MS",
+        value_name = "N",
+        default_value_t = DEFAULT_WECOM_RELOAD_MS,
+        value_parser = clap::value_parser!(u64).range(1..)
+    )]
+    wecom_reload_ms: u64,
+
+    /// Admins from this TOML file: sign-in (token hash or SSO header), departments, approvers,
+    /// TOTP secrets; replaces --token (required with --source wecom)
+    #[arg(long, env = "HANDOVER_PERMISSIONS", value_name = "FILE")]
+    permissions: Option<PathBuf>,
 
     /// Dataset seed
     #[arg(long, env = "HANDOVER_SEED", value_name = "N", default_value_t = DEFAULT_SEED)]
@@ -423,6 +514,14 @@ impl From<Args> for Config {
                 session_503: a.fault_session_503,
                 max_page_size: a.max_page_size,
             },
+            source: a.source,
+            wecom_base_url: a.wecom_base_url,
+            wecom_poll_ms: a.wecom_poll_ms,
+            wecom_reload_ms: a.wecom_reload_ms,
+            wecom_backoff: crate::wecom::Backoff::default(),
+            wecom_takeover_ms: a.wecom_takeover_ms,
+            wecom_credentials: None,
+            permissions: a.permissions,
         }
     }
 }
@@ -497,6 +596,22 @@ mod tests {
             parse(args("--fault-401-for-ms 100")).is_err(),
             "needs 401-after"
         );
+    }
+
+    #[test]
+    fn source_flags() {
+        let c = parse(args(
+            "--source wecom --wecom-base-url http://127.0.0.1:9 --permissions /etc/h.toml",
+        ))
+        .unwrap();
+        assert_eq!(c.source, Source::Wecom);
+        assert_eq!(c.wecom_base_url, "http://127.0.0.1:9");
+        assert_eq!(c.permissions, Some(PathBuf::from("/etc/h.toml")));
+        assert!(parse(args("--source ldap")).is_err());
+        let d = parse(Vec::<String>::new()).unwrap();
+        if std::env::var_os("HANDOVER_SOURCE").is_none() {
+            assert_eq!(d.source, Source::Demo);
+        }
     }
 
     #[test]
@@ -602,6 +717,13 @@ mod tests {
             "--fault-session-503",
             "--database",
             "HANDOVER_DATABASE",
+            "--source",
+            "--wecom-base-url",
+            "--wecom-poll-ms",
+            "--wecom-reload-ms",
+            "--wecom-takeover-ms",
+            "--permissions",
+            "HANDOVER_PERMISSIONS",
             "audit",
             "backup",
             "--version",

@@ -1,8 +1,11 @@
-//! The reference backend: every path of openapi.yaml under `/api`, answered by the demo store.
+//! The reference backend: every path of openapi.yaml under `/api`, answered by the demo store
+//! over the seeded demo company or, with `--source wecom`, over the company's WeCom (the
+//! directory read from it, transfers made through it: `wecom`).
 
 // Problems travel on the cold path only (see the app crate).
 #![allow(clippy::result_large_err)]
 
+mod auth;
 pub mod config;
 mod faults;
 pub mod ledger;
@@ -18,11 +21,13 @@ use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use axum::Router;
-use handover_console::demo::{Options, Store};
+use handover_console::demo::{AdminSpec, Options, Policy, Store};
 use tokio::net::TcpListener;
 
-pub use config::Config;
+use auth::Admins;
+pub use config::{Config, Source};
 use ledger::{Ledger, Shared, SqlLedger};
+use permissions::Permissions;
 
 pub struct AppState {
     /// The demo store (the directory, and a cache of the ledger): one request at a time, held
@@ -31,6 +36,12 @@ pub struct AppState {
     pub ledger: Ledger,
     pub config: Config,
     faults: faults::Tallies,
+    /// How admins sign in (tokens, or the permissions file).
+    admins: Admins,
+    /// With `--source wecom`: the client transfers go through.
+    wecom: Option<Arc<wecom::Client>>,
+    /// Batches being sent to WeCom right now (the store is not held meanwhile).
+    sending: routes::Sending,
 }
 
 /// Locks and recovers from poisoning: one panicking handler must not turn every later request
@@ -55,34 +66,96 @@ pub async fn open_ledger(database: &str) -> Result<Ledger, String> {
     Ok(Ledger::Sql(SqlLedger::open(database).await?))
 }
 
+/// The permissions file's admins as the store knows them.
+fn admin_specs(p: &Permissions) -> Vec<AdminSpec> {
+    p.admins
+        .iter()
+        .map(|a| AdminSpec {
+            id: a.id.clone(),
+            name: a.name.clone(),
+            may_approve: a.approver,
+            departments: a
+                .departments
+                .as_ref()
+                .map(|d| d.iter().cloned().collect())
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
 /// The whole app for `config`, its ledger opened and loaded (a database that cannot be read
-/// fails here, not at the first request).
+/// fails here, not at the first request); with `--source wecom` the directory is read from
+/// WeCom first (WeCom unreachable: start-up fails, nothing half-loaded is served).
 pub async fn router(config: Config) -> Result<Router, String> {
+    let permissions = match &config.permissions {
+        Some(path) => Some(Permissions::load(path).map_err(|ps| ps.join("\n"))?),
+        None if config.source == Source::Wecom => {
+            return Err("--source wecom needs --permissions FILE (who may do what)".into())
+        }
+        None => None,
+    };
     let ledger = open_ledger(&config.database).await?;
-    let store = Store::new(
-        Options {
-            seed: config.seed,
-            takeover_delay_ms: config.takeover_delay_ms,
-            refuse_per_mille: config.refuse_per_mille,
-        },
-        now_ms(),
-    );
+    let opts = Options {
+        seed: config.seed,
+        takeover_delay_ms: config.takeover_delay_ms,
+        refuse_per_mille: config.refuse_per_mille,
+    };
+    let client = match config.source {
+        Source::Demo => None,
+        Source::Wecom => {
+            let creds = match &config.wecom_credentials {
+                Some(c) => c.clone(),
+                None => wecom::Credentials::from_env()?,
+            };
+            Some(Arc::new(wecom::Client::new(
+                &config.wecom_base_url,
+                creds,
+                config.wecom_backoff.clone(),
+            )))
+        }
+    };
+    let mut shared = Shared {
+        store: Store::new(opts.clone(), now_ms()),
+        synced: None,
+    };
+    ledger
+        .refresh(&mut shared)
+        .await
+        .map_err(|e| e.to_string())?;
+    if let Some(client) = &client {
+        let state = shared.store.state().clone();
+        let loaded = wecom::dataset::load(client, state.anchor)
+            .await
+            .map_err(|e| format!("cannot read the directory from WeCom: {e}"))?;
+        shared.store =
+            Store::with_directory(opts, loaded.data, loaded.customers, loaded.groups, state);
+    }
+    if let Some(p) = &permissions {
+        shared.store.set_policy(Policy {
+            admins: admin_specs(p),
+            hide_other_departments: true,
+            external_verification: true,
+            chat_archive: client.is_none(),
+        });
+    }
+    let admins = match permissions {
+        Some(p) => Admins::File(p),
+        None => Admins::Tokens(config.tokens.clone()),
+    };
+    let poll = std::time::Duration::from_millis(config.wecom_poll_ms);
+    let reload = std::time::Duration::from_millis(config.wecom_reload_ms);
     let state = Arc::new(AppState {
-        shared: tokio::sync::Mutex::new(Shared {
-            store,
-            synced: None,
-        }),
+        shared: tokio::sync::Mutex::new(shared),
         ledger,
         config,
         faults: faults::Tallies::default(),
+        admins,
+        wecom: client.clone(),
+        sending: routes::Sending::default(),
     });
-    {
-        let mut shared = state.shared.lock().await;
-        state
-            .ledger
-            .refresh(&mut shared)
-            .await
-            .map_err(|e| e.to_string())?;
+    if let Some(client) = client {
+        tokio::spawn(wecom::poller::run(state.clone(), client.clone(), poll));
+        tokio::spawn(wecom::reload::run(state.clone(), client, reload));
     }
     tracing::info!(ledger = state.ledger.name(), "records loaded");
     Ok(routes::router(state))
@@ -118,9 +191,13 @@ async fn run(
     app: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    // The peer address: the SSO header is believed only from the proxy's ranges.
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     tracing::info!("stopped");
     Ok(())
 }

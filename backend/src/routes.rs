@@ -1,7 +1,8 @@
 //! The contract's paths. Each handler authenticates, locks the store, calls one operation.
 //! Around them: fault switches, CORS, the built app, panic catching and request logs.
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -15,9 +16,11 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{self, Admins};
 use crate::ledger::format::EventRec;
 use crate::ledger::{LedgerError, Shared, Touch};
-use crate::{faults, now_ms, request_id, statics, AppState};
+use crate::wecom::{self, transfer};
+use crate::{faults, now_ms, request_id, statics, totp, AppState};
 
 type App = State<Arc<AppState>>;
 type Answer<T> = Result<Json<T>, ApiError>;
@@ -58,21 +61,11 @@ pub fn valid_token(app: &AppState, headers: &HeaderMap) -> bool {
 }
 
 fn actor(app: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    app.config
-        .tokens
-        .iter()
-        .find(|(t, _)| Some(t.as_str()) == token)
-        .map(|(_, a)| a.clone())
-        .ok_or_else(|| {
-            Problem::new(401, "unauthenticated", "Not signed in")
-                .detail("send Authorization: Bearer <token>")
-                .into()
-        })
+    auth::who(&app.admins, headers).ok_or_else(|| {
+        Problem::new(401, "unauthenticated", "Not signed in")
+            .detail("send Authorization: Bearer <token>")
+            .into()
+    })
 }
 
 fn query<T>(q: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
@@ -181,6 +174,20 @@ async fn verification(
     b: Result<Json<VerificationRequest>, JsonRejection>,
 ) -> Answer<VerificationToken> {
     let req = body(b)?;
+    if let Admins::File(p) = &app.admins {
+        // The TOTP secret lives in the permissions file: checked here, then a token issued.
+        let who = actor(&app, &h)?;
+        let secret = p.admin(&who).map(|a| a.totp_secret.as_slice());
+        if !secret.is_some_and(|s| totp::verify(s, &req.code, now_ms() / 1000)) {
+            return Err(Problem::invalid()
+                .field("code", "wrong_code", "The verification code is wrong.")
+                .into());
+        }
+        return with_store(&app, &h, Touch::Token, |s, a, now| {
+            s.issue_verification(a, now)
+        })
+        .await;
+    }
     with_store(&app, &h, Touch::Token, |s, a, now| s.verify(a, &req, now)).await
 }
 
@@ -279,10 +286,144 @@ async fn batch(
     b: Result<Json<NewBatch>, JsonRejection>,
 ) -> Answer<BatchResult> {
     let req = body(b)?;
+    if let Some(client) = app.wecom.clone() {
+        return wecom_batch(&app, &client, &h, &id, &req).await;
+    }
     with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
         s.submit_batch(a, &id, &req, now)
     })
     .await
+}
+
+/// Batches on their way to WeCom: one per departed member at a time (what the store answers
+/// itself, an item already sent or a group over the day's quota, must not change while
+/// WeCom is asked), and their handovers (not withdrawn meanwhile).
+#[derive(Default)]
+pub struct Sending(Mutex<HashSet<String>>);
+
+/// Marks a batch as on its way; unmarks when dropped (also on error or cancellation).
+struct OnTheWay<'a> {
+    sending: &'a Sending,
+    keys: [String; 2],
+}
+
+impl Drop for OnTheWay<'_> {
+    fn drop(&mut self) {
+        let mut set = crate::lock(&self.sending.0);
+        for k in &self.keys {
+            set.remove(k);
+        }
+    }
+}
+
+impl Sending {
+    fn start(&self, departed: &str, handover: &str) -> Option<OnTheWay<'_>> {
+        let keys = [format!("d:{departed}"), format!("h:{handover}")];
+        let mut set = crate::lock(&self.0);
+        if set.contains(&keys[0]) {
+            return None;
+        }
+        set.extend(keys.iter().cloned());
+        Some(OnTheWay {
+            sending: self,
+            keys,
+        })
+    }
+
+    fn has_handover(&self, handover: &str) -> bool {
+        crate::lock(&self.0).contains(&format!("h:{handover}"))
+    }
+}
+
+/// A batch through the real WeCom: checked by the store, sent (one call of at most 100),
+/// recorded with WeCom's per-item answers and committed before answering. The store is not
+/// held while WeCom is asked (its backoff may take a while): the batch is marked as on its
+/// way instead, and another batch for the same departed member answers 503 until it is done.
+/// WeCom unreachable or still rate-limiting: 503 with Retry-After, nothing recorded, nothing
+/// sent (the batch is sent again when retried). One instance per ledger with this source.
+async fn wecom_batch(
+    app: &AppState,
+    client: &wecom::Client,
+    headers: &HeaderMap,
+    id: &str,
+    req: &NewBatch,
+) -> Answer<BatchResult> {
+    use handover_console::demo::Prepared;
+    let retry_after = Some(app.config.faults.retry_after_s.max(1));
+    let (who, shared) = enter(app, headers).await?;
+    let call = match shared.store.prepare_batch(&who, id, req, now_ms())? {
+        Prepared::Replay(r) => return Ok(Json(r)),
+        Prepared::Call(c) => c,
+    };
+    let Some(_on_the_way) = app.sending.start(&call.departed, id) else {
+        return Err(ApiError(
+            Problem::new(503, "wecom_busy", "Another batch is on its way")
+                .detail("a batch for this departed member is being sent to WeCom; try again"),
+            retry_after,
+        ));
+    };
+    drop(shared);
+    let answers = transfer::send(client, &call, now_ms() + app.config.wecom_takeover_ms)
+        .await
+        .map_err(|e| {
+            tracing::warn!(error = %e, "wecom: batch not sent; the client may retry");
+            ApiError(
+                Problem::new(503, "wecom_unavailable", "WeCom is unavailable")
+                    .detail("WeCom did not take the transfer; nothing was sent, try again"),
+                retry_after,
+            )
+        })?;
+    let mut shared = app.shared.lock().await;
+    // The store was not held while WeCom was asked: catch up first. Someone else committing
+    // first (another instance): record the same answers on the fresh state; WeCom is not
+    // asked again.
+    for attempt in 1..=ATTEMPTS {
+        app.ledger
+            .refresh(&mut shared)
+            .await
+            .map_err(|e| unrecorded(id, req.seq, e))?;
+        let now = now_ms();
+        let result = shared
+            .store
+            .finish_batch(&who, id, req, &answers, now)
+            .inspect_err(|p| {
+                tracing::error!(
+                    handover = id,
+                    seq = req.seq,
+                    code = p.code,
+                    "sent to WeCom but refused by the records"
+                );
+            })?;
+        match app
+            .ledger
+            .commit(
+                &mut shared,
+                Touch::Handover(id),
+                &who,
+                &serde_json::Value::Null,
+                now,
+            )
+            .await
+        {
+            Ok(()) => return Ok(Json(result)),
+            Err(LedgerError::Conflict(e)) => {
+                tracing::info!(attempt, "someone committed first ({e}); recording again");
+            }
+            Err(e) => return Err(unrecorded(id, req.seq, e)),
+        }
+    }
+    Err(unrecorded(
+        id,
+        req.seq,
+        LedgerError::Unavailable("too many concurrent changes".into()),
+    ))
+}
+
+/// WeCom has the transfer but the ledger does not: said loudly (an operator reconciles it
+/// through transfer_result); the client sees a retryable error.
+fn unrecorded(id: &str, seq: u32, e: LedgerError) -> ApiError {
+    tracing::error!(handover = id, seq, "sent to WeCom but not recorded: {e}");
+    storage_problem(e)
 }
 
 async fn items(
@@ -376,7 +517,15 @@ async fn approve(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answe
 
 /// No request body, like approve: a body, if one comes, is ignored.
 async fn withdraw(State(app): App, h: HeaderMap, Path(id): Path<String>) -> Answer<Handover> {
+    let sending = &app.sending;
     with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
+        // Checked with the store held, as batches are marked: no race with a first batch.
+        if sending.has_handover(&id) {
+            return Err(Problem::conflict(
+                "already_started",
+                "a batch of this handover is being sent",
+            ));
+        }
         s.withdraw(a, &id, now)
     })
     .await
@@ -443,6 +592,10 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/healthz", get(healthz))
         .route("/livez", get(livez))
         .fallback(api_not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::strip_untrusted_sso,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             faults::transform,

@@ -1,9 +1,13 @@
 #![allow(clippy::result_large_err)]
 //! One contract suite, run against the demo store directly and against the reference backend
 //! over HTTP with its ledger in memory, in SQLite and in PostgreSQL (a server this test binary
-//! starts itself, `drivers::pg`): all must answer every scenario the same way.
+//! starts itself, `drivers::pg`): all must answer every scenario the same way. Then with
+//! `--source wecom` over the WeCom simulator seeded with the demo company (`wecom_driver`), for
+//! every scenario WeCom's API lets hold (see `mod wecom` below).
 
 mod drivers;
+mod wecom_driver;
+mod wecom_sim;
 
 use std::collections::HashSet;
 
@@ -1341,3 +1345,36 @@ contract_suite!(
     withdraw_before_anything_is_sent,
     events_carry_typed_facts,
 );
+
+/// `--source wecom` over the simulator. Left out, because WeCom's API cannot tell them:
+/// - `departed_filters_and_cases`: with a permissions file an admin sees only their own
+///   departments (issue 15), so nobody is listed as `no_permission`; and a member who left
+///   with nothing pending and is not marked left in the directory cannot be found;
+/// - `customers_and_members_carry_what_the_wizard_needs`: customers already in a transfer
+///   started elsewhere (40100), members not real-name verified or inactive for a year are
+///   only known when a transfer is refused;
+/// - `per_item_rejections_carry_codes`: the same locked customers, and an inherited group is
+///   no longer the departed member's (it cannot be put in a handover at all);
+/// - `outcomes_move_on_the_clock`: a member's customer limit and count are not in the API, so
+///   "the successor nearest the limit" cannot be picked from the member list.
+mod wecom {
+    macro_rules! wecom_suite {
+        ($($scenario:ident),* $(,)?) => {
+            $( #[test] fn $scenario() {
+                super::$scenario(&mut super::wecom_driver::Wecom::new())
+            } )*
+        };
+    }
+    wecom_suite!(
+        session_and_departments,
+        paging_reaches_the_very_end,
+        verification_is_required_and_checked,
+        handover_creation_is_idempotent,
+        invalid_handovers_name_their_fields,
+        batches_are_idempotent_and_bounded,
+        approval_rules,
+        records_filter,
+        withdraw_before_anything_is_sent,
+        events_carry_typed_facts,
+    );
+}

@@ -1,4 +1,5 @@
-//! The admins the demo knows, and the code its identity re-verification accepts.
+//! The admins the demo knows, and the code its identity re-verification accepts. A backend may
+//! replace the demo's admins with its own ([`AdminSpec`], e.g. from a permissions file).
 
 use crate::api::types::Admin;
 
@@ -51,10 +52,43 @@ impl DemoAdmin {
     }
 }
 
+/// An admin as the store knows them: the demo's, or a deployment's own (owned strings, so a
+/// backend can build them from its configuration).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AdminSpec {
+    pub id: String,
+    pub name: String,
+    pub may_approve: bool,
+    /// Department ids this admin may hand over; empty = all.
+    pub departments: Vec<String>,
+}
+
+impl AdminSpec {
+    /// The demo company's admins.
+    pub fn demo() -> Vec<AdminSpec> {
+        ADMINS
+            .iter()
+            .map(|a| AdminSpec {
+                id: a.id.into(),
+                name: a.name.into(),
+                may_approve: a.may_approve,
+                departments: a.departments.iter().map(|d| d.to_string()).collect(),
+            })
+            .collect()
+    }
+
+    /// Permission tiers: whether this admin may hand over members of `department`.
+    pub fn may_hand_over(&self, department: &str) -> bool {
+        self.departments.is_empty() || self.departments.iter().any(|d| d == department)
+    }
+}
+
 /// Who an actor id is, for records and events: an admin, WeCom itself, or the bare id.
-pub(super) fn actor(id: &str) -> Admin {
-    let name = DemoAdmin::find(id)
-        .map(|a| a.name)
+pub(super) fn actor(admins: &[AdminSpec], id: &str) -> Admin {
+    let name = admins
+        .iter()
+        .find(|a| a.id == id)
+        .map(|a| a.name.as_str())
         .unwrap_or(if id == WECOM { "企业微信" } else { id });
     Admin {
         id: id.into(),

@@ -5,8 +5,8 @@
 mod admins;
 mod paging;
 mod rng;
-mod seed;
+pub mod seed;
 mod store;
 
-pub use admins::{DemoAdmin, ADMINS, DEMO_CODE};
-pub use store::{Options, State, Store};
+pub use admins::{AdminSpec, DemoAdmin, ADMINS, DEMO_CODE};
+pub use store::{Answer, Options, Policy, Prepared, State, Store, TransferCall, Unreported};

@@ -49,6 +49,9 @@ pub enum Touch<'a> {
     Token,
     /// This handover may have changed (created, batch, decision, withdrawal).
     Handover(&'a str),
+    /// WeCom reported outcomes for these customers of this handover (polled; no event: the
+    /// timeline derives the outcome event from the items).
+    Outcomes(&'a str, &'a [String]),
 }
 
 /// Why a request could not be answered from the ledger.
@@ -113,6 +116,20 @@ impl Ledger {
         };
         let result = match touch {
             Touch::Nothing => return Ok(()),
+            Touch::Outcomes(id, ids) => {
+                let Some(rec) = shared.store.state().handover_record(id) else {
+                    return Ok(());
+                };
+                let rec: format::HandoverRec = serde_json::from_value(rec).map_err(|e| {
+                    LedgerError::Unavailable(format!("record does not encode: {e}"))
+                })?;
+                let items: Vec<&format::ItemRec> = rec
+                    .items
+                    .iter()
+                    .filter(|it| it.kind == "customer" && ids.contains(&it.id))
+                    .collect();
+                db.commit_outcomes(synced.version, id, &items).await
+            }
             Touch::Token => {
                 let token = answer["token"].as_str().unwrap_or_default();
                 let expires = answer["expires_at"]

@@ -369,6 +369,36 @@ impl SqlLedger {
         Ok(v)
     }
 
+    /// Stores the outcomes WeCom reported later (polled) for `items` of handover `id`.
+    pub async fn commit_outcomes(
+        &self,
+        expected: i64,
+        id: &str,
+        items: &[&format::ItemRec],
+    ) -> Result<i64, LedgerError> {
+        let mut tx = self.pool.begin().await.map_err(unavailable)?;
+        for it in items {
+            let (result, takeover_at, fate, code) = format::sent_columns(&it.sent);
+            sqlx::query(
+                "UPDATE handover_items SET result = $1, takeover_at = $2, fate = $3, \
+                 code = $4 WHERE handover_id = $5 AND kind = $6 AND item_id = $7",
+            )
+            .bind(result)
+            .bind(takeover_at)
+            .bind(fate)
+            .bind(code)
+            .bind(id)
+            .bind(format::text(&it.kind))
+            .bind(&it.id)
+            .execute(&mut *tx)
+            .await
+            .map_err(refused)?;
+        }
+        let v = Self::bump(&mut tx, expected).await?;
+        tx.commit().await.map_err(refused)?;
+        Ok(v)
+    }
+
     /// Commits handover `id` as `rec`, given how many of its events and batches are stored
     /// (`None`: it is new). Batches first: their primary key decides who was first.
     pub async fn commit_handover(

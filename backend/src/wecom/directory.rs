@@ -22,6 +22,8 @@ pub struct User {
     pub position: String,
     /// The directory's status 5: left the company.
     pub left: bool,
+    /// The directory's status: 1 active, 2 disabled, 4 not activated, 5 left.
+    pub status: i64,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -64,6 +66,7 @@ fn user(u: &Value) -> User {
         department: dept,
         position: u["position"].as_str().unwrap_or_default().into(),
         left: u["status"].as_i64() == Some(5),
+        status: u["status"].as_i64().unwrap_or(1),
     }
 }
 

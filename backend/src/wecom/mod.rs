@@ -9,7 +9,11 @@
 
 pub mod api;
 mod client;
+pub mod dataset;
 pub mod directory;
+pub mod poller;
+pub mod reload;
+pub mod transfer;
 
 pub use client::{Backoff, Client, Error};
 
@@ -18,6 +22,8 @@ use std::path::Path;
 
 /// Where WeCom's server API lives unless `--wecom-base-url` says otherwise.
 pub const DEFAULT_BASE_URL: &str = "https://qyapi.weixin.qq.com";
+/// WeCom hands customers over 24 hours after an accepted transfer.
+pub const TAKEOVER_MS: i64 = 24 * 3_600_000;
 /// Environment variables read by [`Credentials::from_env`].
 pub const ENV_CORP_ID: &str = "WECOM_CORP_ID";
 pub const ENV_SECRET: &str = "WECOM_SECRET";

@@ -91,6 +91,10 @@ pub struct SimMember {
     pub real_name_verified: bool,
     /// How many customers the member may have; takeovers beyond it fail (status 4 / 40099).
     pub contact_limit: usize,
+    /// The directory's status: 1 active, 2 disabled, 5 left (default: 5 when `left_at`).
+    pub status: Option<i64>,
+    /// Customer contact enabled (listed by get_follow_user_list).
+    pub contact_enabled: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -102,6 +106,12 @@ pub struct SimCustomer {
     pub owner: String,
     /// The customer refuses any transfer (status 3 at takeover time).
     pub refuses: bool,
+    /// 1 WeChat user, 2 WeCom user (with a corp name).
+    pub kind: i64,
+    pub corp_name: String,
+    pub remark: String,
+    /// When the owner added the customer, epoch s.
+    pub createtime: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -171,6 +181,8 @@ pub struct Faults {
     pub per_minute: usize,
     /// WeCom down: HTTP 503 on every path.
     pub outage: bool,
+    /// Paths this secret may not call: errcode 48002 (API forbidden).
+    pub denied: Vec<String>,
 }
 
 pub struct Sim {
@@ -224,6 +236,12 @@ fn cursor_offset(v: &Value) -> Result<usize, Value> {
     }
 }
 
+/// A tag's opaque id (stable: derived from its name).
+fn tag_id(name: &str) -> String {
+    let hex: String = name.bytes().map(|b| format!("{b:02x}")).collect();
+    format!("et{hex}")
+}
+
 fn next_cursor(end: usize, total: usize) -> String {
     if end >= total {
         String::new()
@@ -257,6 +275,8 @@ impl Sim {
                     // The last active member is not real-name verified.
                     real_name_verified: i + 1 != seed.active,
                     contact_limit: seed.contact_limit,
+                    status: None,
+                    contact_enabled: true,
                 },
             );
         }
@@ -274,6 +294,8 @@ impl Sim {
                     left_at: Some(now_s - (i as i64 + 1) * 86_400),
                     real_name_verified: true,
                     contact_limit: seed.contact_limit,
+                    status: None,
+                    contact_enabled: true,
                 },
             );
             let only_groups = i + 1 == seed.departed && seed.departed > 1;
@@ -288,6 +310,10 @@ impl Sim {
                             tags: vec![["重要", "VIP", "普通"][n % 3].to_string()],
                             owner: id.clone(),
                             refuses: seed.refuse_every > 0 && n % seed.refuse_every == 3,
+                            kind: 1,
+                            corp_name: String::new(),
+                            remark: String::new(),
+                            createtime: now_s - 200 * 86_400,
                         },
                     );
                     n += 1;
@@ -395,11 +421,15 @@ impl Sim {
         self.settle();
         let v = match self.admit(token) {
             Err(e) => e,
+            Ok(()) if self.faults.denied.iter().any(|d| d == path) => err(48002, "api forbidden"),
             Ok(()) => match path {
                 "department/list" => self.department_list(),
                 "user/list" => self.user_list(body),
                 "externalcontact/get_unassigned_list" => self.get_unassigned_list(body),
                 "externalcontact/get" => self.contact_get(body),
+                "externalcontact/get_follow_user_list" => self.follow_user_list(),
+                "externalcontact/batch/get_by_user" => self.batch_get_by_user(body),
+                "externalcontact/get_corp_tag_list" => self.corp_tag_list(),
                 "externalcontact/resigned/transfer_customer" => self.transfer_customer(body),
                 "externalcontact/resigned/transfer_result" => self.transfer_result(body),
                 "externalcontact/groupchat/list" => self.groupchat_list(body),
@@ -472,8 +502,9 @@ impl Sim {
             .map(|m| {
                 json!({
                     "userid": m.userid, "name": m.name, "department": m.department,
-                    // 1 active, 5 left (as the directory API reports departures).
-                    "status": if m.left_at.is_some() { 5 } else { 1 },
+                    // 1 active, 2 disabled, 5 left (as the directory API reports them).
+                    "status": m.status.unwrap_or(if m.left_at.is_some() { 5 } else { 1 }),
+                    "position": "",
                 })
             })
             .collect();
@@ -491,23 +522,91 @@ impl Sim {
             Ok(n) => n,
             Err(e) => return e,
         };
-        let rows: Vec<Value> = self
+        let rows: Vec<(&SimCustomer, i64)> = self
             .customers
             .values()
-            .filter_map(|c| {
-                let m = self.members.get(&c.owner)?;
-                let left = m.left_at?;
-                Some(json!({
+            .filter_map(|c| Some((c, self.members.get(&c.owner)?.left_at?)))
+            .collect();
+        let end = (from + size).min(rows.len());
+        // Only the page becomes JSON: the list may be long.
+        let page: Vec<Value> = rows
+            .get(from.min(rows.len())..end)
+            .unwrap_or(&[])
+            .iter()
+            .map(|(c, left)| {
+                json!({
                     "handover_userid": c.owner,
                     "external_userid": c.external_userid,
                     "dimission_time": left,
-                }))
+                })
             })
             .collect();
-        let end = (from + size).min(rows.len());
-        let page = rows.get(from.min(rows.len())..end).unwrap_or(&[]).to_vec();
         let next = next_cursor(end, rows.len());
         ok(json!({"info": page, "is_last": next.is_empty(), "next_cursor": next}))
+    }
+
+    fn follow_user_list(&self) -> Value {
+        let list: Vec<&str> = self
+            .members
+            .values()
+            .filter(|m| m.contact_enabled)
+            .map(|m| m.userid.as_str())
+            .collect();
+        ok(json!({ "follow_user": list }))
+    }
+
+    fn corp_tag_list(&self) -> Value {
+        let mut all: Vec<&str> = self
+            .customers
+            .values()
+            .flat_map(|c| c.tags.iter().map(String::as_str))
+            .collect();
+        all.sort();
+        all.dedup();
+        let tags: Vec<Value> = all
+            .iter()
+            .map(|name| json!({"id": tag_id(name), "name": name}))
+            .collect();
+        ok(json!({"tag_group": [{"group_id": "etg0", "group_name": "客户标签", "tag": tags}]}))
+    }
+
+    fn batch_get_by_user(&self, body: &Value) -> Value {
+        let limit = body["limit"].as_u64().unwrap_or(50) as usize;
+        if limit == 0 || limit > 100 {
+            return err(40058, "limit: 1 to 100");
+        }
+        let users: Vec<&str> = body["userid_list"]
+            .as_array()
+            .map(|a| a.iter().filter_map(Value::as_str).collect())
+            .unwrap_or_default();
+        if users.is_empty() || users.len() > 100 {
+            return err(40058, "userid_list: 1 to 100");
+        }
+        let from = match cursor_offset(body) {
+            Ok(n) => n,
+            Err(e) => return e,
+        };
+        let rows: Vec<&SimCustomer> = self
+            .customers
+            .values()
+            .filter(|c| users.contains(&c.owner.as_str()))
+            .collect();
+        let end = (from + limit).min(rows.len());
+        let page: Vec<Value> = rows
+            .get(from.min(rows.len())..end)
+            .unwrap_or(&[])
+            .iter()
+            .map(|c| {
+                let tag_id: Vec<String> = c.tags.iter().map(|t| tag_id(t)).collect();
+                json!({
+                    "external_contact": {"external_userid": c.external_userid, "name": c.name,
+                        "type": c.kind, "corp_name": c.corp_name},
+                    "follow_info": {"userid": c.owner, "remark": c.remark,
+                        "createtime": c.createtime, "tag_id": tag_id},
+                })
+            })
+            .collect();
+        ok(json!({"external_contact_list": page, "next_cursor": next_cursor(end, rows.len())}))
     }
 
     fn contact_get(&self, q: &Value) -> Value {

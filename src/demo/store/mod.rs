@@ -1,16 +1,19 @@
 //! Contract operations over the seeded dataset plus what admins changed (`State`). Each public
-//! operation authenticates, checks (`validate`), asks WeCom's rules (`wecom`), records
+//! operation authenticates, checks (`validate`, `policy`'s tiers), asks WeCom's rules (`wecom`,
+//! imitated; a backend with the real WeCom goes through `transfer` instead), records
 //! (`bookkeeping`) and answers in contract types (`views`).
 
 mod bookkeeping;
+mod policy;
 mod records;
+mod transfer;
 mod validate;
 mod views;
 mod wecom;
 
 use std::sync::OnceLock;
 
-use super::admins::{actor, DemoAdmin, DEMO_CODE};
+use super::admins::{actor, AdminSpec, DEMO_CODE};
 use super::paging::paginate;
 use super::seed::{self, Dataset, SeedCustomer, SeedGroup};
 use crate::api::types::*;
@@ -19,7 +22,9 @@ use crate::domain::time::HOUR;
 use crate::domain::withdraw::{self, Withdraw, WithdrawBlock};
 use validate::{contains, DepartedFilter, HandoversFilter};
 
+pub use policy::Policy;
 pub use records::State;
+pub use transfer::{Answer, Prepared, TransferCall, Unreported};
 
 /// The approval policy the demo company chose; sessions advertise it and creation applies it.
 const APPROVAL_POLICY: ApprovalPolicy = ApprovalPolicy {
@@ -48,12 +53,17 @@ impl Default for Options {
 
 pub struct Store {
     opts: Options,
+    policy: Policy,
     data: Dataset,
     /// Per departed member, generated on first use: the big ones are large.
     customers: Vec<OnceLock<Vec<SeedCustomer>>>,
     groups: Vec<OnceLock<Vec<SeedGroup>>>,
     state: State,
     approval: ApprovalPolicy,
+}
+
+fn wrong_code() -> Problem {
+    Problem::invalid().field("code", "wrong_code", "The verification code is wrong.")
 }
 
 fn unauthenticated() -> Problem {
@@ -81,12 +91,49 @@ impl Store {
         let n = data.departed.len();
         Store {
             opts,
+            policy: Policy::default(),
             customers: (0..n).map(|_| OnceLock::new()).collect(),
             groups: (0..n).map(|_| OnceLock::new()).collect(),
             data,
             state,
             approval: APPROVAL_POLICY,
         }
+    }
+
+    /// A store over a directory loaded elsewhere (a backend's WeCom) instead of the seeded one:
+    /// `customers[i]` and `groups[i]` belong to `data.departed[i]`. Validation, paging, records
+    /// and the ledger stay the same as over the demo's dataset.
+    pub fn with_directory(
+        opts: Options,
+        data: Dataset,
+        customers: Vec<Vec<SeedCustomer>>,
+        groups: Vec<Vec<SeedGroup>>,
+        state: State,
+    ) -> Store {
+        let n = data.departed.len();
+        let mut customers = customers.into_iter();
+        let mut groups = groups.into_iter();
+        Store {
+            opts,
+            policy: Policy::default(),
+            customers: (0..n)
+                .map(|_| OnceLock::from(customers.next().unwrap_or_default()))
+                .collect(),
+            groups: (0..n)
+                .map(|_| OnceLock::from(groups.next().unwrap_or_default()))
+                .collect(),
+            data,
+            state,
+            approval: APPROVAL_POLICY,
+        }
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    pub fn set_policy(&mut self, policy: Policy) {
+        self.policy = policy;
     }
 
     pub fn state(&self) -> &State {
@@ -125,32 +172,51 @@ impl Store {
         self.groups[i].get_or_init(|| seed::groups_of(&self.data.departed[i]))
     }
 
-    fn admin(&self, actor_id: &str) -> Result<&'static DemoAdmin, Problem> {
-        DemoAdmin::find(actor_id).ok_or_else(unauthenticated)
+    fn admin(&self, actor_id: &str) -> Result<&AdminSpec, Problem> {
+        self.policy
+            .admins
+            .iter()
+            .find(|a| a.id == actor_id)
+            .ok_or_else(unauthenticated)
     }
 
     pub fn authenticate(&self, actor_id: &str) -> Result<Admin, Problem> {
-        self.admin(actor_id).map(|a| actor(a.id))
+        self.admin(actor_id).map(|a| self.actor(&a.id))
+    }
+
+    fn actor(&self, id: &str) -> Admin {
+        actor(&self.policy.admins, id)
     }
 
     // ---- session ----
 
     pub fn session(&self, actor_id: &str) -> Result<Session, Problem> {
         let a = self.admin(actor_id)?;
-        Ok(Session {
-            admin: actor(a.id),
-            permissions: Permissions {
-                departments: a.departments.iter().map(|d| d.to_string()).collect(),
-                may_approve: a.may_approve,
-            },
-            verification: VerificationPolicy {
+        let verification = if self.policy.external_verification {
+            VerificationPolicy {
+                required: true,
+                methods: vec![VerificationMethod::Totp],
+                demo_code: None,
+            }
+        } else {
+            VerificationPolicy {
                 required: true,
                 methods: vec![VerificationMethod::SmsCode, VerificationMethod::Password],
                 demo_code: Some(DEMO_CODE.into()),
+            }
+        };
+        Ok(Session {
+            admin: self.actor(&a.id),
+            permissions: Permissions {
+                departments: a.departments.clone(),
+                may_approve: a.may_approve,
             },
+            verification,
             approval: self.approval.clone(),
             limits: wecom::limits(),
-            features: Features { chat_archive: true },
+            features: Features {
+                chat_archive: self.policy.chat_archive,
+            },
         })
     }
 
@@ -161,21 +227,31 @@ impl Store {
         now: i64,
     ) -> Result<VerificationToken, Problem> {
         self.authenticate(actor)?;
-        if req.code.trim() != DEMO_CODE {
-            return Err(Problem::invalid().field(
-                "code",
-                "wrong_code",
-                "The verification code is wrong.",
-            ));
+        if self.policy.external_verification || req.code.trim() != DEMO_CODE {
+            return Err(wrong_code());
         }
+        Ok(self.state.issue_token(actor, now))
+    }
+
+    /// Issues a verification token after the backend checked the code itself (TOTP).
+    pub fn issue_verification(
+        &mut self,
+        actor: &str,
+        now: i64,
+    ) -> Result<VerificationToken, Problem> {
+        self.authenticate(actor)?;
         Ok(self.state.issue_token(actor, now))
     }
 
     // ---- reads ----
 
     pub fn departments(&self, actor: &str) -> Result<Vec<Department>, Problem> {
-        self.authenticate(actor)?;
+        let admin = self.admin(actor)?;
         Ok((0..self.data.departments.len())
+            .filter(|&i| {
+                !self.policy.hide_other_departments
+                    || admin.may_hand_over(&self.data.departments[i].id)
+            })
             .map(|i| self.department(i))
             .collect())
     }
@@ -189,6 +265,7 @@ impl Store {
         self.authenticate(actor)?;
         let filter = DepartedFilter::parse(q)?;
         let mut all: Vec<DepartedMember> = (0..self.data.departed.len())
+            .filter(|&i| self.sees(actor, i))
             .map(|i| self.departed_view(actor, i, now))
             .filter(|m| filter.matches(m))
             .collect();
@@ -204,7 +281,7 @@ impl Store {
         now: i64,
     ) -> Result<Page<Customer>, Problem> {
         self.authenticate(actor)?;
-        let i = self.find_departed(departed)?;
+        let i = self.visible_departed(actor, departed)?;
         let states = self.state.item_states(departed, now);
         let pending: Vec<&SeedCustomer> = self
             .seed_customers(i)
@@ -232,7 +309,7 @@ impl Store {
         now: i64,
     ) -> Result<Page<Group>, Problem> {
         self.authenticate(actor)?;
-        let i = self.find_departed(departed)?;
+        let i = self.visible_departed(actor, departed)?;
         let states = self.state.item_states(departed, now);
         let all = self
             .seed_groups(i)
@@ -344,7 +421,7 @@ impl Store {
             return Ok(earlier);
         }
         let (kind, idx) = validate::check_batch(h, batch)?;
-        let di = self.find_departed(&h.request.departed_member)?;
+        let di = self.visible_departed(actor, &h.request.departed_member)?;
         let mut call = self.call(hi, di, batch, kind, now);
         let answers: Vec<_> = idx
             .into_iter()
@@ -369,6 +446,10 @@ impl Store {
             .handovers
             .iter()
             .filter(|h| filter.matches_record(h))
+            .filter(|h| {
+                self.departed_index(&h.request.departed_member)
+                    .is_none_or(|i| self.sees(actor, i))
+            })
             .map(|h| self.handover_view(h, now))
             .filter(|h| filter.matches_view(h))
             .collect();
@@ -379,6 +460,7 @@ impl Store {
     pub fn handover(&self, actor: &str, id: &str, now: i64) -> Result<Handover, Problem> {
         self.authenticate(actor)?;
         let i = self.find_handover(id)?;
+        self.visible_handover(actor, i)?;
         Ok(self.handover_view(&self.state.handovers[i], now))
     }
 
@@ -390,8 +472,10 @@ impl Store {
         now: i64,
     ) -> Result<Page<HandoverItem>, Problem> {
         self.authenticate(actor)?;
-        let h = &self.state.handovers[self.find_handover(id)?];
-        let di = self.find_departed(&h.request.departed_member)?;
+        let hi = self.find_handover(id)?;
+        self.visible_handover(actor, hi)?;
+        let h = &self.state.handovers[hi];
+        let di = self.departed_index(&h.request.departed_member);
         let all = self
             .item_views(h, di, now)
             .into_iter()
@@ -408,9 +492,11 @@ impl Store {
         now: i64,
     ) -> Result<Page<HandoverEvent>, Problem> {
         self.authenticate(actor)?;
-        let h = &self.state.handovers[self.find_handover(id)?];
+        let hi = self.find_handover(id)?;
+        self.visible_handover(actor, hi)?;
+        let h = &self.state.handovers[hi];
         paginate(
-            views::timeline(h, now),
+            views::timeline(&self.policy.admins, h, now),
             q.cursor.as_deref(),
             q.limit,
             200,
@@ -471,10 +557,11 @@ impl Store {
         rejection: Option<&str>,
         now: i64,
     ) -> Result<Handover, Problem> {
-        let admin = self.admin(actor)?;
+        let may_approve = self.admin(actor)?.may_approve;
         let i = self.find_handover(id)?;
+        self.visible_handover(actor, i)?;
         let h = &mut self.state.handovers[i];
-        if !admin.may_approve {
+        if !may_approve {
             return Err(forbidden("you may not approve handovers"));
         }
         if h.created_by == actor {

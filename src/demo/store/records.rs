@@ -60,6 +60,9 @@ pub(super) enum Fate {
     TakenOver,
     Refused,
     LimitExceeded,
+    /// Not known yet: a real WeCom says it only when asked (transfer_result, polled), so the
+    /// item waits until a backend records what WeCom reported.
+    Unknown,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -93,11 +96,16 @@ pub(super) fn item_status(sent: &Option<Sent>, now: i64) -> ItemStatus {
     match sent {
         None => ItemStatus::Unsent,
         Some(Sent::Rejected { .. }) => ItemStatus::Failed,
+        Some(Sent::Accepted {
+            fate: Fate::Unknown,
+            ..
+        }) => ItemStatus::Waiting,
         Some(Sent::Accepted { takeover_at, .. }) if now < *takeover_at => ItemStatus::Waiting,
         Some(Sent::Accepted { fate, .. }) => match fate {
             Fate::TakenOver => ItemStatus::TakenOver,
             Fate::Refused => ItemStatus::Refused,
             Fate::LimitExceeded => ItemStatus::LimitExceeded,
+            Fate::Unknown => ItemStatus::Waiting,
         },
     }
 }

@@ -2,7 +2,7 @@
 //! policy it advertises is the one it applies, and saved demos keep loading.
 
 use super::*;
-use crate::demo::admins::ADMINS;
+use crate::demo::admins::{DemoAdmin, ADMINS};
 
 const NOW: i64 = 1_795_623_928_000;
 const ME: &str = "admin-1";
@@ -273,4 +273,112 @@ fn each_assignment_is_its_own_and_a_full_successor_gets_per_item_outcomes() {
         ..Default::default()
     };
     assert!(s.handovers(ME, &q, later).unwrap().items.is_empty());
+}
+
+/// The seam a backend puts the real WeCom behind: the store names what to send, never an item
+/// already accepted; WeCom's answers are recorded; an accepted customer waits until its
+/// outcome is reported, however late.
+#[test]
+fn the_transfer_seam_sends_each_item_once_and_waits_for_reported_outcomes() {
+    use std::collections::HashMap;
+    let mut s = store();
+    let ids = pick(&s, "d004", 3, false);
+    let h = create(&mut s, "h-seam", "d004", ids.clone());
+    let succ = h.successors[0].id.clone();
+    let b1 = NewBatch {
+        seq: 1,
+        successor: succ.clone(),
+        customer_ids: ids[..2].to_vec(),
+        group_ids: vec![],
+    };
+    let Ok(Prepared::Call(call)) = s.prepare_batch(ME, "h-seam", &b1, NOW) else {
+        panic!("a call to make")
+    };
+    assert_eq!(
+        (call.kind, call.ids.clone()),
+        (ItemKind::Customer, ids[..2].to_vec())
+    );
+    let answers: HashMap<String, Answer> = [
+        (
+            ids[0].clone(),
+            Answer::Accepted {
+                takeover_at: NOW + 10,
+            },
+        ),
+        (ids[1].clone(), Answer::Rejected { code: 40098 }),
+    ]
+    .into_iter()
+    .collect();
+    let r = s.finish_batch(ME, "h-seam", &b1, &answers, NOW).unwrap();
+    assert!(matches!(
+        r.outcomes[1],
+        ItemOutcome::Rejected { code: 40098, .. }
+    ));
+    assert_eq!(
+        s.prepare_batch(ME, "h-seam", &b1, NOW).unwrap(),
+        Prepared::Replay(r),
+        "the same seq is answered from the records"
+    );
+    let later = NOW + 1_000_000;
+    assert_eq!(s.handover(ME, "h-seam", later).unwrap().counts.waiting, 1);
+    assert_eq!(s.unreported(later).len(), 1);
+    let b2 = NewBatch {
+        seq: 2,
+        customer_ids: ids[..1].to_vec(),
+        ..b1.clone()
+    };
+    let Ok(Prepared::Call(call)) = s.prepare_batch(ME, "h-seam", &b2, NOW) else {
+        panic!("a call")
+    };
+    assert!(
+        call.ids.is_empty(),
+        "an accepted customer is never sent again"
+    );
+    let r = s
+        .finish_batch(ME, "h-seam", &b2, &HashMap::new(), NOW)
+        .unwrap();
+    assert!(matches!(
+        r.outcomes[0],
+        ItemOutcome::Rejected { code: 40129, .. }
+    ));
+    assert!(s.record_outcome("h-seam", &ids[0], ItemStatus::TakenOver, later + 5, later));
+    let h = s.handover(ME, "h-seam", later).unwrap();
+    assert_eq!(
+        (h.counts.taken_over, h.counts.failed, h.counts.unsent),
+        (1, 1, 1)
+    );
+    assert!(s.unreported(later).is_empty());
+}
+
+/// A deployment's own admins: lists show only an admin's departments.
+#[test]
+fn a_policy_hides_other_departments() {
+    let mut s = store();
+    s.set_policy(Policy {
+        admins: vec![crate::demo::AdminSpec {
+            id: "tier".into(),
+            name: "Tier".into(),
+            may_approve: false,
+            departments: vec!["dept-01".into()],
+        }],
+        hide_other_departments: true,
+        external_verification: true,
+        chat_archive: false,
+    });
+    let depts = s.departments("tier").unwrap();
+    assert_eq!(depts.len(), 1);
+    let q = DepartedQuery {
+        only_pending: Some(false),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let seen = s.departed_members("tier", &q, NOW).unwrap().items;
+    assert!(seen.iter().all(|m| m.department.id == "dept-01"));
+    assert_eq!(s.authenticate(ME).unwrap_err().status, 401);
+    let req = VerificationRequest {
+        method: VerificationMethod::Totp,
+        code: DEMO_CODE.into(),
+    };
+    assert_eq!(s.verify("tier", &req, NOW).unwrap_err().status, 422);
+    assert!(!s.session("tier").unwrap().features.chat_archive);
 }

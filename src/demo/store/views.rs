@@ -9,7 +9,7 @@ use crate::api::types::{
     Handover, HandoverEvent, HandoverItem, ItemKind, ItemOutcome, ItemStatus, Member, StatusCounts,
     SuccessorCounts,
 };
-use crate::demo::admins::{actor, DemoAdmin, WECOM};
+use crate::demo::admins::{actor, AdminSpec, WECOM};
 use crate::demo::seed::{days, SeedCustomer, SeedGroup, SeedMember};
 use crate::domain::codes;
 use crate::domain::time::to_rfc3339;
@@ -28,24 +28,37 @@ impl Store {
         to_rfc3339(self.state.anchor - days(days_ago))
     }
 
-    /// Customers and groups of departed member `i` that WeCom has not handed over yet.
+    /// Customers and groups of departed member `i` that WeCom has not handed over yet. Counted
+    /// on the lists themselves once something was taken over: a directory reloaded from WeCom
+    /// no longer lists what was handed over, so subtracting would count it twice.
     fn pending_counts(&self, i: usize, now: i64) -> (u32, u32) {
         let d = &self.data.departed[i];
         let states = self.state.item_states(&d.id, now);
-        let inherited = self.seed_groups(i).iter().filter(|g| g.inherited).count() as u32;
-        (
+        let customers = if states.taken_over(ItemKind::Customer) == 0 {
             d.customers
-                .saturating_sub(states.taken_over(ItemKind::Customer)),
-            d.groups
-                .saturating_sub(states.taken_over(ItemKind::Group) + inherited),
-        )
+        } else {
+            self.seed_customers(i)
+                .iter()
+                .filter(|c| !states.is(&c.id, ItemStatus::TakenOver))
+                .count() as u32
+        };
+        let groups = self
+            .seed_groups(i)
+            .iter()
+            .filter(|g| !g.inherited && !states.is(&g.id, ItemStatus::TakenOver))
+            .count() as u32;
+        (customers, groups)
     }
 
     /// Why `actor` cannot hand over departed member `i`, if anything stops them.
     pub(super) fn departed_reason(&self, actor: &str, i: usize) -> Option<DepartedReason> {
         let d = &self.data.departed[i];
         let department = &self.data.departments[d.department].id;
-        wecom::departed_reason(d, department, DemoAdmin::find(actor))
+        wecom::departed_reason(
+            d,
+            department,
+            self.policy.admins.iter().find(|a| a.id == actor),
+        )
     }
 
     pub(super) fn departed_view(&self, actor: &str, i: usize, now: i64) -> DepartedMember {
@@ -143,7 +156,7 @@ impl Store {
                 .iter()
                 .map(|a| self.member_ref(&a.successor))
                 .collect(),
-            created_by: actor(&h.created_by),
+            created_by: self.actor(&h.created_by),
             created_at: to_rfc3339(h.created_at),
             chat_history: h.request.chat_history.clone(),
             note: h.request.note.clone(),
@@ -152,7 +165,7 @@ impl Store {
             important_count: h.important_count,
             approval_required: !h.approval_reasons.is_empty(),
             approval_reasons: h.approval_reasons.clone(),
-            decided_by: h.decided_by.as_deref().map(actor),
+            decided_by: h.decided_by.as_deref().map(|a| self.actor(a)),
             rejection_reason: h.rejection_reason.clone(),
             counts: h.counts(now),
             // Only a split handover says it per successor (one successor: `counts` says it).
@@ -173,16 +186,26 @@ impl Store {
     }
 
     /// The items of `h` with their names and outcomes at `now`.
-    pub(super) fn item_views(&self, h: &HandoverRec, di: usize, now: i64) -> Vec<HandoverItem> {
-        let names: HashMap<&str, &str> = self
-            .seed_customers(di)
-            .iter()
-            .map(|c| (c.id.as_str(), c.name.as_str()))
-            .chain(
-                self.seed_groups(di)
+    /// `di`: the departed member in the directory (`None` once a directory reloaded from WeCom
+    /// no longer lists them: everything was handed over).
+    pub(super) fn item_views(
+        &self,
+        h: &HandoverRec,
+        di: Option<usize>,
+        now: i64,
+    ) -> Vec<HandoverItem> {
+        let names: HashMap<&str, &str> = di
+            .into_iter()
+            .flat_map(|di| {
+                self.seed_customers(di)
                     .iter()
-                    .map(|g| (g.id.as_str(), g.name.as_str())),
-            )
+                    .map(|c| (c.id.as_str(), c.name.as_str()))
+                    .chain(
+                        self.seed_groups(di)
+                            .iter()
+                            .map(|g| (g.id.as_str(), g.name.as_str())),
+                    )
+            })
             .collect();
         h.items
             .iter()
@@ -197,10 +220,11 @@ impl Store {
                 HandoverItem {
                     id: it.id.clone(),
                     kind: it.kind,
+                    // A directory reloaded from WeCom no longer lists customers handed over:
+                    // their id then stands in for the name (names are not kept in the records).
                     name: names
                         .get(it.id.as_str())
-                        .map(|n| n.to_string())
-                        .unwrap_or_default(),
+                        .map_or_else(|| it.id.clone(), |n| n.to_string()),
                     successor: it.successor.clone(),
                     status: it.status(now),
                     takeover_at,
@@ -214,7 +238,7 @@ impl Store {
 
 /// The timeline of `h` at `now`, oldest first: the recorded events plus, per batch whose
 /// takeover time has passed, the outcomes WeCom reported for it.
-pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
+pub(super) fn timeline(admins: &[AdminSpec], h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
     let mut all: Vec<(i64, HandoverEvent)> = h
         .events
         .iter()
@@ -224,7 +248,7 @@ pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
                 HandoverEvent {
                     kind: e.kind.clone(),
                     at: to_rfc3339(e.at),
-                    actor: actor(&e.actor),
+                    actor: actor(admins, &e.actor),
                     detail: e.detail.clone(),
                     facts: e.facts.clone(),
                     prev_hash: None,
@@ -252,7 +276,7 @@ pub(super) fn timeline(h: &HandoverRec, now: i64) -> Vec<HandoverEvent> {
                 HandoverEvent {
                     kind: EventKind::OutcomeChanged.as_str().into(),
                     at: to_rfc3339(b.takeover_at),
-                    actor: actor(WECOM),
+                    actor: actor(admins, WECOM),
                     detail: format!(
                         "batch {}: {} taken over, {} refused, {} limit exceeded",
                         b.request.seq, c.taken_over, c.refused, c.limit_exceeded

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use super::records::{Fate, ItemRec, Sent};
 use super::Store;
 use crate::api::types::{DepartedReason, ItemKind, ItemStatus, Limits, NewBatch, SuccessorReason};
-use crate::demo::admins::DemoAdmin;
+use crate::demo::admins::AdminSpec;
 use crate::demo::rng::hash;
 use crate::demo::seed::{Dataset, SeedDeparted};
 use crate::domain::codes;
@@ -16,7 +16,7 @@ use crate::domain::time::DAY;
 /// Customers or groups per transfer call.
 pub(super) const ITEMS_PER_BATCH: usize = 100;
 /// Groups WeCom moves per original owner per day.
-const GROUPS_PER_OWNER_PER_DAY: u32 = 300;
+pub(super) const GROUPS_PER_OWNER_PER_DAY: u32 = 300;
 /// Departed members, and successors since their last login, are eligible for this many days.
 const ELIGIBLE_DAYS: i64 = 365;
 
@@ -31,7 +31,7 @@ pub(super) fn limits() -> Limits {
 pub(super) fn departed_reason(
     d: &SeedDeparted,
     department_id: &str,
-    admin: Option<&DemoAdmin>,
+    admin: Option<&AdminSpec>,
 ) -> Option<DepartedReason> {
     if d.departed_days_ago > ELIGIBLE_DAYS {
         Some(DepartedReason::DepartedOverAYear)
