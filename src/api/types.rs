@@ -46,6 +46,17 @@ pub struct VerificationPolicy {
     pub demo_code: Option<String>,
 }
 
+impl VerificationPolicy {
+    /// The method the admin is asked for: the backend lists its methods in its order of
+    /// preference (a WeCom deployment offers `totp`); an empty list keeps the SMS code.
+    pub fn preferred(&self) -> VerificationMethod {
+        self.methods
+            .first()
+            .copied()
+            .unwrap_or(VerificationMethod::SmsCode)
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ApprovalPolicy {
     pub required_for_important: bool,
@@ -742,5 +753,23 @@ mod wire_tag_tests {
             ItemKind,
             ItemStatus
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_backends_first_method_is_asked_for() {
+        let policy = |methods: Vec<VerificationMethod>| VerificationPolicy {
+            required: true,
+            methods,
+            demo_code: None,
+        };
+        use VerificationMethod::*;
+        assert_eq!(policy(vec![Totp]).preferred(), Totp);
+        assert_eq!(policy(vec![Password, SmsCode]).preferred(), Password);
+        assert_eq!(policy(vec![]).preferred(), SmsCode);
     }
 }

@@ -24,19 +24,19 @@ pub fn ConfirmStep() -> impl IntoView {
     let code_input = NodeRef::<Input>::new();
     let code = RwSignal::new(String::new());
 
+    // The backend's preferred method decides what is asked for (SMS code, authenticator, password).
+    let method = move || {
+        session()
+            .map(|s| s.verification.preferred())
+            .unwrap_or(VerificationMethod::SmsCode)
+    };
     let submit = Action::new_local(move |code: &Option<String>| {
         let b = ctx.backend();
         let code = code.clone();
+        let method = method();
         async move {
             let token = match code {
-                Some(code) => Some(
-                    b.verify(&VerificationRequest {
-                        method: VerificationMethod::SmsCode,
-                        code,
-                    })
-                    .await?
-                    .token,
-                ),
+                Some(code) => Some(b.verify(&VerificationRequest { method, code }).await?.token),
                 None => None,
             };
             let req = ctx
@@ -207,12 +207,24 @@ pub fn ConfirmStep() -> impl IntoView {
                         .and_then(|s| s.verification.demo_code)
                         .map(|c| view! { <p class="hoc-help">{(lang.t().demo_code_hint)(&c)}</p> })
                 }}
+                {move || {
+                    (method() == VerificationMethod::Totp)
+                        .then(|| view! { <p class="hoc-help">{lang.t().verification_totp_hint}</p> })
+                }}
                 <label class="hoc-field">
-                    <span>{move || lang.t().verification_code}</span>
+                    <span>
+                        {move || match method() {
+                            VerificationMethod::Totp => lang.t().verification_totp,
+                            VerificationMethod::Password => lang.t().verification_password,
+                            VerificationMethod::SmsCode => lang.t().verification_code,
+                        }}
+                    </span>
                     <input
-                        type="text"
-                        inputmode="numeric"
-                        autocomplete="one-time-code"
+                        type=move || if method() == VerificationMethod::Password { "password" } else { "text" }
+                        inputmode=move || (method() != VerificationMethod::Password).then_some("numeric")
+                        autocomplete=move || {
+                            if method() == VerificationMethod::Password { "current-password" } else { "one-time-code" }
+                        }
                         node_ref=code_input
                         prop:value=code
                         on:input:target=move |e| code.set(e.target().value())
