@@ -176,7 +176,7 @@ fn default_tokens() -> Vec<(String, String)> {
 
 /// handover-backend: the handover console's REST contract (openapi.yaml) over HTTP, answered by
 /// the same demo store the app's demo mode runs, over the seeded demo company or (--source
-/// wecom) over the company's WeCom: see docs/wecom.md.
+/// wecom) over the company's WeCom: see the README, "Connecting to WeCom".
 ///
 /// Every flag can also be set with the environment variable HANDOVER_<FLAG> (for example
 /// HANDOVER_ADDR, HANDOVER_FAULT_HEADER=1); repeatable flags take a comma-separated list there.
