@@ -33,6 +33,32 @@ fn unavailable(e: sqlx::Error) -> LedgerError {
 
 /// Inside a commit: a database's refusal (a key taken, a serialization failure) means someone
 /// else was first; anything else means the database is not there.
+/// Writes what is now known of one item (WeCom's answer, its takeover time, its outcome and
+/// code) onto its row: at the batch's commit and when a polled outcome arrives.
+async fn store_answer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    handover: &str,
+    kind: &str,
+    it: &format::ItemRec,
+) -> Result<(), LedgerError> {
+    let (result, takeover_at, fate, code) = format::sent_columns(&it.sent);
+    sqlx::query(
+        "UPDATE handover_items SET result = $1, takeover_at = $2, fate = $3, \
+         code = $4 WHERE handover_id = $5 AND kind = $6 AND item_id = $7",
+    )
+    .bind(result)
+    .bind(takeover_at)
+    .bind(fate)
+    .bind(code)
+    .bind(handover)
+    .bind(kind)
+    .bind(&it.id)
+    .execute(&mut **tx)
+    .await
+    .map_err(refused)?;
+    Ok(())
+}
+
 fn refused(e: sqlx::Error) -> LedgerError {
     match e {
         sqlx::Error::Database(d) => LedgerError::Conflict(d.to_string()),
@@ -378,21 +404,7 @@ impl SqlLedger {
     ) -> Result<i64, LedgerError> {
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
         for it in items {
-            let (result, takeover_at, fate, code) = format::sent_columns(&it.sent);
-            sqlx::query(
-                "UPDATE handover_items SET result = $1, takeover_at = $2, fate = $3, \
-                 code = $4 WHERE handover_id = $5 AND kind = $6 AND item_id = $7",
-            )
-            .bind(result)
-            .bind(takeover_at)
-            .bind(fate)
-            .bind(code)
-            .bind(id)
-            .bind(format::text(&it.kind))
-            .bind(&it.id)
-            .execute(&mut *tx)
-            .await
-            .map_err(refused)?;
+            store_answer(&mut tx, id, &format::text(&it.kind), it).await?;
         }
         let v = Self::bump(&mut tx, expected).await?;
         tx.commit().await.map_err(refused)?;
@@ -508,21 +520,7 @@ impl SqlLedger {
                     o["kind"].as_str().unwrap_or_default(),
                 );
                 let Some(it) = sent.get(&key) else { continue };
-                let (result, takeover_at, fate, code) = format::sent_columns(&it.sent);
-                sqlx::query(
-                    "UPDATE handover_items SET result = $1, takeover_at = $2, fate = $3, \
-                     code = $4 WHERE handover_id = $5 AND kind = $6 AND item_id = $7",
-                )
-                .bind(result)
-                .bind(takeover_at)
-                .bind(fate)
-                .bind(code)
-                .bind(id)
-                .bind(key.1)
-                .bind(key.0)
-                .execute(&mut *tx)
-                .await
-                .map_err(refused)?;
+                store_answer(&mut tx, id, key.1, it).await?;
             }
         }
         for (n, e) in rec.events.iter().enumerate().skip(events_from) {
