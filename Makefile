@@ -57,7 +57,8 @@ dist: setup
 ## proxy (tests/support/backend.rs): a request or answer openapi.yaml does not allow fails the test.
 test-e2e: dist
 	cargo build -p handover-backend
-	cargo test --features e2e --test e2e --test wizard --test run --test records --test defences --test resume --test handover_page --test firefox --test zh_tw --test embed --test split --test crash -- --test-threads=1
+	cargo build -p handover-backend --examples
+	cargo test --features e2e --test e2e --test wizard --test run --test records --test defences --test resume --test handover_page --test firefox --test zh_tw --test embed --test split --test crash --test wecom -- --test-threads=1
 
 ## Size benchmark: raw / gzip -9 / brotli of every file the first page loads.
 bench-size: dist

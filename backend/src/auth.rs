@@ -30,8 +30,9 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
         .map(str::trim)
 }
 
-/// The admin id the request authenticates as, if any.
-pub fn who(admins: &Admins, headers: &HeaderMap) -> Option<String> {
+/// The admin id the request authenticates as, if any. `origins` are the other origins allowed
+/// to call (`--cors-origin`).
+pub fn who(admins: &Admins, headers: &HeaderMap, origins: &[String]) -> Option<String> {
     match admins {
         Admins::Tokens(pairs) => {
             let token = bearer(headers)?;
@@ -46,12 +47,34 @@ pub fn who(admins: &Admins, headers: &HeaderMap) -> Option<String> {
             }
             let sso = p.sso.as_ref()?;
             let user = headers.get(sso.header.as_str())?.to_str().ok()?.trim();
+            if !from_an_allowed_page(headers, origins) {
+                tracing::warn!("SSO request from another site's page refused");
+                return None;
+            }
             p.admins
                 .iter()
                 .find(|a| a.sso_user.as_deref() == Some(user))
                 .map(|a| a.id.clone())
         }
     }
+}
+
+/// The proxy's sign-in travels with every request the browser makes, whichever page makes it:
+/// a request another site's page sent (`Sec-Fetch-Site`, which page scripts cannot set) counts
+/// only from an origin allowed to call. A bearer token needs no such check: a page cannot
+/// send one it does not have.
+fn from_an_allowed_page(headers: &HeaderMap, origins: &[String]) -> bool {
+    let site = headers
+        .get("sec-fetch-site")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("same-origin");
+    if matches!(site, "same-origin" | "none") {
+        return true;
+    }
+    headers
+        .get(header::ORIGIN)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|o| origins.iter().any(|a| a == o))
 }
 
 /// Removes the SSO header from requests that do not come from a trusted proxy (or whose peer

@@ -1,7 +1,7 @@
 //! The contract's paths. Each handler authenticates, locks the store, calls one operation.
 //! Around them: fault switches, CORS, the built app, panic catching and request logs.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 
 use axum::extract::rejection::{JsonRejection, QueryRejection};
@@ -61,7 +61,7 @@ pub fn valid_token(app: &AppState, headers: &HeaderMap) -> bool {
 }
 
 fn actor(app: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    auth::who(&app.admins, headers).ok_or_else(|| {
+    auth::who(&app.admins, headers, &app.config.cors_origins).ok_or_else(|| {
         Problem::new(401, "unauthenticated", "Not signed in")
             .detail("send Authorization: Bearer <token>")
             .into()
@@ -108,17 +108,23 @@ async fn enter<'a>(
     headers: &HeaderMap,
 ) -> Result<(String, tokio::sync::MutexGuard<'a, Shared>), ApiError> {
     let who = actor(app, headers)?;
-    let mut shared = app.shared.lock().await;
     if app.config.faults.header && headers.get("x-fault").is_some_and(|v| v == "panic") {
+        let _held = app.shared.lock().await;
         // Deliberate, test-only (`--fault-header`): panics with the store locked, to prove
         // that the lock recovers and the client still gets a problem.
         panic!("injected panic (X-Fault: panic)");
     }
+    Ok((who, locked(app).await?))
+}
+
+/// Locks the store with the ledger's latest state loaded.
+async fn locked(app: &AppState) -> Result<tokio::sync::MutexGuard<'_, Shared>, ApiError> {
+    let mut shared = app.shared.lock().await;
     app.ledger
         .refresh(&mut shared)
         .await
         .map_err(storage_problem)?;
-    Ok((who, shared))
+    Ok(shared)
 }
 
 /// Runs one store operation for the authenticated admin and commits what it `touch`ed to the
@@ -287,7 +293,17 @@ async fn batch(
 ) -> Answer<BatchResult> {
     let req = body(b)?;
     if let Some(client) = app.wecom.clone() {
-        return wecom_batch(&app, &client, &h, &id, &req).await;
+        let who = actor(&app, &h)?;
+        // Its own task: a client that gives up (timeout, closed tab) must not cancel it between
+        // WeCom accepting the transfer and the ledger recording it.
+        let task = tokio::spawn(wecom_batch(app.clone(), client, who, id, req));
+        return task.await.unwrap_or_else(|e| {
+            tracing::error!("wecom: batch task failed: {e}");
+            Err(ApiError(
+                Problem::new(500, "internal", "Internal error"),
+                None,
+            ))
+        });
     }
     with_store(&app, &h, Touch::Handover(&id), |s, a, now| {
         s.submit_batch(a, &id, &req, now)
@@ -295,75 +311,86 @@ async fn batch(
     .await
 }
 
-/// Batches on their way to WeCom: one per departed member at a time (what the store answers
-/// itself, an item already sent or a group over the day's quota, must not change while
-/// WeCom is asked), and their handovers (not withdrawn meanwhile).
+/// Batches on their way to WeCom. One departed member's batches go one at a time, in turn
+/// (what the store answers itself, an item already sent or a group over the day's quota, must
+/// not change while WeCom is asked; later batches wait rather than bounce), and a handover
+/// with a batch on its way cannot be withdrawn meanwhile.
 #[derive(Default)]
-pub struct Sending(Mutex<HashSet<String>>);
+pub struct Sending {
+    turns: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
+    handovers: Mutex<HashSet<String>>,
+}
 
-/// Marks a batch as on its way; unmarks when dropped (also on error or cancellation).
+/// Marks a handover as having a batch on its way; unmarks when dropped (also on error).
 struct OnTheWay<'a> {
     sending: &'a Sending,
-    keys: [String; 2],
+    handover: String,
 }
 
 impl Drop for OnTheWay<'_> {
     fn drop(&mut self) {
-        let mut set = crate::lock(&self.sending.0);
-        for k in &self.keys {
-            set.remove(k);
-        }
+        crate::lock(&self.sending.handovers).remove(&self.handover);
     }
 }
 
 impl Sending {
-    fn start(&self, departed: &str, handover: &str) -> Option<OnTheWay<'_>> {
-        let keys = [format!("d:{departed}"), format!("h:{handover}")];
-        let mut set = crate::lock(&self.0);
-        if set.contains(&keys[0]) {
-            return None;
-        }
-        set.extend(keys.iter().cloned());
-        Some(OnTheWay {
+    /// Waits for `departed`'s turn: held until this batch is recorded.
+    async fn turn(&self, departed: &str) -> tokio::sync::OwnedMutexGuard<()> {
+        let queue = crate::lock(&self.turns)
+            .entry(departed.to_string())
+            .or_default()
+            .clone();
+        queue.lock_owned().await
+    }
+
+    /// Call with the store held, as withdraw checks it with the store held.
+    fn mark(&self, handover: &str) -> OnTheWay<'_> {
+        crate::lock(&self.handovers).insert(handover.to_string());
+        OnTheWay {
             sending: self,
-            keys,
-        })
+            handover: handover.to_string(),
+        }
     }
 
     fn has_handover(&self, handover: &str) -> bool {
-        crate::lock(&self.0).contains(&format!("h:{handover}"))
+        crate::lock(&self.handovers).contains(handover)
     }
 }
 
 /// A batch through the real WeCom: checked by the store, sent (one call of at most 100),
 /// recorded with WeCom's per-item answers and committed before answering. The store is not
-/// held while WeCom is asked (its backoff may take a while): the batch is marked as on its
-/// way instead, and another batch for the same departed member answers 503 until it is done.
+/// held while WeCom is asked (its backoff may take a while); the departed member's turn is,
+/// so the member's next batch waits and is then checked against what this one recorded.
 /// WeCom unreachable or still rate-limiting: 503 with Retry-After, nothing recorded, nothing
 /// sent (the batch is sent again when retried). One instance per ledger with this source.
 async fn wecom_batch(
-    app: &AppState,
-    client: &wecom::Client,
-    headers: &HeaderMap,
-    id: &str,
-    req: &NewBatch,
+    app: Arc<AppState>,
+    client: Arc<wecom::Client>,
+    who: String,
+    id: String,
+    req: NewBatch,
 ) -> Answer<BatchResult> {
     use handover_console::demo::Prepared;
     let retry_after = Some(app.config.faults.retry_after_s.max(1));
-    let (who, shared) = enter(app, headers).await?;
-    let call = match shared.store.prepare_batch(&who, id, req, now_ms())? {
+    let departed = match locked(&app)
+        .await?
+        .store
+        .prepare_batch(&who, &id, &req, now_ms())?
+    {
+        Prepared::Replay(r) => return Ok(Json(r)),
+        Prepared::Call(c) => c.departed,
+    };
+    let _turn = app.sending.turn(&departed).await;
+    // Checked again in turn: the batch before may have answered this one (a retry) or changed
+    // what this one may send.
+    let shared = locked(&app).await?;
+    let call = match shared.store.prepare_batch(&who, &id, &req, now_ms())? {
         Prepared::Replay(r) => return Ok(Json(r)),
         Prepared::Call(c) => c,
     };
-    let Some(_on_the_way) = app.sending.start(&call.departed, id) else {
-        return Err(ApiError(
-            Problem::new(503, "wecom_busy", "Another batch is on its way")
-                .detail("a batch for this departed member is being sent to WeCom; try again"),
-            retry_after,
-        ));
-    };
+    let _on_the_way = app.sending.mark(&id);
     drop(shared);
-    let answers = transfer::send(client, &call, now_ms() + app.config.wecom_takeover_ms)
+    let answers = transfer::send(&client, &call, now_ms() + app.config.wecom_takeover_ms)
         .await
         .map_err(|e| {
             tracing::warn!(error = %e, "wecom: batch not sent; the client may retry");
@@ -381,11 +408,11 @@ async fn wecom_batch(
         app.ledger
             .refresh(&mut shared)
             .await
-            .map_err(|e| unrecorded(id, req.seq, e))?;
+            .map_err(|e| unrecorded(&id, req.seq, e))?;
         let now = now_ms();
         let result = shared
             .store
-            .finish_batch(&who, id, req, &answers, now)
+            .finish_batch(&who, &id, &req, &answers, now)
             .inspect_err(|p| {
                 tracing::error!(
                     handover = id,
@@ -398,7 +425,7 @@ async fn wecom_batch(
             .ledger
             .commit(
                 &mut shared,
-                Touch::Handover(id),
+                Touch::Handover(&id),
                 &who,
                 &serde_json::Value::Null,
                 now,
@@ -409,11 +436,11 @@ async fn wecom_batch(
             Err(LedgerError::Conflict(e)) => {
                 tracing::info!(attempt, "someone committed first ({e}); recording again");
             }
-            Err(e) => return Err(unrecorded(id, req.seq, e)),
+            Err(e) => return Err(unrecorded(&id, req.seq, e)),
         }
     }
     Err(unrecorded(
-        id,
+        &id,
         req.seq,
         LedgerError::Unavailable("too many concurrent changes".into()),
     ))

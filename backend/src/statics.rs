@@ -56,7 +56,7 @@ pub fn router(dist: &Path, state: &AppState) -> Router {
         .layer(CompressionLayer::new().br(true).gzip(true))
 }
 
-/// The built app's index.html, pointed at this backend with its first token.
+/// The built app's index.html, pointed at this backend (and, in the demo, at its first token).
 fn app_index(dist: &Path, state: &AppState) -> String {
     let html = std::fs::read_to_string(dist.join("index.html")).unwrap_or_else(|e| {
         format!(
@@ -64,16 +64,19 @@ fn app_index(dist: &Path, state: &AppState) -> String {
             dist.display()
         )
     });
-    let token = state
-        .config
-        .tokens
-        .first()
-        .map(|t| t.0.as_str())
-        .unwrap_or("");
-    let meta = format!(
-        "<meta name=\"handover-console:api-base\" content=\"/api\" />\
-         <meta name=\"handover-console:token\" content=\"{token}\" />"
-    );
+    // The demo's tokens only: with a permissions file admins bring their own (config.json, a
+    // host page) or are signed in by the single-sign-on proxy, whose header a bearer token
+    // would override.
+    let token = match &state.config.permissions {
+        None => state.config.tokens.first().map(|t| t.0.as_str()),
+        Some(_) => None,
+    };
+    let mut meta = "<meta name=\"handover-console:api-base\" content=\"/api\" />".to_string();
+    if let Some(token) = token {
+        meta.push_str(&format!(
+            "<meta name=\"handover-console:token\" content=\"{token}\" />"
+        ));
+    }
     html.replacen("</head>", &format!("{meta}</head>"), 1)
 }
 

@@ -233,6 +233,17 @@ fn permission_tiers_from_the_file() {
     assert!(seen
         .iter()
         .all(|m| mine.contains(&m.department.id.as_str())));
+    // Successors too come from the admin's own departments only.
+    let all = MembersQuery {
+        limit: Some(200),
+        ..Default::default()
+    };
+    let successors = c.members(LIMITED, &all).unwrap().items;
+    assert!(!successors.is_empty());
+    assert!(successors
+        .iter()
+        .all(|m| mine.contains(&m.department.id.as_str())));
+    assert!(c.members(ME, &all).unwrap().items.len() > successors.len());
     let other = c
         .departed(ME, &q)
         .unwrap()
@@ -537,8 +548,16 @@ fn the_sso_header_counts_only_from_the_proxy() {
                 wecom_driver::SECRETS[0].1
             ),
         );
+        let dist = std::env::temp_dir().join(format!("hoc-sso-dist-{}", std::process::id()));
+        std::fs::create_dir_all(&dist).expect("dist");
+        std::fs::write(
+            dist.join("index.html"),
+            "<html><head></head><body></body></html>",
+        )
+        .expect("index.html");
         let config = handover_backend::Config {
             permissions: Some(perms.0.clone()),
+            dist: Some(dist),
             ..handover_backend::Config::default()
         };
         // serve_on: the binary's way of serving, which knows the peer's address.
@@ -562,6 +581,32 @@ fn the_sso_header_counts_only_from_the_proxy() {
             .status()
             .as_u16();
         assert_eq!(status, expect, "{proxies} {user}");
+        if expect == 200 {
+            // The browser sends the proxy's sign-in from any page: another site's counts not.
+            let status = |site: &str, origin: &str| {
+                drivers::agent()
+                    .post(&format!("{base}/api/handovers/h-x/withdraw"))
+                    .header("X-Forwarded-User", user)
+                    .header("Sec-Fetch-Site", site)
+                    .header("Origin", origin)
+                    .send_empty()
+                    .expect("answer")
+                    .status()
+                    .as_u16()
+            };
+            assert_eq!(status("cross-site", "http://evil.test"), 401);
+            assert_eq!(status("same-origin", &base), 404, "the console's own page");
+            // The page carries no token that would override the proxy's sign-in.
+            let page = drivers::agent()
+                .get(&format!("{base}/"))
+                .call()
+                .expect("answer")
+                .body_mut()
+                .read_to_string()
+                .expect("page");
+            assert!(page.contains("handover-console:api-base"), "{page}");
+            assert!(!page.contains("handover-console:token"), "{page}");
+        }
         drop(perms);
     }
 }
@@ -633,32 +678,31 @@ fn wecom_needs_permissions_and_credentials() {
     );
 }
 
-/// While a batch waits out WeCom's rate limit the console keeps answering, and a second batch
-/// for the same departed member is told to come back (nothing is sent twice).
+/// While a batch waits out WeCom's rate limit the console keeps answering, the same departed
+/// member's next batch waits its turn instead of bouncing, and nothing is sent twice.
 #[test]
 fn a_batch_in_backoff_blocks_neither_reads_nor_sends_twice() {
     let mut c = Wecom::new();
     let (succ, ids) = handover(&mut c, "h-slow", BIG, 200);
     c.sim.sim().faults.queued = vec![45009; 7];
-    let base = c.http.base.clone();
     let (b1, b2) = (batch(1, &succ, &ids[..100]), batch(2, &succ, &ids[100..]));
     let (tx, rx) = std::sync::mpsc::channel();
-    let slow = {
-        let tx = tx.clone();
+    let send = |b: NewBatch, what: &'static str| {
+        let (base, tx) = (c.http.base.clone(), tx.clone());
         std::thread::spawn(move || {
-            let r = drivers::Http::at(&base).batch(ME, "h-slow", &b1);
-            let _ = tx.send("batch");
+            let r = drivers::Http::at(&base).batch(ME, "h-slow", &b);
+            let _ = tx.send(what);
             r
         })
     };
+    let first = send(b1, "first");
     // The batch is on its way once WeCom has answered it a first 45009.
     let start = Instant::now();
     while !c.sim.sim().log.iter().any(|(_, code)| *code == 45009) {
         assert!(start.elapsed() < Duration::from_secs(10));
         std::thread::sleep(Duration::from_millis(5));
     }
-    let p = c.batch(ME, "h-slow", &b2).unwrap_err();
-    assert_eq!((p.status, p.code.as_str()), (503, "wecom_busy"));
+    let second = send(b2, "second");
     let p = c.withdraw(ME, "h-slow").unwrap_err();
     assert_eq!(p.status, 409);
     c.handover(ME, "h-slow").unwrap();
@@ -666,12 +710,12 @@ fn a_batch_in_backoff_blocks_neither_reads_nor_sends_twice() {
     assert_eq!(
         rx.recv().ok(),
         Some("read"),
-        "the read did not wait for WeCom"
+        "the read waited for WeCom, or a batch did not"
     );
-    let r = slow.join().expect("thread").unwrap();
-    assert!(all_accepted(&r));
-    assert!(all_accepted(&c.batch(ME, "h-slow", &b2).unwrap()));
+    assert!(all_accepted(&first.join().expect("thread").unwrap()));
+    assert!(all_accepted(&second.join().expect("thread").unwrap()));
     assert!(transfers_per_customer(&c, &ids).values().all(|&n| n == 1));
+    assert_eq!(transfers_per_customer(&c, &ids).len(), 200);
 }
 
 /// A secret that may not read the address book still lists departed members and their

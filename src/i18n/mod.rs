@@ -265,6 +265,8 @@ pub struct Messages {
     pub days: &'static str,
     pub custom_days: &'static str,
     pub no_archive: &'static str,
+    /// Beside the chosen scope on the confirm step, when the backend cannot act on it.
+    pub no_archive_short: &'static str,
     pub change: &'static str,
     pub note: &'static str,
     pub approval_needed: &'static str,
@@ -712,6 +714,7 @@ impl Messages {
             m.days,
             m.custom_days,
             m.no_archive,
+            m.no_archive_short,
             m.change,
             m.note,
             m.approval_needed,

@@ -107,6 +107,21 @@ impl BackendProcess {
     /// Like `start`, serving the site in `dist` (e.g. a build plus example pages,
     /// `support::site`) instead of `dist/`.
     pub fn start_serving(dist: &Path, extra: &[&str]) -> BackendProcess {
+        BackendProcess::start_serving_with_env(dist, extra, &[])
+    }
+
+    /// Like `start`, with variables added to the backend's environment (the WeCom credentials
+    /// of `--source wecom`, which it takes from there only).
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> BackendProcess {
+        BackendProcess::start_serving_with_env(&super::dist_dir(), extra, env)
+    }
+
+    /// `start_serving` and `start_with_env` together.
+    pub fn start_serving_with_env(
+        dist: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> BackendProcess {
         let bin = root().join("target/debug/handover-backend");
         assert!(
             bin.is_file(),
@@ -117,6 +132,7 @@ impl BackendProcess {
             .args(["--addr", "127.0.0.1:0", "--dist"])
             .arg(dist)
             .args(extra)
+            .envs(env.iter().copied())
             // A request log per request would drown the test output; warnings still show.
             .env(
                 "RUST_LOG",

@@ -330,8 +330,10 @@ impl Store {
             .members
             .iter()
             .filter(|m| {
-                q.q.as_deref()
-                    .is_none_or(|s| contains(&m.name, s) || contains(&m.id, s))
+                self.sees_member(actor, m.department)
+                    && q.q
+                        .as_deref()
+                        .is_none_or(|s| contains(&m.name, s) || contains(&m.id, s))
                     && q.department
                         .as_deref()
                         .is_none_or(|d| d.is_empty() || self.data.departments[m.department].id == d)

@@ -39,6 +39,18 @@ impl Store {
         !self.policy.hide_other_departments || self.may_hand_over(actor, i)
     }
 
+    /// Whether `actor` sees a member of department index `department` among the successors
+    /// (the tiers hide other departments' members, as WeCom's hierarchical admins see only
+    /// their own range).
+    pub(super) fn sees_member(&self, actor: &str, department: usize) -> bool {
+        !self.policy.hide_other_departments
+            || self
+                .data
+                .departments
+                .get(department)
+                .is_some_and(|d| self.admin(actor).is_ok_and(|a| a.may_hand_over(&d.id)))
+    }
+
     fn may_hand_over(&self, actor: &str, i: usize) -> bool {
         let department = &self.data.departments[self.data.departed[i].department].id;
         self.admin(actor).is_ok_and(|a| a.may_hand_over(department))

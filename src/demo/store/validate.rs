@@ -196,7 +196,7 @@ impl Store {
         let mut items = Vec::new();
         let mut important = 0;
         for (ai, a) in req.assignments.iter().enumerate() {
-            p = self.check_successor(p, ai, &a.successor, &req.departed_member);
+            p = self.check_successor(p, actor, ai, &a.successor, &req.departed_member);
             if a.customer_ids.is_empty() && a.group_ids.is_empty() {
                 p = p.field(&format!("assignments/{ai}"), "empty", "nothing assigned");
             }
@@ -249,10 +249,19 @@ impl Store {
     }
 
     /// Adds the field error for assignment `ai`'s successor, if they are nobody or ineligible.
-    fn check_successor(&self, p: Problem, ai: usize, successor: &str, departed: &str) -> Problem {
+    /// Members the actor's tiers hide count as nobody.
+    fn check_successor(
+        &self,
+        p: Problem,
+        actor: &str,
+        ai: usize,
+        successor: &str,
+        departed: &str,
+    ) -> Problem {
         let field = format!("assignments/{ai}/successor");
-        if !self.data.members.iter().any(|m| m.id == successor)
-            && self.departed_index(successor).is_none()
+        let member = self.data.members.iter().find(|m| m.id == successor);
+        if member.is_some_and(|m| !self.sees_member(actor, m.department))
+            || (member.is_none() && self.departed_index(successor).is_none())
         {
             return p.field(&field, "not_found", "no such member");
         }

@@ -143,11 +143,15 @@ pub fn ConfirmStep() -> impl IntoView {
                 <dd>
                     {move || {
                         let c = ctx.wizard.with(|w| w.chat().clone());
-                        match c.scope {
+                        let scope = match c.scope {
                             ChatScope::None => lang.t().scope_none.to_string(),
                             ChatScope::Recent => (lang.t().recent_days)(c.days),
                             ChatScope::All => lang.t().scope_all.to_string(),
-                        }
+                        };
+                        // Said here too: the backend cannot act on the scope (WeCom's API).
+                        let inert = c.scope != ChatScope::None
+                            && session().is_some_and(|s| !s.features.chat_archive);
+                        if inert { format!("{scope} ({})", lang.t().no_archive_short) } else { scope }
                     }}
                 </dd>
                 <dd>{change(Step::ChatHistory, |m| m.step_chat_history)}</dd>
