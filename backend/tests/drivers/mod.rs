@@ -16,8 +16,9 @@ use serde_json::Value;
 
 pub type R<T> = Result<T, Problem>;
 
-/// Takeover delay used by both drivers, short so HTTP tests can wait for it.
-pub const TAKEOVER_MS: i64 = 600;
+/// Takeover delay used by both drivers: short so HTTP tests can wait for it, long enough that a
+/// customer a scenario sent is still waiting a few hundred batches later on a loaded machine.
+pub const TAKEOVER_MS: i64 = 2_000;
 
 pub trait Contract {
     fn name(&self) -> &'static str;
