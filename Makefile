@@ -79,9 +79,10 @@ bench-load: dist setup-test
 
 ## Wizard benchmark: the 20,000-customer member in headless Chromium → target/bench/wizard.json
 bench-wizard: dist setup-test
+	cargo build --release -p handover-backend
 	cargo run --features e2e --example bench-wizard
 
 ## Run benchmark: 20,000 customers, 50 ms latency, against the reference backend → target/bench/run.json
 bench-run: dist setup-test
-	cargo build -p handover-backend
+	cargo build --release -p handover-backend
 	HOC_CONTRACT_PROXY=off cargo run --features e2e --example bench-run

@@ -221,8 +221,13 @@ fn path_at(body: &str, line: usize, column: usize) -> String {
                 (true, _) => escaped = false,
                 (false, '\\') => escaped = true,
                 (false, '"') => {
-                    if let (Some(Level::Object { key, reading_key: true }), Some(t)) =
-                        (stack.last_mut(), string.take())
+                    if let (
+                        Some(Level::Object {
+                            key,
+                            reading_key: true,
+                        }),
+                        Some(t),
+                    ) = (stack.last_mut(), string.take())
                     {
                         *key = t;
                     }
@@ -360,7 +365,10 @@ mod tests {
             ApiError::Decode { path, .. } => path,
             other => panic!("{other:?}"),
         };
-        assert_eq!(path(r#"{"items":[{"id":"a","tags":[]},{"id":3}]}"#), "items[1].id");
+        assert_eq!(
+            path(r#"{"items":[{"id":"a","tags":[]},{"id":3}]}"#),
+            "items[1].id"
+        );
         assert_eq!(
             path("{\n \"items\": [\n  {\"id\": \"a,]}\\\"\", \"tags\": [\"x\", 4]}]}"),
             "items[0].tags[1]"
