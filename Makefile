@@ -7,7 +7,7 @@ export CARGO_TERM_COLOR ?= never
 # test, and one run, into the next.
 export HANDOVER_DATABASE ?= memory
 
-.PHONY: bench-run bench-wizard serve test setup setup-test lint lint-contract test-native test-fuzz test-browser test-e2e dist bench-size backend
+.PHONY: bench bench-load bench-run bench-wizard test-size serve test setup setup-test lint lint-contract test-native test-fuzz test-browser test-e2e dist bench-size backend
 
 ## Serve the app in demo mode on http://127.0.0.1:8080
 serve: setup
@@ -15,7 +15,7 @@ serve: setup
 
 ## Run every check: format, clippy (host + wasm32), native, contract fuzzing, browser component
 ## and end-to-end tests (both of the latter through the contract proxy).
-test: setup-test lint lint-contract test-native test-fuzz test-browser test-e2e
+test: setup-test lint lint-contract test-native test-fuzz test-browser test-e2e test-size
 
 setup:
 	tools/setup.sh build
@@ -60,15 +60,30 @@ test-e2e: dist
 	cargo build -p handover-backend --examples
 	cargo test --features e2e --test e2e --test wizard --test run --test records --test defences --test resume --test handover_page --test firefox --test zh_tw --test embed --test split --test crash --test wecom -- --test-threads=1
 
+## The first load against its committed budget (tests/size-budget.json): sizes are
+## deterministic, so unlike the timings this is a test.
+test-size: dist
+	node tools/bench-size.mjs --check
+
+## Every benchmark figure (issue 12): sizes, first load, the 20,000-customer list, memory and
+## the run; each writes target/bench/*.json, then one table of figures beside their goals.
+bench: bench-size bench-load bench-wizard bench-run
+	node tools/bench-report.mjs
+
 ## Size benchmark: raw / gzip -9 / brotli of every file the first page loads.
 bench-size: dist
 	node tools/bench-size.mjs
 
+## First-load benchmark: navigation → step 1's content visible, median of 7 → target/bench/load.json
+bench-load: dist setup-test
+	cargo run --features e2e --example bench-load
+
 ## Wizard benchmark: the 20,000-customer member in headless Chromium → target/bench/wizard.json
 bench-wizard: dist setup-test
+	cargo build --release -p handover-backend
 	cargo run --features e2e --example bench-wizard
 
 ## Run benchmark: 20,000 customers, 50 ms latency, against the reference backend → target/bench/run.json
 bench-run: dist setup-test
-	cargo build -p handover-backend
+	cargo build --release -p handover-backend
 	HOC_CONTRACT_PROXY=off cargo run --features e2e --example bench-run

@@ -1,6 +1,7 @@
 //! Benchmark (not a test): 20,000 customers to one successor against the reference backend with
 //! 50 ms added latency, run in headless Chromium. Writes target/bench/run.json with the wall
-//! time and its ratio to the floor ceil(n / 100) × latency ÷ in-flight. Run: `make bench-run`.
+//! time and its ratio to the floor ceil(n / 100) × latency ÷ in-flight. Run: `make bench-run`
+//! (it builds `target/release/handover-backend`, which this starts).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -31,7 +32,8 @@ fn call(base: &str, token: &str, method: &str, path: &str, body: Value) -> Value
 }
 
 fn main() {
-    let backend = BackendProcess::start(&["--latency-ms", "50"]);
+    // The release build: a debug backend's own time per batch would be measured instead.
+    let backend = BackendProcess::start_release(&["--latency-ms", "50"]);
     let base = backend.base_url.clone();
     // The big member's transferable customers, all pages.
     let mut ids = Vec::new();
@@ -102,6 +104,21 @@ fn main() {
     let n = ids.len() as f64;
     let b = Browser::launch("zh-CN,zh");
     b.goto(&format!("{base}/?handover=bench-run-1"));
+    // Times every batch request from the page's side (see `detail` below).
+    b.exec(
+        "window.__batches = [];
+         const fetch = window.fetch;
+         window.fetch = function (input) {
+           const t0 = performance.now();
+           const answer = fetch.apply(this, arguments);
+           const url = input && input.url ? input.url : String(input);
+           if (url.includes('/batches')) {
+             answer.then(() => window.__batches.push([t0, performance.now()]), () => {});
+           }
+           return answer;
+         };",
+        vec![],
+    );
     b.click(&b.by_role("button", "开始执行"));
     b.wait_until("the run to finish", |b| {
         b.exec(
@@ -116,6 +133,43 @@ fn main() {
         )
         .as_f64()
         .unwrap_or(f64::NAN);
+    // Where the time went: the ledger's saves, and each batch request as the page saw it
+    // (request sent → answer received; the backend itself answers in latency + ~1 ms).
+    let detail = b.exec(
+        "const saves = performance.getEntriesByName('run:save');
+         const d = window.__batches.map(x => x[1] - x[0]).sort((a, b) => a - b);
+         const q = p => d.length ? d[Math.min(d.length - 1, Math.floor(d.length * p))] : null;
+         return {
+           saves: saves.length,
+           save_ms: saves.reduce((a, x) => a + x.duration, 0),
+           request_ms_p50: q(0.5),
+           request_ms_p90: q(0.9),
+           request_ms_max: q(1),
+         };",
+        vec![],
+    );
+    // What one request costs on this machine without the added latency or the app's work: the
+    // part of each batch's round trip no change to the app can remove.
+    b.exec(
+        "window.__bare = null;
+         (async () => {
+           const d = [];
+           for (let i = 0; i < 41; i++) {
+             const t0 = performance.now();
+             await (await fetch('/healthz', { cache: 'no-store' })).text();
+             d.push(performance.now() - t0);
+           }
+           d.sort((a, b) => a - b);
+           window.__bare = d[20];
+         })();",
+        vec![],
+    );
+    b.wait_until("bare requests", |b| {
+        b.exec("return window.__bare", vec![]) != Value::Null
+    });
+    let bare = b.exec("return window.__bare", vec![]);
+    let mut detail = detail;
+    detail["bare_request_ms_p50"] = bare;
     let floor = (n / 100.0).ceil() * LATENCY_MS / IN_FLIGHT;
     let report = json!({
         "customers": n,
@@ -126,6 +180,7 @@ fn main() {
         "floor_ms": floor,
         "ratio": wall / floor,
         "goal_ratio": 1.1,
+        "detail": detail,
     });
     std::fs::create_dir_all("target/bench").expect("dir");
     std::fs::write(

@@ -139,3 +139,56 @@ fn console_check_sees_console_errors() {
         "{errors:?}"
     );
 }
+
+/// The page says what it is from the first byte: index.html, as served and before any script
+/// runs, holds the app's shape with a loading status and a `<noscript>` message; and when the
+/// module cannot load, the page says so in the admin's language instead of staying blank.
+#[test]
+fn the_first_byte_shows_the_app_loading_and_a_failed_load_says_so() {
+    let dir = std::env::temp_dir().join(format!("hoc-e2e-nowasm-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    for entry in std::fs::read_dir(support::dist_dir()).expect("dist") {
+        let path = entry.expect("dist entry").path();
+        let wasm = path.extension().is_some_and(|e| e == "wasm");
+        if path.is_file() && !wasm {
+            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
+        }
+    }
+    let server = StaticServer::start(dir.clone());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/", server.base_url));
+    let served = b.exec(
+        "return fetch('index.html').then(r => r.text()).then(t => {
+           const d = new DOMParser().parseFromString(t, 'text/html');
+           const root = d.querySelector('[data-handover-console]');
+           return {
+             status: root.querySelector('[role=status]')?.textContent ?? '',
+             steps: root.querySelectorAll('.hoc-boot-steps li').length,
+             noscript: d.querySelector('noscript')?.textContent ?? '',
+           };
+         })",
+        vec![],
+    );
+    assert!(
+        served["status"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("正在加载"),
+        "{served}"
+    );
+    assert_eq!(served["steps"], 6, "{served}");
+    assert!(
+        served["noscript"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("JavaScript"),
+        "{served}"
+    );
+    b.wait_until("the failed load is said", |b| {
+        b.css_all("[role=alert]")
+            .iter()
+            .any(|a| b.text(a).contains("离职继承控制台未能加载"))
+    });
+    let _ = std::fs::remove_dir_all(&dir);
+}

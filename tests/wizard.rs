@@ -339,6 +339,64 @@ fn keyboard_shift_click_and_change_links() {
     b.assert_no_console_errors();
 }
 
+/// A long list shows its first rows while the rest arrives, but nothing can be chosen until
+/// every page has: "select all matching" then would leave out the rows still on their way.
+#[test]
+fn a_loading_list_shows_its_rows_and_offers_select_all_once_every_page_is_in() {
+    // 20,000 customers in pages of at most 1000, each 300 ms late: seconds of loading.
+    let backend = BackendProcess::start(&[
+        "--latency-ms",
+        "300",
+        "--fault-path",
+        "/customers",
+        "--max-page-size",
+        "1000",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/", backend.base_url));
+    let d = departed("d005");
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    b.by_role("heading", "客户和客户群");
+    b.wait_until("the first rows", |b| !b.css_all(".hoc-vrow").is_empty());
+    assert!(
+        b.css_all(".hoc-count").is_empty(),
+        "no counts while loading"
+    );
+    b.wait_text("全部加载完成后才能选择。");
+    for name in ["全选筛选结果 客户", "清空 客户", "反选 客户"] {
+        assert!(!b.is_enabled(&b.by_role("button", name)), "{name} waits");
+    }
+    let boxes = b.css_all(".hoc-vrow input[type=checkbox]");
+    assert!(!boxes.is_empty() && boxes.iter().all(|c| !b.is_enabled(c)));
+    // The search works on the rows so far.
+    b.type_text(&b.by_role("searchbox", "搜索"), "王");
+    b.click(&b.by_role("button", "下一步"));
+    b.wait_text("正在加载客户列表，请稍候。");
+    b.by_role("heading", "客户和客户群");
+
+    b.wait_until("every page", |b| !b.css_all(".hoc-count").is_empty());
+    let select_all = b.by_role("button", "全选筛选结果 客户");
+    assert!(b.is_enabled(&select_all));
+    assert!(!b.page_text().contains("全部加载完成后才能选择。"));
+    b.type_text(&b.by_role("searchbox", "搜索"), "\u{E003}");
+    b.wait_until("the whole list", |b| {
+        !b.css_all(".hoc-vrow").is_empty() && !b.page_text().contains("没有可显示的项目")
+    });
+    let everything = b
+        .page_text()
+        .split("已选 ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .map(str::to_string)
+        .expect("a count");
+    b.click(&b.by_role("button", "清空 客户"));
+    b.wait_text("已选 0 / 20,000");
+    b.click(&select_all);
+    b.wait_text(&format!("已选 {everything} / 20,000"));
+    b.assert_no_console_errors();
+}
+
 /// Runs a scenario on the demo store and on the reference backend over HTTP.
 macro_rules! both_backends {
     ($($scenario:ident),* $(,)?) => {$(

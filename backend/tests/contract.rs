@@ -206,13 +206,25 @@ fn paging_reaches_the_very_end(c: &mut dyn Contract) {
             BIG,
             &PageQuery {
                 cursor: None,
-                limit: Some(1001)
+                limit: Some(10_001)
             }
         )
         .unwrap_err()
         .status,
         422
     );
+    // Since 1.5.0 a page holds up to 10,000 (the client's later pages).
+    let large = c
+        .customers(
+            ME,
+            BIG,
+            &PageQuery {
+                cursor: None,
+                limit: Some(10_000),
+            },
+        )
+        .unwrap();
+    assert_eq!(large.items.len(), 10_000);
     assert_eq!(
         c.customers(ME, "nope", &PageQuery::default())
             .unwrap_err()

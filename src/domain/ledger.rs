@@ -5,7 +5,8 @@
 //! back with an outcome: an answer that leaves some out is asked again (same seq, same body)
 //! before the run may call the batch done.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -193,12 +194,210 @@ pub struct Rejection {
     pub message: String,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// The run's record. Every change goes through its methods, which keep a summary (`Index`) in
+/// step, so that what the page shows after each answer costs the same at the first batch as at
+/// the last: counts, per-successor progress, phase and rejections are read off the summary, not
+/// recounted over the whole ledger. Only the record itself is saved; the summary is rebuilt when
+/// a saved ledger is read back.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(from = "StoredLedger")]
 pub struct Ledger {
     pub handover_id: String,
-    pub entries: Vec<Entry>,
+    entries: Vec<Entry>,
     /// Items in the original plan (retries re-send some of them; they are not new items).
     pub planned: usize,
+    #[serde(skip)]
+    index: Index,
+}
+
+/// A ledger as saved (the same fields, without the summary).
+#[derive(Deserialize)]
+struct StoredLedger {
+    handover_id: String,
+    entries: Vec<Entry>,
+    planned: usize,
+}
+
+impl From<StoredLedger> for Ledger {
+    fn from(s: StoredLedger) -> Ledger {
+        let index = Index::build(&s.entries);
+        Ledger {
+            handover_id: s.handover_id,
+            entries: s.entries,
+            planned: s.planned,
+            index,
+        }
+    }
+}
+
+/// Two ledgers are equal when their records are (the summary follows from the record).
+impl PartialEq for Ledger {
+    fn eq(&self, other: &Ledger) -> bool {
+        self.handover_id == other.handover_id
+            && self.planned == other.planned
+            && self.entries == other.entries
+    }
+}
+
+/// What the ledger's readers need, kept up to date by each change (see `Ledger`).
+#[derive(Clone, Debug, Default)]
+struct Index {
+    /// Every item any batch carries: its successor and its latest outcome.
+    items: HashMap<String, Item>,
+    /// Per successor, in the order the plan first names them.
+    successors: Vec<SuccessorTally>,
+    /// Items whose latest outcome is an acceptance, or a rejection.
+    accepted: usize,
+    rejected: usize,
+    /// The latest outcomes that are rejections, by item id.
+    rejections: BTreeMap<String, Rejection>,
+    /// Changes whenever `rejections` does, and differs between ledgers (see `rejections_mark`).
+    rejections_mark: u64,
+    /// Batches in each state (`slot`).
+    states: [usize; 5],
+    /// Positions of batches that were asked again or are unconfirmed: only their items can be
+    /// unconfirmed.
+    reasked: BTreeSet<usize>,
+    /// No batch before this position is pending.
+    next_pending: usize,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Item {
+    /// Position in `Index::successors`: the successor of the first batch that carries it.
+    successor: usize,
+    /// The position of the batch that holds the item's latest outcome (a later batch's answer
+    /// wins), and whether that outcome is an acceptance.
+    latest: Option<(usize, bool)>,
+}
+
+/// A number no other change of any ledger in this page had (marks of `Index::rejections`).
+fn fresh_mark() -> u64 {
+    static NEXT: AtomicU64 = AtomicU64::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+fn slot(state: BatchState) -> usize {
+    match state {
+        BatchState::Pending => 0,
+        BatchState::InFlight => 1,
+        BatchState::Done => 2,
+        BatchState::Waiting => 3,
+        BatchState::Unconfirmed => 4,
+    }
+}
+
+impl Index {
+    fn build(entries: &[Entry]) -> Index {
+        let mut ix = Index::default();
+        for (pos, e) in entries.iter().enumerate() {
+            ix.add(pos, e);
+        }
+        for (pos, e) in entries.iter().enumerate() {
+            for o in &e.outcomes {
+                ix.outcome(pos, o);
+            }
+        }
+        ix.next_pending = 0;
+        ix
+    }
+
+    /// A batch joins the ledger at `pos`.
+    fn add(&mut self, pos: usize, e: &Entry) {
+        self.states[slot(e.state)] += 1;
+        if e.state == BatchState::Pending {
+            self.next_pending = self.next_pending.min(pos);
+        }
+        if e.state == BatchState::Unconfirmed || e.reasks > 0 {
+            self.reasked.insert(pos);
+        }
+        let s = match self
+            .successors
+            .iter()
+            .position(|t| t.successor == e.spec.successor)
+        {
+            Some(s) => s,
+            None => {
+                self.successors.push(SuccessorTally {
+                    successor: e.spec.successor.clone(),
+                    ..SuccessorTally::default()
+                });
+                self.successors.len() - 1
+            }
+        };
+        for id in &e.spec.ids {
+            // A retry re-sends items planned before: each item counts once.
+            if !self.items.contains_key(id.as_str()) {
+                self.items.insert(
+                    id.clone(),
+                    Item {
+                        successor: s,
+                        latest: None,
+                    },
+                );
+                self.successors[s].total += 1;
+                self.successors[s].remaining += 1;
+            }
+        }
+    }
+
+    /// The batch at `pos` answered `o` for one of its items.
+    fn outcome(&mut self, pos: usize, o: &ItemOutcome) {
+        let id = outcome_id(o);
+        let Some(item) = self.items.get_mut(id) else {
+            return;
+        };
+        if item.latest.is_some_and(|(p, _)| p > pos) {
+            // A later batch already answered for it.
+            return;
+        }
+        let t = &mut self.successors[item.successor];
+        match item.latest {
+            Some((_, true)) => {
+                self.accepted -= 1;
+                t.accepted -= 1;
+            }
+            Some((_, false)) => {
+                self.rejected -= 1;
+                t.rejected -= 1;
+            }
+            None => t.remaining -= 1,
+        }
+        match o {
+            ItemOutcome::Accepted { .. } => {
+                item.latest = Some((pos, true));
+                self.accepted += 1;
+                t.accepted += 1;
+                if self.rejections.remove(id).is_some() {
+                    self.rejections_mark = fresh_mark();
+                }
+            }
+            ItemOutcome::Rejected {
+                id,
+                kind,
+                code,
+                message,
+            } => {
+                item.latest = Some((pos, false));
+                self.rejected += 1;
+                t.rejected += 1;
+                self.rejections.insert(
+                    id.clone(),
+                    Rejection {
+                        id: id.clone(),
+                        kind: *kind,
+                        code: *code,
+                        message: message.clone(),
+                    },
+                );
+                self.rejections_mark = fresh_mark();
+            }
+        }
+    }
+
+    fn has_outcome(&self, id: &str) -> bool {
+        self.items.get(id).is_some_and(|i| i.latest.is_some())
+    }
 }
 
 fn outcome_id(o: &ItemOutcome) -> &str {
@@ -207,61 +406,92 @@ fn outcome_id(o: &ItemOutcome) -> &str {
     }
 }
 
+fn new_entry(spec: BatchSpec) -> Entry {
+    Entry {
+        spec,
+        state: BatchState::Pending,
+        attempts: 0,
+        error: None,
+        failure: None,
+        outcomes: Vec::new(),
+        reasks: 0,
+    }
+}
+
 impl Ledger {
     pub fn new(handover_id: String, plan: Vec<BatchSpec>) -> Ledger {
+        let planned = plan.iter().map(|b| b.ids.len()).sum();
+        let entries: Vec<Entry> = plan.into_iter().map(new_entry).collect();
         Ledger {
             handover_id,
-            planned: plan.iter().map(|b| b.ids.len()).sum(),
-            entries: plan
-                .into_iter()
-                .map(|spec| Entry {
-                    spec,
-                    state: BatchState::Pending,
-                    attempts: 0,
-                    error: None,
-                    failure: None,
-                    outcomes: Vec::new(),
-                    reasks: 0,
-                })
-                .collect(),
+            planned,
+            index: Index::build(&entries),
+            entries,
         }
     }
 
-    fn entry_ref(&self, seq: u32) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.spec.seq == seq)
+    /// The batches, in plan order (read only: changes go through the methods).
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// Where the batch `seq` is. Sequence numbers grow with the position (the plan numbers
+    /// them in order, retries add higher ones), so a binary search finds it; a ledger that
+    /// breaks that order is still searched through.
+    fn position(&self, seq: u32) -> Option<usize> {
+        match self.entries.binary_search_by_key(&seq, |e| e.spec.seq) {
+            Ok(p) => Some(p),
+            Err(_) => self.entries.iter().position(|e| e.spec.seq == seq),
+        }
+        .filter(|&p| self.entries[p].spec.seq == seq)
+    }
+
+    fn set_state(&mut self, pos: usize, state: BatchState) {
+        let Some(e) = self.entries.get_mut(pos) else {
+            return;
+        };
+        let ix = &mut self.index;
+        ix.states[slot(e.state)] -= 1;
+        ix.states[slot(state)] += 1;
+        e.state = state;
+        if state == BatchState::Pending {
+            ix.next_pending = ix.next_pending.min(pos);
+        }
     }
 
     /// Attempts made at a batch so far (the first one included).
     pub fn attempts(&self, seq: u32) -> u32 {
-        self.entry_ref(seq).map_or(0, |e| e.attempts)
+        self.position(seq).map_or(0, |p| self.entries[p].attempts)
     }
 
     /// Puts an in-flight batch back to pending, keeping its seq: the run was paused, went
     /// offline or met an expired session while it waited.
     pub fn release(&mut self, seq: u32) {
-        if let Some(e) = self.entry(seq).filter(|e| e.state == BatchState::InFlight) {
-            e.state = BatchState::Pending;
+        if let Some(p) = self
+            .position(seq)
+            .filter(|&p| self.entries[p].state == BatchState::InFlight)
+        {
+            self.set_state(p, BatchState::Pending);
         }
-    }
-
-    fn entry(&mut self, seq: u32) -> Option<&mut Entry> {
-        self.entries.iter_mut().find(|e| e.spec.seq == seq)
     }
 
     /// The next batch to send, now in flight.
     pub fn take_next(&mut self) -> Option<BatchSpec> {
-        let e = self
-            .entries
-            .iter_mut()
-            .find(|e| e.state == BatchState::Pending)?;
-        e.state = BatchState::InFlight;
+        let from = self.index.next_pending;
+        let found =
+            (from..self.entries.len()).find(|&p| self.entries[p].state == BatchState::Pending);
+        self.index.next_pending = found.unwrap_or(self.entries.len());
+        let p = found?;
+        self.set_state(p, BatchState::InFlight);
+        let e = &mut self.entries[p];
         e.attempts += 1;
         Some(e.spec.clone())
     }
 
     /// One more attempt of an in-flight batch (after a transient failure).
     pub fn attempt(&mut self, seq: u32) -> u32 {
-        self.entry(seq).map_or(0, |e| {
+        self.position(seq).map_or(0, |p| {
+            let e = &mut self.entries[p];
             e.attempts += 1;
             e.attempts
         })
@@ -269,18 +499,23 @@ impl Ledger {
 
     /// Takes a batch's answer. Outcomes for items the batch did not carry are ignored; a later
     /// answer's outcome replaces an earlier one of the same item (a re-ask answers all again).
+    /// Costs the batch's size, whatever the size of the run.
     pub fn record(&mut self, seq: u32, result: BatchResult) -> Recorded {
         // A pending batch may be answered too: a resume put it back while its request was out.
-        let Some(e) = self
-            .entry(seq)
-            .filter(|e| matches!(e.state, BatchState::InFlight | BatchState::Pending))
-        else {
+        let Some(p) = self.position(seq).filter(|&p| {
+            matches!(
+                self.entries[p].state,
+                BatchState::InFlight | BatchState::Pending
+            )
+        }) else {
             return Recorded::Unknown;
         };
+        let e = &mut self.entries[p];
         for o in result.outcomes {
             if !e.spec.ids.iter().any(|id| id == outcome_id(&o)) {
                 continue;
             }
+            self.index.outcome(p, &o);
             match e
                 .outcomes
                 .iter_mut()
@@ -293,25 +528,26 @@ impl Ledger {
         let missing = e.spec.ids.len().saturating_sub(e.outcomes.len());
         e.error = None;
         if missing == 0 {
-            e.state = BatchState::Done;
+            self.set_state(p, BatchState::Done);
             Recorded::Confirmed
         } else if e.reasks < MAX_REASKS {
             e.reasks += 1;
-            e.state = BatchState::InFlight;
-            Recorded::AskAgain {
-                missing,
-                reask: e.reasks,
-            }
+            let reask = e.reasks;
+            self.index.reasked.insert(p);
+            self.set_state(p, BatchState::InFlight);
+            Recorded::AskAgain { missing, reask }
         } else {
-            e.state = BatchState::Unconfirmed;
+            self.index.reasked.insert(p);
+            self.set_state(p, BatchState::Unconfirmed);
             Recorded::Unconfirmed { missing }
         }
     }
 
     /// Retries are spent: the batch waits for the admin.
     pub fn wait(&mut self, seq: u32, error: ApiError) {
-        if let Some(e) = self.entry(seq) {
-            e.state = BatchState::Waiting;
+        if let Some(p) = self.position(seq) {
+            self.set_state(p, BatchState::Waiting);
+            let e = &mut self.entries[p];
             e.error = None;
             e.failure = Some(error);
         }
@@ -319,12 +555,16 @@ impl Ledger {
 
     /// The admin's "retry" on held batches (failed or unconfirmed): same seq, same items.
     pub fn retry_waiting(&mut self) {
-        for e in self
-            .entries
-            .iter_mut()
-            .filter(|e| matches!(e.state, BatchState::Waiting | BatchState::Unconfirmed))
-        {
-            e.state = BatchState::Pending;
+        for p in 0..self.entries.len() {
+            if !matches!(
+                self.entries[p].state,
+                BatchState::Waiting | BatchState::Unconfirmed
+            ) {
+                continue;
+            }
+            self.set_state(p, BatchState::Pending);
+            self.index.reasked.remove(&p);
+            let e = &mut self.entries[p];
             e.attempts = 0;
             e.reasks = 0;
             e.error = None;
@@ -334,107 +574,63 @@ impl Ledger {
 
     /// After a reload or a pause: in-flight batches go back to pending, keeping their seq.
     pub fn resume(&mut self) {
-        for e in self
-            .entries
-            .iter_mut()
-            .filter(|e| e.state == BatchState::InFlight)
-        {
-            e.state = BatchState::Pending;
+        for p in 0..self.entries.len() {
+            if self.entries[p].state == BatchState::InFlight {
+                self.set_state(p, BatchState::Pending);
+            }
         }
     }
 
-    /// Each item's latest outcome (a re-sent item's new answer replaces the old one).
-    fn latest(&self) -> HashMap<&str, &ItemOutcome> {
-        let mut m = HashMap::new();
-        for e in &self.entries {
-            for o in &e.outcomes {
-                m.insert(outcome_id(o), o);
+    /// Items of answered batches still without any outcome (re-asks count as answered): only
+    /// re-asked or unconfirmed batches can hold them.
+    fn unconfirmed(&self) -> usize {
+        let mut seen: HashSet<&str> = HashSet::new();
+        for &p in &self.index.reasked {
+            if let Some(e) = self.entries.get(p) {
+                seen.extend(
+                    e.spec
+                        .ids
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|id| !self.index.has_outcome(id)),
+                );
             }
         }
-        m
+        seen.len()
     }
 
     pub fn tally(&self) -> Tally {
-        let latest = self.latest();
-        let accepted = latest
-            .values()
-            .filter(|o| matches!(o, ItemOutcome::Accepted { .. }))
-            .count();
-        let rejected = latest.len() - accepted;
-        // Items of answered batches still without any outcome (re-asks count as answered).
-        let unconfirmed: HashSet<&str> = self
-            .entries
-            .iter()
-            .filter(|e| e.state == BatchState::Unconfirmed || e.reasks > 0)
-            .flat_map(|e| e.spec.ids.iter().map(String::as_str))
-            .filter(|id| !latest.contains_key(id))
-            .collect();
-        let submitted = latest.len();
+        let (accepted, rejected) = (self.index.accepted, self.index.rejected);
+        let submitted = accepted + rejected;
+        let unconfirmed = self.unconfirmed();
         Tally {
             total: self.planned,
             submitted,
             accepted,
             rejected,
-            unconfirmed: unconfirmed.len(),
+            unconfirmed,
             remaining: self
                 .planned
                 .saturating_sub(submitted)
-                .saturating_sub(unconfirmed.len()),
+                .saturating_sub(unconfirmed),
         }
     }
 
     /// The run per successor (issue 13), in the order the plan first names them: each one's
     /// items, with an outcome accepted or rejected, and still to send or confirm.
     pub fn by_successor(&self) -> Vec<SuccessorTally> {
-        let latest = self.latest();
-        let mut out: Vec<SuccessorTally> = Vec::new();
-        let mut seen: HashSet<&str> = HashSet::new();
-        for e in &self.entries {
-            let pos = match out.iter().position(|t| t.successor == e.spec.successor) {
-                Some(p) => p,
-                None => {
-                    out.push(SuccessorTally {
-                        successor: e.spec.successor.clone(),
-                        ..SuccessorTally::default()
-                    });
-                    out.len() - 1
-                }
-            };
-            let t = &mut out[pos];
-            // A retry re-sends items planned before: each item counts once.
-            for id in e.spec.ids.iter().filter(|id| seen.insert(id.as_str())) {
-                t.total += 1;
-                match latest.get(id.as_str()) {
-                    Some(ItemOutcome::Accepted { .. }) => t.accepted += 1,
-                    Some(ItemOutcome::Rejected { .. }) => t.rejected += 1,
-                    None => t.remaining += 1,
-                }
-            }
-        }
-        out
+        self.index.successors.clone()
     }
 
+    /// Changes exactly when `rejections` may have: a page recomputes that list only then. Two
+    /// ledgers (e.g. one read back from storage) never share a mark.
+    pub fn rejections_mark(&self) -> u64 {
+        self.index.rejections_mark
+    }
+
+    /// Items whose latest outcome is a rejection, by id.
     pub fn rejections(&self) -> Vec<Rejection> {
-        let latest = self.latest();
-        let mut out: Vec<Rejection> = latest
-            .values()
-            .filter_map(|o| match o {
-                ItemOutcome::Rejected {
-                    id,
-                    kind,
-                    code,
-                    message,
-                } => Some(Rejection {
-                    id: id.clone(),
-                    kind: *kind,
-                    code: *code,
-                    message: message.clone(),
-                }),
-                _ => None,
-            })
-            .collect();
-        out.sort_by(|a, b| a.id.cmp(&b.id));
-        out
+        self.index.rejections.values().cloned().collect()
     }
 
     /// Sends rejected items whose code clears by itself again, as new batches. Returns how many.
@@ -464,20 +660,14 @@ impl Ledger {
         for ((successor, kind), ids) in groups {
             for chunk in ids.chunks(per_batch.max(1)) {
                 seq += 1;
-                self.entries.push(Entry {
-                    spec: BatchSpec {
-                        seq,
-                        successor: successor.clone(),
-                        kind,
-                        ids: chunk.to_vec(),
-                    },
-                    state: BatchState::Pending,
-                    attempts: 0,
-                    error: None,
-                    failure: None,
-                    outcomes: Vec::new(),
-                    reasks: 0,
+                let entry = new_entry(BatchSpec {
+                    seq,
+                    successor: successor.clone(),
+                    kind,
+                    ids: chunk.to_vec(),
                 });
+                self.index.add(self.entries.len(), &entry);
+                self.entries.push(entry);
             }
         }
         again.len()
@@ -485,6 +675,9 @@ impl Ledger {
 
     /// Batches that wait for the admin, and why.
     pub fn held(&self) -> Vec<Held> {
+        if self.held_batches() == 0 {
+            return Vec::new();
+        }
         self.entries
             .iter()
             .filter_map(|e| {
@@ -507,19 +700,21 @@ impl Ledger {
             .collect()
     }
 
+    fn count(&self, state: BatchState) -> usize {
+        self.index.states[slot(state)]
+    }
+
+    fn held_batches(&self) -> usize {
+        self.count(BatchState::Waiting) + self.count(BatchState::Unconfirmed)
+    }
+
     pub fn phase(&self) -> Phase {
-        let mut held = 0;
-        for e in &self.entries {
-            match e.state {
-                BatchState::Pending | BatchState::InFlight => return Phase::Running,
-                BatchState::Waiting | BatchState::Unconfirmed => held += 1,
-                BatchState::Done => {}
-            }
+        if self.count(BatchState::Pending) + self.count(BatchState::InFlight) > 0 {
+            return Phase::Running;
         }
-        if held == 0 {
-            Phase::Finished
-        } else {
-            Phase::Held { batches: held }
+        match self.held_batches() {
+            0 => Phase::Finished,
+            batches => Phase::Held { batches },
         }
     }
 
@@ -529,14 +724,11 @@ impl Ledger {
     }
 
     pub fn in_flight(&self) -> usize {
-        self.entries
-            .iter()
-            .filter(|e| e.state == BatchState::InFlight)
-            .count()
+        self.count(BatchState::InFlight)
     }
 
     pub fn is_finished(&self) -> bool {
-        self.entries.iter().all(|e| e.state == BatchState::Done)
+        self.count(BatchState::Done) == self.entries.len()
     }
 
     /// Leaving the page asks first only while this tab has batches out: their answers would be
@@ -895,6 +1087,217 @@ mod tests {
         }
         assert!(l.is_finished());
         assert!(!l.asks_before_leaving(here));
+    }
+
+    /// The summary's answers, recounted over the whole ledger the way the ledger counted before
+    /// it kept a summary.
+    mod recount {
+        use super::*;
+
+        fn latest(l: &Ledger) -> HashMap<&str, &ItemOutcome> {
+            let mut m = HashMap::new();
+            for e in l.entries() {
+                for o in &e.outcomes {
+                    m.insert(outcome_id(o), o);
+                }
+            }
+            m
+        }
+
+        pub fn tally(l: &Ledger) -> Tally {
+            let latest = latest(l);
+            let accepted = latest
+                .values()
+                .filter(|o| matches!(o, ItemOutcome::Accepted { .. }))
+                .count();
+            let unconfirmed: HashSet<&str> = l
+                .entries()
+                .iter()
+                .filter(|e| e.state == BatchState::Unconfirmed || e.reasks > 0)
+                .flat_map(|e| e.spec.ids.iter().map(String::as_str))
+                .filter(|id| !latest.contains_key(id))
+                .collect();
+            let submitted = latest.len();
+            Tally {
+                total: l.planned,
+                submitted,
+                accepted,
+                rejected: submitted - accepted,
+                unconfirmed: unconfirmed.len(),
+                remaining: l
+                    .planned
+                    .saturating_sub(submitted)
+                    .saturating_sub(unconfirmed.len()),
+            }
+        }
+
+        pub fn by_successor(l: &Ledger) -> Vec<SuccessorTally> {
+            let latest = latest(l);
+            let mut out: Vec<SuccessorTally> = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for e in l.entries() {
+                let pos = match out.iter().position(|t| t.successor == e.spec.successor) {
+                    Some(p) => p,
+                    None => {
+                        out.push(SuccessorTally {
+                            successor: e.spec.successor.clone(),
+                            ..SuccessorTally::default()
+                        });
+                        out.len() - 1
+                    }
+                };
+                let t = &mut out[pos];
+                for id in e.spec.ids.iter().filter(|id| seen.insert(id.as_str())) {
+                    t.total += 1;
+                    match latest.get(id.as_str()) {
+                        Some(ItemOutcome::Accepted { .. }) => t.accepted += 1,
+                        Some(ItemOutcome::Rejected { .. }) => t.rejected += 1,
+                        None => t.remaining += 1,
+                    }
+                }
+            }
+            out
+        }
+
+        pub fn rejections(l: &Ledger) -> Vec<Rejection> {
+            let mut out: Vec<Rejection> = latest(l)
+                .values()
+                .filter_map(|o| match o {
+                    ItemOutcome::Rejected {
+                        id,
+                        kind,
+                        code,
+                        message,
+                    } => Some(Rejection {
+                        id: id.clone(),
+                        kind: *kind,
+                        code: *code,
+                        message: message.clone(),
+                    }),
+                    _ => None,
+                })
+                .collect();
+            out.sort_by(|a, b| a.id.cmp(&b.id));
+            out
+        }
+
+        pub fn phase(l: &Ledger) -> Phase {
+            let mut held = 0;
+            for e in l.entries() {
+                match e.state {
+                    BatchState::Pending | BatchState::InFlight => return Phase::Running,
+                    BatchState::Waiting | BatchState::Unconfirmed => held += 1,
+                    BatchState::Done => {}
+                }
+            }
+            if held == 0 {
+                Phase::Finished
+            } else {
+                Phase::Held { batches: held }
+            }
+        }
+    }
+
+    fn assert_summary_agrees(l: &Ledger, when: &str) {
+        assert_eq!(l.tally(), recount::tally(l), "tally {when}");
+        assert_eq!(
+            l.by_successor(),
+            recount::by_successor(l),
+            "by successor {when}"
+        );
+        assert_eq!(l.rejections(), recount::rejections(l), "rejections {when}");
+        assert_eq!(l.phase(), recount::phase(l), "phase {when}");
+        let in_flight = l
+            .entries()
+            .iter()
+            .filter(|e| e.state == BatchState::InFlight)
+            .count();
+        assert_eq!(l.in_flight(), in_flight, "in flight {when}");
+        let finished = l.entries().iter().all(|e| e.state == BatchState::Done);
+        assert_eq!(l.is_finished(), finished, "finished {when}");
+        // A ledger read back from storage rebuilds the same summary.
+        let back: Ledger = serde_json::from_str(&serde_json::to_string(l).unwrap()).unwrap();
+        assert_eq!(&back, l);
+        assert_eq!(back.tally(), l.tally(), "tally read back {when}");
+        assert_eq!(back.by_successor(), l.by_successor(), "read back {when}");
+        assert_eq!(back.rejections(), l.rejections(), "read back {when}");
+    }
+
+    #[test]
+    fn the_kept_summary_matches_a_full_recount_through_any_run() {
+        // A small deterministic generator: no dependency, the same sequence every time.
+        let mut x: u64 = 0x2545_F491_4F6C_DD1D;
+        let mut next = move |n: u64| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x % n
+        };
+        for round in 0..16 {
+            let assign = |s: &str, n: usize, g: usize| Assignment {
+                successor: s.into(),
+                customer_ids: (0..n).map(|i| format!("{s}-c{i}")).collect(),
+                group_ids: (0..g).map(|i| format!("{s}-g{i}")).collect(),
+            };
+            let mut l = Ledger::new(
+                "h".into(),
+                plan(
+                    &[assign("a", 23, 4), assign("b", 9, 0), assign("c", 14, 3)],
+                    5,
+                ),
+            );
+            let mut out: Vec<BatchSpec> = Vec::new();
+            for step in 0..300 {
+                let when = format!("round {round}, step {step}");
+                let before = (l.rejections_mark(), l.rejections());
+                match next(9) {
+                    0..=2 => {
+                        if let Some(s) = l.take_next() {
+                            out.push(s);
+                        }
+                    }
+                    3..=5 if !out.is_empty() => {
+                        let s = out.remove(next(out.len() as u64) as usize);
+                        let (m, code) = (next(3) as usize, 40096 + next(2) as u32 * 32);
+                        let mut r = answer(&s, |id| (id.len() % 3 == m).then_some(code));
+                        if next(4) == 0 {
+                            r.outcomes.pop();
+                        }
+                        if let Recorded::AskAgain { .. } = l.record(s.seq, r) {
+                            out.push(s);
+                        }
+                    }
+                    6 if !out.is_empty() => {
+                        let s = out.remove(next(out.len() as u64) as usize);
+                        match next(3) {
+                            0 => l.release(s.seq),
+                            1 => l.wait(s.seq, ApiError::Network("x".into())),
+                            _ => {
+                                l.attempt(s.seq);
+                                out.push(s);
+                            }
+                        }
+                    }
+                    7 => {
+                        if next(5) == 0 {
+                            l.retry_waiting();
+                        }
+                        if next(7) == 0 && l.phase() != Phase::Running {
+                            l.retry_rejected(|c| c == 40128, 4);
+                        }
+                    }
+                    8 if next(6) == 0 => {
+                        l.resume();
+                        out.clear();
+                    }
+                    _ => {}
+                }
+                assert_summary_agrees(&l, &when);
+                if l.rejections() != before.1 {
+                    assert_ne!(l.rejections_mark(), before.0, "the mark moves {when}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -52,6 +52,50 @@ has_id!(
     HandoverItem
 );
 
+/// The page sizes of a member's customers and groups, which the client loads whole: a small
+/// first page, so the first rows show while the rest arrive, then pages of the largest size
+/// the contract allows since 1.5 (fewer round trips: 20,000 customers in 3 instead of 20).
+/// A backend older than 1.5 refuses the large size (422 on `limit`); from then on the listing
+/// asks without a limit and gets the backend's default.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageSizes {
+    large: bool,
+}
+
+impl Default for PageSizes {
+    fn default() -> Self {
+        PageSizes { large: true }
+    }
+}
+
+impl PageSizes {
+    /// The first page: within every contract version's maximum (1,000).
+    pub const FIRST: u32 = 500;
+    /// Every later page: contract 1.5's maximum.
+    pub const LARGE: u32 = 10_000;
+
+    /// The `limit` to ask for the page after `cursor` (`None`: the first page).
+    pub fn limit(&self, cursor: Option<&str>) -> Option<u32> {
+        match cursor {
+            None => Some(Self::FIRST),
+            Some(_) if self.large => Some(Self::LARGE),
+            Some(_) => None,
+        }
+    }
+
+    /// Whether `e`, the answer to a request with `limit`, refuses that limit, so the request is
+    /// worth repeating without one; remembered for the rest of the listing.
+    pub fn refused(&mut self, limit: Option<u32>, e: &ApiError) -> bool {
+        let refused = limit.is_some_and(|l| l > 1_000)
+            && matches!(e, ApiError::Status { status: 422, problem, .. }
+                if problem.errors.iter().any(|f| f.field == "limit"));
+        if refused {
+            self.large = false;
+        }
+        refused
+    }
+}
+
 /// How far a listing got, for a progress bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
@@ -389,6 +433,43 @@ mod tests {
         let mut p = Pages::new();
         p.take(page(vec![Event("a")], Some("x"))).unwrap();
         assert!(p.take(page(vec![Event("b")], Some("x"))).is_err());
+    }
+
+    #[test]
+    fn a_small_first_page_then_large_ones_unless_the_backend_refuses_them() {
+        use crate::api::types::Problem;
+        let mut s = PageSizes::default();
+        assert_eq!(s.limit(None), Some(500));
+        assert_eq!(s.limit(Some("o500")), Some(10_000));
+        let other = ApiError::Status {
+            status: 422,
+            problem: Problem::invalid().field("cursor", "invalid", "unknown cursor"),
+            retry_after_s: None,
+            request_id: None,
+        };
+        assert!(
+            !s.refused(Some(10_000), &other),
+            "another field's error is the answer"
+        );
+        assert!(!s.refused(Some(10_000), &ApiError::Network("offline".into())));
+        let limit = ApiError::Status {
+            status: 422,
+            problem: Problem::invalid().field(
+                "limit",
+                "out_of_range",
+                "limit must be between 1 and 1000",
+            ),
+            retry_after_s: None,
+            request_id: None,
+        };
+        assert!(
+            !s.refused(Some(500), &limit),
+            "a small limit refused is not ours to fix"
+        );
+        assert_eq!(s.limit(Some("o500")), Some(10_000));
+        assert!(s.refused(Some(10_000), &limit), "a backend before 1.5");
+        assert_eq!(s.limit(Some("o500")), None, "its default from then on");
+        assert_eq!(s.limit(None), Some(500));
     }
 
     #[test]

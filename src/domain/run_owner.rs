@@ -101,6 +101,16 @@ pub struct SavedRun {
     pub started_at: String,
 }
 
+/// A `SavedRun` by reference: what a save writes (the same JSON), without copying the ledger
+/// first.
+#[derive(Serialize)]
+pub struct SavedRunRef<'a> {
+    pub handover: &'a Handover,
+    pub ledger: &'a Ledger,
+    pub started_by: &'a Admin,
+    pub started_at: &'a str,
+}
+
 /// What a version before per-admin keys saved under `LEGACY_KEY`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct LegacyRun {
@@ -377,7 +387,19 @@ mod tests {
             },
             started_at: "2026-01-02T03:04:05.000Z".into(),
         };
-        let back: SavedRun = serde_json::from_str(&serde_json::to_string(&saved).unwrap()).unwrap();
+        let json = serde_json::to_string(&saved).unwrap();
+        let by_ref = SavedRunRef {
+            handover: &saved.handover,
+            ledger: &saved.ledger,
+            started_by: &saved.started_by,
+            started_at: &saved.started_at,
+        };
+        assert_eq!(
+            serde_json::to_string(&by_ref).unwrap(),
+            json,
+            "saved by reference"
+        );
+        let back: SavedRun = serde_json::from_str(&json).unwrap();
         assert_eq!(back, saved);
         assert_eq!(back.handover.state, HandoverState::Ready);
         assert_eq!(back.ledger.tally().accepted, 1);

@@ -334,6 +334,13 @@ impl Wizard {
                 Some(m) if !m.eligible => Some(Blocker::MemberIneligible),
                 _ => None,
             },
+            // Part of the lists is there (rows show while the rest arrive): wait for all of it.
+            Step::Customers
+                if self.lists_needed().is_some()
+                    && (d.customers.preview().is_some() || d.groups.preview().is_some()) =>
+            {
+                Some(Blocker::ListsLoading)
+            }
             Step::Customers => (self.customer_count() + self.group_count() == 0)
                 .then_some(Blocker::NothingSelected),
             Step::Successor if d.split.several => {
@@ -437,6 +444,34 @@ impl Wizard {
         self.draft.customers.attach(customers);
         self.draft.groups.attach(groups);
         true
+    }
+
+    /// Takes the next page of one of `departed`'s lists as it arrives (`expected`: the rows the
+    /// backend says the list holds; `first`: the listing starts again; `last`: it is complete); ignored, like [`Wizard::attach_lists`], when the
+    /// admin has since chosen another member. Until the last page the list shows but counts as
+    /// not loaded (see [`Picked`]).
+    pub fn receive<T: Listed + Clone>(
+        &mut self,
+        departed: &str,
+        rows: Vec<T>,
+        expected: Option<u64>,
+        first: bool,
+        last: bool,
+    ) -> bool {
+        if self.draft.departed.as_ref().map(|d| d.id.as_str()) != Some(departed) {
+            return false;
+        }
+        T::picked_mut(self).receive(rows, expected, first, last);
+        true
+    }
+
+    /// A listing of `departed` failed or was cancelled: the rows it brought so far go (the
+    /// saved choice stays).
+    pub fn abandon_lists(&mut self, departed: &str) {
+        if self.draft.departed.as_ref().map(|d| d.id.as_str()) == Some(departed) {
+            self.draft.customers.abandon();
+            self.draft.groups.abandon();
+        }
     }
 
     /// Selects or deselects rows of one list.
@@ -762,6 +797,44 @@ mod tests {
         lists(&mut w, &["c1", "c2"], &[]);
         w.choose_successor(member(10, 100));
         w
+    }
+
+    #[test]
+    fn a_list_arriving_page_by_page_shows_but_holds_the_wizard_until_complete() {
+        let mut w = Wizard::new("h1".into());
+        w.choose_member(departed(true));
+        assert!(w.go_next());
+        assert!(w.receive("d1", vec![customer("c1", true)], None, true, false));
+        assert!(
+            !w.receive("d9", vec![customer("x", false)], None, true, true),
+            "another member's page"
+        );
+        assert_eq!(w.lists_needed(), Some("d1"));
+        assert_eq!(w.blocker(Step::Customers), Some(Blocker::ListsLoading));
+        assert!(!w.go_next());
+        assert_eq!(w.picked::<Customer>().preview().map(|c| c.len()), Some(1));
+        w.pick::<Customer>(PickOp::Clear(vec![0]));
+        assert!(
+            w.picked::<Customer>().contains(0),
+            "no choice while loading"
+        );
+        w.receive("d1", vec![customer("c2", false)], None, false, true);
+        assert_eq!(
+            w.blocker(Step::Customers),
+            Some(Blocker::ListsLoading),
+            "groups"
+        );
+        w.receive::<Group>("d1", vec![], None, true, true);
+        assert_eq!(w.lists_needed(), None);
+        assert_eq!((w.customer_count(), w.important_count()), (2, 1));
+        assert!(w.go_next());
+        // A listing that fails drops its rows; the saved choice stays.
+        let mut w = Wizard::new("h2".into());
+        w.choose_member(departed(true));
+        w.receive("d1", vec![customer("c1", false)], None, true, false);
+        w.abandon_lists("d1");
+        assert!(w.picked::<Customer>().preview().is_none());
+        assert_eq!(w.blocker(Step::Customers), Some(Blocker::NothingSelected));
     }
 
     #[test]

@@ -53,6 +53,7 @@ pub const MESSAGES: Messages = Messages {
     select_all_matching: "Select all matching",
     clear_selection: "Clear",
     invert_selection: "Invert",
+    choose_after_loading: "You can select once every row has loaded.",
     important: "Important",
     wechat: "WeChat",
     wecom: "WeCom",

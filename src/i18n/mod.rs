@@ -235,6 +235,8 @@ pub struct Messages {
     pub select_all_matching: &'static str,
     pub clear_selection: &'static str,
     pub invert_selection: &'static str,
+    /// Beside the disabled bulk actions while a list's pages still arrive.
+    pub choose_after_loading: &'static str,
     pub important: &'static str,
     pub wechat: &'static str,
     pub wecom: &'static str,
@@ -685,6 +687,7 @@ impl Messages {
             m.select_all_matching,
             m.clear_selection,
             m.invert_selection,
+            m.choose_after_loading,
             m.important,
             m.wechat,
             m.wecom,

@@ -53,6 +53,7 @@ pub const MESSAGES: Messages = Messages {
     select_all_matching: "全选筛选结果",
     clear_selection: "清空",
     invert_selection: "反选",
+    choose_after_loading: "全部加载完成后才能选择。",
     important: "重要",
     wechat: "微信",
     wecom: "企业微信",

@@ -55,6 +55,7 @@ pub const MESSAGES: Messages = Messages {
     select_all_matching: "全選篩選結果",
     clear_selection: "清除",
     invert_selection: "反向選取",
+    choose_after_loading: "全部載入完成後才能選取。",
     important: "重要",
     wechat: "微信",
     wecom: "企業微信",

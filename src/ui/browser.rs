@@ -165,6 +165,41 @@ pub fn measure(name: &str, start: &str) {
     }
 }
 
+/// Like [`measure`], with numbers in the measure's `detail` (read by the benchmarks).
+pub fn measure_with(name: &str, start: &str, detail: &[(&str, f64)]) {
+    use js_sys::{Function, Object, Reflect};
+    use wasm_bindgen::JsCast;
+    let Some(p) = window().and_then(|w| w.performance()) else {
+        return;
+    };
+    let numbers = Object::new();
+    for (k, v) in detail {
+        let _ = Reflect::set(&numbers, &(*k).into(), &(*v).into());
+    }
+    let options = Object::new();
+    let _ = Reflect::set(&options, &"start".into(), &start.into());
+    let _ = Reflect::set(&options, &"detail".into(), &numbers);
+    let measured = Reflect::get(&p, &"measure".into())
+        .ok()
+        .and_then(|f| f.dyn_into::<Function>().ok())
+        .is_some_and(|f| f.call2(&p, &name.into(), &options).is_ok());
+    if !measured {
+        measure(name, start);
+    }
+}
+
+/// The bytes of the app's wasm linear memory (it grows, and never shrinks).
+pub fn wasm_memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        (core::arch::wasm32::memory_size(0) as f64) * 65_536.0
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
 /// Focuses the first element matching `selector`, if any.
 pub fn focus(selector: &str) {
     use wasm_bindgen::JsCast;

@@ -31,6 +31,7 @@ use crate::api::{ApiError, Backend};
 use crate::config::{with_query_param, Route};
 use crate::domain::csv;
 use crate::domain::events::{self, Said};
+use crate::domain::ledger::Phase;
 use crate::domain::paging::Progress;
 use crate::domain::permissions::{may_approve, may_start};
 use crate::domain::plan::unsent_assignments;
@@ -294,8 +295,16 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             let mut poll = Poll::new();
             while live() {
                 let mut wait_ms = poll.delay_ms();
-                if browser::page_visible() {
-                    let first = data.with_untracked(|d| d.handover.is_none());
+                let first = data.with_untracked(|d| d.handover.is_none());
+                // While this browser's run of this handover sends batches, its answers keep the
+                // page current (`answered` below), and its end asks at once: fetching every item
+                // again meanwhile only slows the run down.
+                let sending = !ctx.run.paused.get_untracked()
+                    && ctx.run.ledger.with_untracked(|l| {
+                        l.as_ref()
+                            .is_some_and(|l| l.handover_id == id && l.phase() == Phase::Running)
+                    });
+                if browser::page_visible() && (first || !sending) {
                     let shown = {
                         let live = live.clone();
                         move |p: Progress| {
@@ -345,7 +354,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
         Memo::new(move |_| {
             ctx.run.ledger.with(|l| {
                 l.as_ref().filter(|l| l.handover_id == id).map(|l| {
-                    let n: usize = l.entries.iter().map(|e| e.outcomes.len()).sum();
+                    let n: usize = l.entries().iter().map(|e| e.outcomes.len()).sum();
                     (n, l.is_finished())
                 })
             })
@@ -402,7 +411,7 @@ pub fn HandoverPage(id: String) -> impl IntoView {
                     .as_ref()
                     .filter(|l| l.handover_id == h.id)
                     .into_iter()
-                    .flat_map(|l| l.entries.iter().flat_map(|e| e.outcomes.iter()));
+                    .flat_map(|l| l.entries().iter().flat_map(|e| e.outcomes.iter()));
                 Some(snapshot::picture(h, items, outcomes))
             })
         },

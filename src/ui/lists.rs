@@ -1,15 +1,17 @@
 //! The customers step's lists: every page of a departed member's customers and groups, loaded
 //! as soon as the member is chosen (so the step opens ready) and handed to the wizard's draft,
-//! which owns the choice.
+//! which owns the choice, page by page as they arrive.
 
 use leptos::prelude::*;
 
-use super::browser;
-use super::fetch_all::fetch_all;
+use std::cell::Cell;
+use std::rc::Rc;
+
+use super::fetch_all::fetch_each;
 use super::state::Ctx;
-use crate::api::types::PageQuery;
-use crate::domain::paging::Progress;
-use crate::domain::selection::Catalog;
+use crate::api::types::{Customer, Group, Page, PageQuery};
+use crate::api::ApiError;
+use crate::domain::paging::{PageSizes, Progress};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Load {
@@ -36,8 +38,9 @@ pub fn ensure_loaded(ctx: Ctx) {
     }
 }
 
-/// Loads both lists of `departed` into the draft; a newer load (another member) makes this one
-/// stop.
+/// Loads both lists of `departed` into the draft, both at once and page by page: the rows
+/// show as they arrive, and the lists count as loaded (choices open) once every page of both
+/// has. A newer load (another member) makes this one stop.
 pub fn load(ctx: Ctx, departed: String) {
     let picks = ctx.picks;
     let generation = picks.generation.get_untracked().wrapping_add(1);
@@ -50,57 +53,124 @@ pub fn load(ctx: Ctx, departed: String) {
     picks.repeats.set(0);
     let b = ctx.backend();
     let stale = move || picks.generation.get_untracked() != generation;
-    let stop = move || stale() || picks.cancel.get_untracked();
-    ctx.spawn(async move {
-        let page = |cursor| PageQuery {
-            cursor,
-            limit: None,
-        };
-        let customers = fetch_all(
-            |cursor| {
-                let (b, id) = (b.clone(), departed.clone());
-                async move { b.customers(&id, &page(cursor)).await }
-            },
-            move |p| {
-                if !stale() {
-                    picks.progress.set(p);
+    // Either listing failing stops the other.
+    let stop = move || {
+        stale() || picks.cancel.get_untracked() || picks.state.get_untracked() != Load::Loading
+    };
+    let pending = Rc::new(Cell::new(2u8));
+    let finish = {
+        let departed = departed.clone();
+        move |result: Result<Option<Progress>, ApiError>| {
+            if stale() || picks.state.get_untracked() != Load::Loading {
+                return;
+            }
+            match result {
+                Ok(Some(p)) => {
+                    picks.repeats.update(|r| *r += p.repeats);
+                    pending.set(pending.get().saturating_sub(1));
+                    if pending.get() == 0 {
+                        picks.state.set(Load::Done);
+                    }
                 }
-            },
-            stop,
-        )
-        .await;
-        let groups = match customers {
-            Ok(Some(_)) => {
-                fetch_all(
-                    |cursor| {
-                        let (b, id) = (b.clone(), departed.clone());
-                        async move { b.groups(&id, &page(cursor)).await }
-                    },
-                    |_| {},
-                    stop,
-                )
-                .await
+                Ok(None) => {
+                    ctx.wizard.update(|w| w.abandon_lists(&departed));
+                    picks.state.set(Load::Cancelled);
+                }
+                Err(e) => {
+                    ctx.wizard.update(|w| w.abandon_lists(&departed));
+                    picks.error.set(Some(e));
+                    picks.state.set(Load::Failed);
+                }
             }
-            _ => Ok(None),
-        };
-        if stale() {
-            return;
         }
-        match (customers, groups) {
-            (Ok(Some(c)), Ok(Some(g))) => {
-                picks.repeats.set(c.repeats + g.repeats);
-                let (c, g) = (Catalog::new(c.items), Catalog::new(g.items));
-                ctx.wizard.update(|w| {
-                    w.attach_lists(&departed, c, g);
-                });
-                picks.state.set(Load::Done);
-                request_animation_frame(|| browser::measure("customers:list-ready", "step-start"));
-            }
-            (Err(e), _) | (_, Err(e)) => {
-                picks.error.set(Some(e));
-                picks.state.set(Load::Failed);
-            }
-            _ => picks.state.set(Load::Cancelled),
+    };
+    let customers = {
+        let (b, departed, finish) = (b.clone(), departed.clone(), finish.clone());
+        async move {
+            let sizes = Rc::new(Cell::new(PageSizes::default()));
+            let mut first = true;
+            let result = fetch_each(
+                |cursor| {
+                    let (b, id, sizes) = (b.clone(), departed.clone(), sizes.clone());
+                    async move {
+                        page_of(&sizes, cursor, |q| {
+                            let (b, id) = (b.clone(), id.clone());
+                            async move { b.customers(&id, &q).await }
+                        })
+                        .await
+                    }
+                },
+                |rows: Vec<Customer>, p, last| {
+                    if stale() {
+                        return;
+                    }
+                    picks.progress.set(p);
+                    let first = std::mem::take(&mut first);
+                    ctx.wizard.update(|w| {
+                        w.receive(&departed, rows, p.total, first, last);
+                    });
+                },
+                stop,
+            )
+            .await;
+            finish(result);
         }
-    });
+    };
+    let groups = {
+        let departed = departed.clone();
+        async move {
+            let sizes = Rc::new(Cell::new(PageSizes::default()));
+            let mut first = true;
+            let result = fetch_each(
+                |cursor| {
+                    let (b, id, sizes) = (b.clone(), departed.clone(), sizes.clone());
+                    async move {
+                        page_of(&sizes, cursor, |q| {
+                            let (b, id) = (b.clone(), id.clone());
+                            async move { b.groups(&id, &q).await }
+                        })
+                        .await
+                    }
+                },
+                |rows: Vec<Group>, p: Progress, last| {
+                    if !stale() {
+                        let first = std::mem::take(&mut first);
+                        ctx.wizard.update(|w| {
+                            w.receive(&departed, rows, p.total, first, last);
+                        });
+                    }
+                },
+                stop,
+            )
+            .await;
+            finish(result);
+        }
+    };
+    ctx.spawn(customers);
+    ctx.spawn(groups);
+}
+
+/// One page after `cursor` in the size [`PageSizes`] says; asked again without a limit when
+/// the backend (older than contract 1.5) refuses the large one.
+async fn page_of<T, Fut>(
+    sizes: &Cell<PageSizes>,
+    cursor: Option<String>,
+    get: impl Fn(PageQuery) -> Fut,
+) -> Result<Page<T>, ApiError>
+where
+    Fut: std::future::Future<Output = Result<Page<T>, ApiError>>,
+{
+    let mut s = sizes.get();
+    let limit = s.limit(cursor.as_deref());
+    let query = |limit| PageQuery {
+        cursor: cursor.clone(),
+        limit,
+    };
+    match get(query(limit)).await {
+        Err(e) if s.refused(limit, &e) => {
+            sizes.set(s);
+            get(query(s.limit(cursor.as_deref()))).await
+        }
+        other => other,
+    }
 }

@@ -28,8 +28,8 @@ use crate::domain::ledger::{HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatu
 use crate::domain::plan::{batch_size, plan};
 use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::run_owner::{
-    self, backend_identity, DrivingNote, LedgerKey, LegacyRun, Offer, SavedRun, LEDGER_PREFIX,
-    LEGACY_KEY,
+    self, backend_identity, DrivingNote, LedgerKey, LegacyRun, Offer, SavedRun, SavedRunRef,
+    LEDGER_PREFIX, LEGACY_KEY,
 };
 use crate::i18n::codes::code_text;
 use crate::i18n::errors::error_text;
@@ -84,6 +84,10 @@ pub struct Run {
     /// The page's settings (backend identity, auth, login page), from `restore`.
     config: StoredValue<Option<Config>>,
     saved_at: StoredValue<f64>,
+    /// How long the last save took (ms), to space the next ones.
+    save_cost: StoredValue<f64>,
+    /// A save is scheduled (`save_soon`); whether it is forced.
+    save_queued: StoredValue<Option<bool>>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
 }
@@ -128,6 +132,8 @@ impl Run {
             owner: StoredValue::new(None),
             config: StoredValue::new(None),
             saved_at: StoredValue::new(0.0),
+            save_cost: StoredValue::new(0.0),
+            save_queued: StoredValue::new(None),
             in_flight,
         }
     }
@@ -188,11 +194,56 @@ pub(super) fn who(ctx: Ctx) -> Option<(String, Admin)> {
     Some((backend_id(ctx), admin))
 }
 
-/// Writes the ledger to local storage, at most every half second (and always at the end); only
-/// the tab that drives the run writes. A save that did not happen only means a batch is re-sent
-/// with its seq after a reload, which the backend answers idempotently.
+/// Saves are spaced at least this far apart while batches come back (a forced save — pause,
+/// an expired session, the page hidden or left, the end — is written at once).
+const SAVE_EVERY_MS: f64 = 2_000.0;
+/// … and further apart when a save itself takes long (a 20,000-item ledger is ~2.5 MB of
+/// JSON): saving takes at most one part in this many of the run's time.
+const SAVE_SHARE: f64 = 50.0;
+
+/// Writes the ledger to local storage, spaced (`SAVE_EVERY_MS`, `SAVE_SHARE`) while the run
+/// goes on, at once when it ends; only the tab that drives the run writes. A save that did not
+/// happen only means a batch is re-sent with its seq after a crash, which the backend answers
+/// from its record of that seq (idempotently): no item is sent twice as new work. A reload or a
+/// closed or hidden tab saves first (`listen`).
 fn save(ctx: Ctx) {
-    save_at(ctx, false);
+    if ctx.run.read(Ledger::is_finished).unwrap_or(false) {
+        // At once: the page offers saved runs that are not finished, and reads them as soon
+        // as this one ends.
+        save_at(ctx, true);
+    } else if due(ctx.run, js_sys::Date::now()) {
+        save_soon(ctx, false);
+    }
+}
+
+/// A spaced save may be written now: the last one is old enough, or the run just ended.
+fn due(run: Run, now: f64) -> bool {
+    let spacing = SAVE_EVERY_MS.max(SAVE_SHARE * run.save_cost.get_value());
+    now - run.saved_at.get_value() >= spacing || run.read(Ledger::is_finished).unwrap_or(true)
+}
+
+/// Saves once the current task is over, i.e. after the worker that asked sent its next
+/// request: the ledger is written while batches are on the wire rather than before they
+/// leave. `force`: whatever the spacing.
+fn save_soon(ctx: Ctx, force: bool) {
+    let run = ctx.run;
+    let queued = run.save_queued.get_value();
+    run.save_queued
+        .set_value(Some(force || queued.unwrap_or(false)));
+    if queued.is_some() {
+        return;
+    }
+    set_timeout(
+        move || {
+            // The app may be gone by now (`suspend` saved it then).
+            let Some(Some(force)) = run.save_queued.try_get_value() else {
+                return;
+            };
+            run.save_queued.set_value(None);
+            save_at(ctx, force);
+        },
+        std::time::Duration::ZERO,
+    );
 }
 
 fn save_at(ctx: Ctx, force: bool) {
@@ -201,31 +252,37 @@ fn save_at(ctx: Ctx, force: bool) {
         return;
     }
     let now = js_sys::Date::now();
-    let finished = run.read(Ledger::is_finished).unwrap_or(true);
-    if !force && !finished && now - run.saved_at.get_value() < 500.0 {
+    if !force && !due(run, now) {
         return;
     }
     run.saved_at.set_value(now);
+    browser::mark("run-save");
     let Some(owner) = run.owner.get_value() else {
         return;
     };
-    let (Some(handover), Some(ledger)) = (ctx.created.get_untracked(), run.ledger.get_untracked())
-    else {
-        return;
-    };
-    if handover.id != ledger.handover_id {
-        return;
-    }
     let key = owner.key.storage_key();
-    let saved = SavedRun {
-        handover,
-        ledger,
-        started_by: owner.started_by,
-        started_at: owner.started_at,
+    // Serialised from the signal's value in place: the ledger is not copied first.
+    let json = ctx.created.with_untracked(|h| {
+        run.ledger.with_untracked(|l| {
+            let (h, l) = (h.as_ref()?, l.as_ref()?);
+            if h.id != l.handover_id {
+                return None;
+            }
+            serde_json::to_string(&SavedRunRef {
+                handover: h,
+                ledger: l,
+                started_by: &owner.started_by,
+                started_at: &owner.started_at,
+            })
+            .ok()
+        })
+    });
+    let Some(json) = json else {
+        return;
     };
-    if let Ok(json) = serde_json::to_string(&saved) {
-        browser::local_set(&key, &json);
-    }
+    browser::local_set(&key, &json);
+    run.save_cost.set_value(js_sys::Date::now() - now);
+    browser::measure("run:save", "run-save");
     let note = DrivingNote {
         key,
         paused: run.paused.get_untracked(),
@@ -332,6 +389,13 @@ fn listen(ctx: Ctx, lang: Lang) {
     });
     // The last answers reach storage before the tab goes (a tab that takes over reads them).
     lifetime::on_window(leptos::ev::pagehide, move |_| save_at(ctx, true));
+    // A hidden tab may be discarded without a `pagehide` (the event bubbles from the
+    // document to the window).
+    lifetime::on_window(leptos::ev::visibilitychange, move |_| {
+        if !browser::page_visible() {
+            save_at(ctx, true);
+        }
+    });
     // Another tab drives the run shown here: its saves bring its progress.
     lifetime::on_window(leptos::ev::storage, move |e| {
         if run.drive.get_untracked() != Drive::Elsewhere {
@@ -442,7 +506,7 @@ fn drive(ctx: Ctx, reread: bool) {
     });
     if held {
         run.drive.set(Drive::Here);
-        save_at(ctx, true);
+        save_soon(ctx, true);
         spawn_workers(ctx);
         return;
     }
@@ -487,7 +551,7 @@ fn take_over(ctx: Ctx, claim: Claim, lock: String, reread: bool) {
         }
     }
     run.drive.set(Drive::Here);
-    save_at(ctx, true);
+    save_soon(ctx, true);
     spawn_workers(ctx);
 }
 
@@ -530,7 +594,7 @@ fn resume(ctx: Ctx) {
     run.expired.set(false);
     run.signin.set(None);
     if run.drive.get_untracked() == Drive::Here {
-        save_at(ctx, true);
+        save_soon(ctx, true);
         spawn_workers(ctx);
     } else if run.drive.get_untracked() != Drive::Claiming {
         drive(ctx, true);
@@ -706,8 +770,8 @@ async fn worker(ctx: Ctx) {
     }
     run.workers.update(|n| *n = n.saturating_sub(1));
     if run.workers.get_untracked() == 0 && run.read(Ledger::is_finished).unwrap_or(false) {
+        // The answer that finished the run saved it already (`save`).
         browser::measure("run:complete", "run-start");
-        save(ctx);
     }
 }
 
@@ -746,9 +810,14 @@ pub fn RunPanel() -> impl IntoView {
             RunStatus::Done { rejected } => Some((m.run_done_some)(rejected)),
         }
     };
+    // Listed again only when the rejections changed, not at every answer.
+    let rejections_mark =
+        Memo::new(move |_| run.ledger.with(|l| l.as_ref().map(Ledger::rejections_mark)));
     let rejections = Memo::new(move |_| {
+        // Read, not only tracked: a memo that never ran follows nothing.
+        rejections_mark.get();
         run.ledger
-            .with(|l| l.as_ref().map(Ledger::rejections).unwrap_or_default())
+            .with_untracked(|l| l.as_ref().map(Ledger::rejections).unwrap_or_default())
     });
     let held = Memo::new(move |_| {
         run.ledger
@@ -921,10 +990,15 @@ pub fn RunPanel() -> impl IntoView {
                         spawn_workers(ctx);
                     }>{move || lang.t().retry_rejected}</button>
                 </Show>
+                // Keyed: a new rejection adds its row, the others stay.
                 <ul class="hoc-rejections">
-                    {move || rejections.get().into_iter().map(|r| view! {
-                        <li><code>{r.id.clone()}</code> " " {move || code_text(lang.locale(), r.code)}</li>
-                    }).collect_view()}
+                    <For
+                        each=move || rejections.get()
+                        key=|r| (r.id.clone(), r.code)
+                        children=move |r| view! {
+                            <li><code>{r.id.clone()}</code> " " {move || code_text(lang.locale(), r.code)}</li>
+                        }
+                    />
                 </ul>
             </Show>
         </section>

@@ -20,6 +20,8 @@ use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::wizard::Wizard;
 
 const WIZARD_KEY: &str = "handover-console.wizard";
+/// How long after a change the draft is saved (changes within it are saved together).
+const SAVE_AFTER_MS: u64 = 40;
 /// Demo latency: enough to feel like a network, short enough not to annoy.
 const DEMO_LATENCY_MS: u32 = 40;
 
@@ -113,13 +115,32 @@ impl Ctx {
         let saved =
             browser::session_get(WIZARD_KEY).and_then(|j| serde_json::from_str::<Wizard>(&j).ok());
         let wizard = RwSignal::new(saved.unwrap_or_else(|| Wizard::new(new_handover_id())));
-        Effect::new(move |_| {
-            wizard.with(|w| {
+        // Saving the draft writes every chosen id (20,000 for a big member): once per burst of
+        // changes, a little after the change has shown (a click or a select-all does not wait
+        // for it), and at once when the page goes.
+        let save = move || {
+            wizard.try_with_untracked(|w| {
                 if let Ok(json) = serde_json::to_string(w) {
                     browser::session_set(WIZARD_KEY, &json);
                 }
-            })
+            });
+        };
+        let queued = StoredValue::new(false);
+        Effect::new(move |_| {
+            wizard.track();
+            if queued.try_get_value() == Some(false) {
+                queued.try_set_value(true);
+                set_timeout(
+                    move || {
+                        queued.try_set_value(false);
+                        save();
+                    },
+                    std::time::Duration::from_millis(SAVE_AFTER_MS),
+                );
+            }
         });
+        lifetime::on_window(leptos::ev::pagehide, move |_| save());
+        on_cleanup(save);
         Ctx {
             backend,
             session,

@@ -12,6 +12,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// Which build of the backend runs.
+#[derive(Clone, Copy)]
+enum Profile {
+    Debug,
+    Release,
+}
+
 pub struct BackendProcess {
     /// Where the browser and `get` go: the contract proxy, or the backend without it.
     pub base_url: String,
@@ -107,13 +114,13 @@ impl BackendProcess {
     /// Like `start`, serving the site in `dist` (e.g. a build plus example pages,
     /// `support::site`) instead of `dist/`.
     pub fn start_serving(dist: &Path, extra: &[&str]) -> BackendProcess {
-        BackendProcess::start_serving_with_env(dist, extra, &[])
+        BackendProcess::spawn(Profile::Debug, dist, extra, &[])
     }
 
     /// Like `start`, with variables added to the backend's environment (the WeCom credentials
     /// of `--source wecom`, which it takes from there only).
     pub fn start_with_env(extra: &[&str], env: &[(&str, &str)]) -> BackendProcess {
-        BackendProcess::start_serving_with_env(&super::dist_dir(), extra, env)
+        BackendProcess::spawn(Profile::Debug, &super::dist_dir(), extra, env)
     }
 
     /// `start_serving` and `start_with_env` together.
@@ -122,11 +129,33 @@ impl BackendProcess {
         extra: &[&str],
         env: &[(&str, &str)],
     ) -> BackendProcess {
-        let bin = root().join("target/debug/handover-backend");
-        assert!(
-            bin.is_file(),
-            "build the backend first: cargo build -p handover-backend"
-        );
+        BackendProcess::spawn(Profile::Debug, dist, extra, env)
+    }
+
+    /// Like `start`, with `target/release/handover-backend` (benchmarks: a debug build's own
+    /// time per request would be measured instead of the client's).
+    pub fn start_release(extra: &[&str]) -> BackendProcess {
+        BackendProcess::spawn(Profile::Release, &super::dist_dir(), extra, &[])
+    }
+
+    fn spawn(
+        profile: Profile,
+        dist: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> BackendProcess {
+        let (bin, build) = match profile {
+            Profile::Debug => (
+                "target/debug/handover-backend",
+                "cargo build -p handover-backend",
+            ),
+            Profile::Release => (
+                "target/release/handover-backend",
+                "cargo build --release -p handover-backend",
+            ),
+        };
+        let bin = root().join(bin);
+        assert!(bin.is_file(), "build the backend first: {build}");
         let mut command = Command::new(bin);
         command
             .args(["--addr", "127.0.0.1:0", "--dist"])

@@ -61,6 +61,12 @@ impl Browser {
         Browser::start(None, accept_languages, &[])
     }
 
+    /// Like `launch`, with extra Chromium switches (the benchmarks' `--enable-precise-memory-info`,
+    /// `--js-flags=--expose-gc`).
+    pub fn launch_with(accept_languages: &str, extra_args: &[&str]) -> Browser {
+        Browser::start(None, accept_languages, extra_args)
+    }
+
     /// Like `launch`, in the time zone `tz` (e.g. "Asia/Shanghai"): Chromium takes its zone
     /// from the `TZ` of its environment, which it inherits from chromedriver.
     pub fn launch_in(tz: &str, accept_languages: &str) -> Browser {

@@ -289,7 +289,7 @@ impl Store {
             .filter(|c| !states.is(&c.id, ItemStatus::TakenOver))
             .collect();
         // Page first, then build the views: a page costs its own size, not the list's.
-        let page = paginate(pending, q.cursor.as_deref(), q.limit, 1000, 1000)?;
+        let page = paginate(pending, q.cursor.as_deref(), q.limit, 1000, 10_000)?;
         Ok(Page {
             items: page
                 .items
@@ -317,7 +317,7 @@ impl Store {
             .filter(|g| !g.inherited && !states.is(&g.id, ItemStatus::TakenOver))
             .map(|g| self.group_view(g, &states))
             .collect();
-        paginate(all, q.cursor.as_deref(), q.limit, 1000, 1000)
+        paginate(all, q.cursor.as_deref(), q.limit, 1000, 10_000)
     }
 
     pub fn members(&self, actor: &str, q: &MembersQuery) -> Result<Page<Member>, Problem> {

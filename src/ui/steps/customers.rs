@@ -3,8 +3,6 @@
 
 use leptos::prelude::*;
 
-use std::sync::Arc;
-
 use crate::api::types::{Customer, CustomerKind, Group};
 use crate::domain::backup::{member_backup, BackupLabels};
 use crate::domain::selection::{Catalog, Filter, PickOp, Pickable};
@@ -41,6 +39,24 @@ pub fn CustomersStep() -> impl IntoView {
     // Usually already loading: choosing the member on step 1 starts it.
     lists::ensure_loaded(ctx);
     let loaded_in_draft = move || ctx.wizard.with(|w| w.lists_needed().is_none());
+    // Rows show as soon as the first page has arrived; choices open once every page has. A load
+    // that failed or was cancelled shows its notice, not a part of the lists.
+    let has_rows = move || {
+        let arriving = picks.state.get() == Load::Loading
+            && ctx.wizard.with(|w| {
+                w.picked::<Customer>().preview().is_some()
+                    || w.picked::<Group>().preview().is_some()
+            });
+        arriving || loaded_in_draft()
+    };
+    measure_once("customers:first-rows", move || {
+        ctx.wizard.with(|w| {
+            w.picked::<Customer>()
+                .preview()
+                .is_some_and(|c| !c.is_empty())
+        })
+    });
+    measure_once("customers:list-ready", loaded_in_draft);
     let state = picks.state;
     let loaded = picks.progress;
     let error = picks.error;
@@ -74,13 +90,15 @@ pub fn CustomersStep() -> impl IntoView {
                     move |_| reload()
                 }>{move || lang.t().retry}</button>
             </Show>
-            <Show when=loaded_in_draft>
-                <p class="hoc-backup">
-                    <button type="button" class="hoc-button" on:click=move |_| export_backup(lang, ctx)>
-                        {move || lang.t().export_backup}
-                    </button>
-                    <span class="hoc-help">" " {move || lang.t().backup_help}</span>
-                </p>
+            <Show when=has_rows>
+                <Show when=loaded_in_draft>
+                    <p class="hoc-backup">
+                        <button type="button" class="hoc-button" on:click=move |_| export_backup(lang, ctx)>
+                            {move || lang.t().export_backup}
+                        </button>
+                        <span class="hoc-help">" " {move || lang.t().backup_help}</span>
+                    </p>
+                </Show>
                 {picker::<Customer, _, _>("customers", |m| m.customers, true, LIST_HEIGHT, |c, checked, on_click| {
                     view! { <CustomerRow customer=c checked=checked on_click=on_click /> }
                 })}
@@ -92,6 +110,38 @@ pub fn CustomersStep() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// Ends the measure `name` from the mark `start` at the start of the next frame (as before:
+/// what the change costs, plus the wait for that frame), and `<name>:task` in the next task
+/// after the reactive updates it set off (which the browser may run only after painting).
+fn measure_update(name: String, start: String) {
+    let task = format!("{name}:task");
+    let start_too = start.clone();
+    request_animation_frame(move || browser::measure(&name, &start));
+    set_timeout(
+        move || browser::measure(&task, &start_too),
+        std::time::Duration::ZERO,
+    );
+}
+
+/// Once per visit of the step: the User Timing measure `name` from the step's start to the
+/// frame after `reached` first holds (at once if it already does). The list-ready one carries
+/// the page's wasm memory in its detail, for the benchmark.
+fn measure_once(name: &'static str, reached: impl Fn() -> bool + 'static) {
+    Effect::new(move |done: Option<bool>| {
+        if done == Some(true) || !reached() {
+            return done.unwrap_or(false);
+        }
+        request_animation_frame(move || {
+            browser::measure_with(
+                name,
+                "step-start",
+                &[("wasm_bytes", browser::wasm_memory_bytes())],
+            )
+        });
+        true
+    });
 }
 
 /// WeCom moves at most `limits.groups_per_owner_per_day` groups of one departed member a day:
@@ -157,20 +207,6 @@ fn hidden(what: &'static str) -> impl IntoView {
     view! { <span class="hoc-visually-hidden">" " {what}</span> }
 }
 
-/// The loaded catalogue, compared by identity: a new selection must not re-run the filter
-/// over 20,000 rows, only a new list may.
-struct Shared<T>(Option<Arc<Catalog<T>>>);
-
-impl<T> PartialEq for Shared<T> {
-    fn eq(&self, other: &Self) -> bool {
-        match (&self.0, &other.0) {
-            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        }
-    }
-}
-
 /// One list of step 2: optional filters, bulk actions, the count, and a virtualised list whose
 /// rows `row` renders. Every change goes to the wizard as a [`PickOp`].
 ///
@@ -191,7 +227,12 @@ where
     let lang = use_lang();
     let ctx = use_ctx();
     let wizard = ctx.wizard;
-    let catalog = Memo::new(move |_| Shared(wizard.with(|w| w.picked::<T>().catalog().cloned())));
+    // Which rows are there (another list, or more pages of this one), without holding them: the
+    // draft keeps the only reference, so a page arriving extends the list in place.
+    let version =
+        Memo::new(move |_| wizard.with(|w| w.picked::<T>().preview().map(Catalog::version)));
+    // Choices open once every page of both lists has arrived (as Next does).
+    let ready = Memo::new(move |_| wizard.with(|w| w.lists_needed().is_none()));
     let text = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let important_only = RwSignal::new(false);
@@ -201,12 +242,25 @@ where
         important_only: important_only.get(),
     });
     let rows = Memo::new(move |_| {
+        version.track();
         let f = filter.get();
-        catalog.with(|c| c.0.as_ref().map(|c| c.matching(&f)).unwrap_or_default())
+        wizard.with_untracked(|w| {
+            w.picked::<T>()
+                .preview()
+                .map(|c| c.matching(&f))
+                .unwrap_or_default()
+        })
     });
-    let tags =
-        Memo::new(move |_| catalog.with(|c| c.0.as_ref().map(|c| c.tags()).unwrap_or_default()));
-    let total = move || catalog.with(|c| c.0.as_ref().map_or(0, |c| c.len()));
+    let tags = Memo::new(move |_| {
+        version.track();
+        wizard.with_untracked(|w| {
+            w.picked::<T>()
+                .preview()
+                .map(Catalog::tags)
+                .unwrap_or_default()
+        })
+    });
+    let total = move || version.get().map_or(0, |(_, len)| len);
     let count = move || wizard.with(|w| w.picked::<T>().count());
     let heading = format!("hoc-{slug}-h");
     let measured = move |what: &'static str, op: fn(Vec<u32>) -> PickOp| {
@@ -214,7 +268,7 @@ where
         browser::mark(&start);
         let op = op(rows.get_untracked());
         wizard.update(|w| w.pick::<T>(op));
-        request_animation_frame(move || browser::measure(&format!("{slug}:{what}"), &start));
+        measure_update(format!("{slug}:{what}"), start);
     };
     let name = move || title(lang.t());
 
@@ -229,12 +283,15 @@ where
                             let start = format!("{slug}:filter-start");
                             browser::mark(&start);
                             text.set(v);
-                            request_animation_frame(move || browser::measure(&format!("{slug}:filter"), &start));
+                            measure_update(format!("{slug}:filter"), start);
                         }
                     />
                     <TagFilter tags=tags tag=tag important_only=important_only />
                 </div>
             </Show>
+            // Until every page has arrived nothing can be chosen (the draft refuses it too): a
+            // "select all matching" now would leave out the rows still on their way.
+            <fieldset class="hoc-pick-rows" disabled=move || !ready.get()>
             <div class="hoc-bulk">
                 <button type="button" class="hoc-button" on:click=move |_| measured("select-all", PickOp::SelectAll)>
                     {move || lang.t().select_all_matching}{move || hidden(name())}
@@ -245,11 +302,20 @@ where
                 <button type="button" class="hoc-button" on:click=move |_| measured("invert", PickOp::Invert)>
                     {move || lang.t().invert_selection}{move || hidden(name())}
                 </button>
-                <p class="hoc-count" role="status" aria-live="polite">
-                    {move || (lang.t().selected_of)(count(), total())}
-                </p>
+                <Show
+                    when=move || ready.get()
+                    fallback=move || view! {
+                        <p class="hoc-loading-note" role="status">{move || lang.t().choose_after_loading}</p>
+                    }
+                >
+                    <p class="hoc-count" role="status" aria-live="polite">
+                        {move || (lang.t().selected_of)(count(), total())}
+                    </p>
+                </Show>
             </div>
-            <Show when=move || { total() > 0 } fallback=move || view! { <p class="hoc-empty">{move || lang.t().no_items}</p> }>
+            <Show when=move || { total() > 0 } fallback=move || view! {
+                <p class="hoc-empty">{move || if ready.get() { lang.t().no_items } else { lang.t().loading }}</p>
+            }>
                 <VirtualList
                     rows=rows
                     row_height=ROW_HEIGHT
@@ -258,7 +324,7 @@ where
                     render={
                         let row = row.clone();
                         move |pos, i| {
-                            let item = catalog.with_untracked(|c| c.0.as_ref().and_then(|c| c.get(i).cloned()));
+                            let item = wizard.with_untracked(|w| w.picked::<T>().preview().and_then(|c| c.get(i).cloned()));
                             let row = row.clone();
                             item.map(move |item| {
                                 let checked = Signal::derive(move || wizard.with(|w| w.picked::<T>().contains(i)));
@@ -272,6 +338,7 @@ where
                     }
                 />
             </Show>
+            </fieldset>
         </section>
     }
 }

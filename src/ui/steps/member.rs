@@ -4,7 +4,6 @@ use leptos::prelude::*;
 
 use crate::api::types::{AccountState, DepartedMember, DepartedQuery};
 use crate::i18n::errors::reason_text;
-use crate::ui::format;
 use crate::ui::state::use_ctx;
 use crate::ui::use_lang;
 use crate::ui::widgets::error::ErrorNotice;
@@ -12,6 +11,7 @@ use crate::ui::widgets::pager::Pager;
 use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::SEARCH_DEBOUNCE_MS;
+use crate::ui::{browser, format};
 
 #[component]
 pub fn MemberStep() -> impl IntoView {
@@ -58,6 +58,18 @@ pub fn MemberStep() -> impl IntoView {
     Effect::new(move |_| {
         query();
         untrack(|| load(false));
+    });
+
+    // The first answer on screen (rows, the empty message or an error) is the first step's
+    // content: a User Timing mark for the load benchmark, once per mount.
+    let (asked, shown) = (StoredValue::new(false), StoredValue::new(false));
+    Effect::new(move |_| {
+        if pager.loading.get() {
+            asked.set_value(true);
+        } else if asked.get_value() && !shown.get_value() {
+            shown.set_value(true);
+            browser::mark("content-visible");
+        }
     });
 
     let chosen = move || ctx.wizard.with(|w| w.departed().map(|d| d.id.clone()));

@@ -24,10 +24,14 @@ where
     let container = NodeRef::<Div>::new();
     let scroll = RwSignal::new(0.0f64);
     let len = Memo::new(move |_| rows.with(Vec::len));
-    // A new filter starts at the top.
+    // A new filter starts at the top. Only when not there already: setting `scrollTop` lays the
+    // page out at once, which took most of a keystroke's time.
     Effect::watch(
         move || rows.track(),
         move |_, _, _| {
+            if scroll.get_untracked() == 0.0 {
+                return;
+            }
             if let Some(el) = container.get_untracked() {
                 el.set_scroll_top(0);
             }
