@@ -9,9 +9,10 @@ use std::rc::Rc;
 
 use super::fetch_all::fetch_each;
 use super::state::Ctx;
-use crate::api::types::{Customer, Group, Page, PageQuery};
+use crate::api::types::{Page, PageQuery};
 use crate::api::ApiError;
-use crate::domain::paging::{PageSizes, Progress};
+use crate::domain::paging::{Keyed, PageSizes, Progress};
+use crate::domain::wizard::Listed;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Load {
@@ -87,67 +88,70 @@ pub fn load(ctx: Ctx, departed: String) {
     let customers = {
         let (b, departed, finish) = (b.clone(), departed.clone(), finish.clone());
         async move {
-            let sizes = Rc::new(Cell::new(PageSizes::default()));
-            let mut first = true;
-            let result = fetch_each(
-                |cursor| {
-                    let (b, id, sizes) = (b.clone(), departed.clone(), sizes.clone());
-                    async move {
-                        page_of(&sizes, cursor, |q| {
-                            let (b, id) = (b.clone(), id.clone());
-                            async move { b.customers(&id, &q).await }
-                        })
-                        .await
-                    }
-                },
-                |rows: Vec<Customer>, p, last| {
-                    if stale() {
-                        return;
-                    }
-                    picks.progress.set(p);
-                    let first = std::mem::take(&mut first);
-                    ctx.wizard.update(|w| {
-                        w.receive(&departed, rows, p.total, first, last);
-                    });
-                },
+            let get = move |id: String, q: PageQuery| {
+                let b = b.clone();
+                async move { b.customers(&id, &q).await }
+            };
+            // The customers' progress is the one the step shows.
+            let result = each_page(
+                ctx,
+                departed,
+                get,
+                move |p| picks.progress.set(p),
+                stale,
                 stop,
-            )
-            .await;
-            finish(result);
+            );
+            finish(result.await);
         }
     };
     let groups = {
         let departed = departed.clone();
         async move {
-            let sizes = Rc::new(Cell::new(PageSizes::default()));
-            let mut first = true;
-            let result = fetch_each(
-                |cursor| {
-                    let (b, id, sizes) = (b.clone(), departed.clone(), sizes.clone());
-                    async move {
-                        page_of(&sizes, cursor, |q| {
-                            let (b, id) = (b.clone(), id.clone());
-                            async move { b.groups(&id, &q).await }
-                        })
-                        .await
-                    }
-                },
-                |rows: Vec<Group>, p: Progress, last| {
-                    if !stale() {
-                        let first = std::mem::take(&mut first);
-                        ctx.wizard.update(|w| {
-                            w.receive(&departed, rows, p.total, first, last);
-                        });
-                    }
-                },
-                stop,
-            )
-            .await;
-            finish(result);
+            let get = move |id: String, q: PageQuery| {
+                let b = b.clone();
+                async move { b.groups(&id, &q).await }
+            };
+            finish(each_page(ctx, departed, get, |_| {}, stale, stop).await);
         }
     };
     ctx.spawn(customers);
     ctx.spawn(groups);
+}
+
+/// Every page of one of `departed`'s lists, handed to the draft as each arrives (unless a newer
+/// load made this one stale).
+async fn each_page<T, Fut>(
+    ctx: Ctx,
+    departed: String,
+    get: impl Fn(String, PageQuery) -> Fut + Clone,
+    progress: impl Fn(Progress),
+    stale: impl Fn() -> bool,
+    stop: impl Fn() -> bool,
+) -> Result<Option<Progress>, ApiError>
+where
+    T: Keyed + Listed + Clone,
+    Fut: std::future::Future<Output = Result<Page<T>, ApiError>>,
+{
+    let sizes = Cell::new(PageSizes::default());
+    let mut first = true;
+    fetch_each(
+        |cursor| {
+            let (get, id, sizes) = (get.clone(), departed.clone(), &sizes);
+            async move { page_of(sizes, cursor, |q| get(id.clone(), q)).await }
+        },
+        |rows: Vec<T>, p: Progress, last| {
+            if stale() {
+                return;
+            }
+            progress(p);
+            let first = std::mem::take(&mut first);
+            ctx.wizard.update(|w| {
+                w.receive(&departed, rows, p.total, first, last);
+            });
+        },
+        stop,
+    )
+    .await
 }
 
 /// One page after `cursor` in the size [`PageSizes`] says; asked again without a limit when
