@@ -560,19 +560,7 @@ fn the_sso_header_counts_only_from_the_proxy() {
             dist: Some(dist),
             ..handover_backend::Config::default()
         };
-        // serve_on: the binary's way of serving, which knows the peer's address.
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let rt = tokio::runtime::Runtime::new().expect("runtime");
-            rt.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("addr")).expect("send");
-                let _ = handover_backend::serve_on(listener, config, std::future::pending()).await;
-            });
-        });
-        let base = format!("http://{}", rx.recv().expect("address"));
+        let base = drivers::start_backend(config);
         let status = drivers::agent()
             .get(&format!("{base}/api/session"))
             .header("X-Forwarded-User", user)

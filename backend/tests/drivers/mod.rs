@@ -7,7 +7,7 @@ pub mod pg;
 
 use std::time::Duration;
 
-use handover_backend::{router, Config};
+use handover_backend::Config;
 use handover_console::api::types::*;
 use handover_console::demo::{Options, Store};
 use serde::de::DeserializeOwned;
@@ -136,8 +136,10 @@ pub fn start_backend(config: Config) -> String {
                 .await
                 .expect("bind");
             tx.send(listener.local_addr().expect("addr")).expect("send");
-            let app = router(config).await.expect("the app starts");
-            axum::serve(listener, app).await.expect("serve");
+            // The binary's way of serving (it knows each request's peer address).
+            handover_backend::serve_on(listener, config, std::future::pending())
+                .await
+                .expect("the app starts and serves");
         });
     });
     format!("http://{}", rx.recv().expect("backend address"))
