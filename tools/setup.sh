@@ -7,6 +7,8 @@ cd "$(dirname "$0")/.."
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
+# Splits the app's module in two (tools/build.mjs, issue 12).
+WASM_SPLIT_VERSION=0.2.4
 SCHEMATHESIS_VERSION=4.32.5
 # The Firefox run (tests/firefox.rs) drives Debian's firefox-esr through this geckodriver.
 GECKODRIVER_VERSION=0.37.1
@@ -41,6 +43,11 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $WASM_BINDGEN_VERSION" ]; then
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION"
+  cargo install wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary --locked --force
 fi
 
 if ! command -v npm >/dev/null; then

@@ -6,6 +6,7 @@ pub(crate) mod events;
 mod fetch_all;
 pub mod format;
 mod handover;
+pub(crate) mod later;
 pub mod host;
 pub mod lifetime;
 mod lists;

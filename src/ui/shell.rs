@@ -5,10 +5,10 @@ use leptos::prelude::*;
 
 use super::browser;
 use super::format;
-use super::handover::HandoverPage;
-use super::records::{awaiting_count, Records};
+use super::later::{Later, Part};
+use super::records::awaiting_count;
 use super::state::use_ctx;
-use super::steps::{Created, StepBody};
+use super::steps::StepBody;
 use super::use_lang;
 use super::widgets::error::ErrorNotice;
 use super::widgets::stepper::Stepper;
@@ -97,19 +97,19 @@ pub fn Shell() -> impl IntoView {
                 Route::Records => Some(view! {
                     <main class="hoc-main">
                         <h2 class="hoc-step-heading" tabindex="-1" id="hoc-page-heading">{move || lang.t().records_title}</h2>
-                        <Records />
+                        <Later part={Part::Records { approvals: false }} />
                     </main>
                 }.into_any()),
                 Route::Approvals => Some(view! {
                     <main class="hoc-main">
                         <h2 class="hoc-step-heading" tabindex="-1" id="hoc-page-heading">{move || lang.t().nav_approvals}</h2>
-                        <Records approvals=true />
+                        <Later part={Part::Records { approvals: true }} />
                     </main>
                 }.into_any()),
                 // The page names the handover in its own heading (#hoc-page-heading).
                 Route::Handover(id) => Some(view! {
                     <main class="hoc-main">
-                        <HandoverPage id=id />
+                        <Later part=Part::Handover(id) />
                     </main>
                 }.into_any()),
             }}
@@ -126,7 +126,7 @@ pub fn Shell() -> impl IntoView {
                         {move || if done() { lang.t().handover_created } else { lang.t().step_title(step.get()) }}
                     </h2>
                     {move || match ctx.created.get() {
-                        Some(h) => view! { <Created handover=h /> }.into_any(),
+                        Some(h) => view! { <Later part=Part::Created(h) /> }.into_any(),
                         None => view! {
                             <ErrorSummary missing=Signal::derive(missing) />
                             <p class="hoc-step-intro">{move || lang.t().step_intro(step.get())}</p>
