@@ -192,3 +192,64 @@ fn the_first_byte_shows_the_app_loading_and_a_failed_load_says_so() {
     });
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Steps 2–5 and the records come in a second module, downloaded when first needed. When it
+/// cannot be downloaded, the step says so in the admin's language with Retry, and nothing the
+/// admin chose is lost; Retry, once the module can be had, shows the step.
+#[test]
+fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
+    let dir = std::env::temp_dir().join(format!("hoc-e2e-nolater-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut held_back = Vec::new();
+    for entry in std::fs::read_dir(support::dist_dir()).expect("dist") {
+        let path = entry.expect("dist entry").path();
+        let name = path.file_name().expect("name").to_string_lossy().to_string();
+        if !path.is_file() {
+            continue;
+        }
+        if name.starts_with("split_") && name.ends_with(".wasm") {
+            held_back.push(path);
+        } else {
+            std::fs::copy(&path, dir.join(&name)).expect("copy");
+        }
+    }
+    assert!(!held_back.is_empty(), "the build splits off a later module");
+    let server = StaticServer::start(dir.clone());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/", server.base_url));
+
+    let eligible = "input[name=hoc-departed]:not([disabled])";
+    b.wait_until("members listed", |b| !b.css_all(eligible).is_empty());
+    let first = b.css_all(eligible);
+    let chosen = b.attr(&first[0], "id");
+    b.click(&first[0]);
+    b.click(&b.by_role("button", "下一步"));
+    b.by_role("heading", "客户和客户群");
+    b.wait_until("the failed download is said", |b| {
+        b.css_all("[role=alert]")
+            .iter()
+            .any(|a| b.text(a).contains("无法连接服务器"))
+    });
+    let retry = b.by_role("button", "重试");
+
+    for path in &held_back {
+        std::fs::copy(path, dir.join(path.file_name().expect("name"))).expect("copy");
+    }
+    b.click(&retry);
+    b.by_role("checkbox", "仅重要客户");
+    assert!(
+        b.css_all("[role=alert]")
+            .iter()
+            .all(|a| !b.text(a).contains("无法连接服务器")),
+        "the error is gone once the step shows"
+    );
+    // The choice made before the failure is still there.
+    b.click(&b.by_role("button", "上一步"));
+    b.by_role("heading", "离职成员");
+    b.wait_until("the list is back", |b| !b.css_all(eligible).is_empty());
+    let again = b.css_all("input[name=hoc-departed]:checked");
+    assert_eq!(again.len(), 1, "one member is still chosen");
+    assert_eq!(b.attr(&again[0], "id"), chosen);
+    let _ = std::fs::remove_dir_all(&dir);
+}
