@@ -144,6 +144,9 @@ fn a_backend_killed_mid_run_loses_nothing_and_the_run_finishes_by_itself() {
                 "ERR_CONNECTION_REFUSED",
                 "ERR_CONNECTION_RESET",
                 "ERR_EMPTY_RESPONSE",
+                "ERR_SOCKET_NOT_CONNECTED",
+                "ERR_CONNECTION_CLOSED",
+                "ERR_CONNECTION_ABORTED",
             ]
             .iter()
             .any(|cut| e.contains(cut))
