@@ -204,7 +204,11 @@ fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
     let mut held_back = Vec::new();
     for entry in std::fs::read_dir(support::dist_dir()).expect("dist") {
         let path = entry.expect("dist entry").path();
-        let name = path.file_name().expect("name").to_string_lossy().to_string();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
         if !path.is_file() {
             continue;
         }

@@ -55,21 +55,21 @@ impl Backend {
     pub async fn session(&self) -> R<Session> {
         match self {
             Backend::Http(c) => http(c).get("/session", &(), None).await,
-            Backend::Demo(d) => d.call(false, |s, a, _| s.session(a)).await,
+            Backend::Demo(d) => d.read(|s, a, _| s.session(a)).await,
         }
     }
 
     pub async fn verify(&self, req: &VerificationRequest) -> R<VerificationToken> {
         match self {
             Backend::Http(c) => http(c).post("/session/verification", req).await,
-            Backend::Demo(d) => d.call(true, |s, a, now| s.verify(a, req, now)).await,
+            Backend::Demo(d) => d.write(|s, a, now| s.verify(a, req, now)).await,
         }
     }
 
     pub async fn departments(&self) -> R<Vec<Department>> {
         match self {
             Backend::Http(c) => http(c).get("/departments", &(), None).await,
-            Backend::Demo(d) => d.call(false, |s, a, _| s.departments(a)).await,
+            Backend::Demo(d) => d.read(|s, a, _| s.departments(a)).await,
         }
     }
 
@@ -80,10 +80,7 @@ impl Backend {
                     .get("/departed-members", q, Some(LATEST_DEPARTED))
                     .await
             }
-            Backend::Demo(d) => {
-                d.call(false, |s, a, now| s.departed_members(a, q, now))
-                    .await
-            }
+            Backend::Demo(d) => d.read(|s, a, now| s.departed_members(a, q, now)).await,
         }
     }
 
@@ -93,10 +90,7 @@ impl Backend {
                 let path = format!("/departed-members/{}/customers", seg(departed));
                 http(c).get(&path, q, None).await
             }
-            Backend::Demo(d) => {
-                d.call(false, |s, a, now| s.customers(a, departed, q, now))
-                    .await
-            }
+            Backend::Demo(d) => d.read(|s, a, now| s.customers(a, departed, q, now)).await,
         }
     }
 
@@ -106,17 +100,14 @@ impl Backend {
                 let path = format!("/departed-members/{}/groups", seg(departed));
                 http(c).get(&path, q, None).await
             }
-            Backend::Demo(d) => {
-                d.call(false, |s, a, now| s.groups(a, departed, q, now))
-                    .await
-            }
+            Backend::Demo(d) => d.read(|s, a, now| s.groups(a, departed, q, now)).await,
         }
     }
 
     pub async fn members(&self, q: &MembersQuery) -> R<Page<Member>> {
         match self {
             Backend::Http(c) => http(c).get("/members", q, Some(LATEST_MEMBERS)).await,
-            Backend::Demo(d) => d.call(false, |s, a, _| s.members(a, q)).await,
+            Backend::Demo(d) => d.read(|s, a, _| s.members(a, q)).await,
         }
     }
 
@@ -124,10 +115,8 @@ impl Backend {
         match self {
             Backend::Http(c) => http(c).post("/handovers", req).await,
             Backend::Demo(d) => {
-                d.call(true, |s, a, now| {
-                    s.create_handover(a, req, now).map(|(h, _)| h)
-                })
-                .await
+                d.write(|s, a, now| s.create_handover(a, req, now).map(|(h, _)| h))
+                    .await
             }
         }
     }
@@ -146,7 +135,7 @@ impl Backend {
     pub async fn handovers(&self, q: &HandoversQuery) -> R<Page<Handover>> {
         match self {
             Backend::Http(c) => http(c).get("/handovers", q, Some(LATEST_RECORDS)).await,
-            Backend::Demo(d) => d.call(false, |s, a, now| s.handovers(a, q, now)).await,
+            Backend::Demo(d) => d.read(|s, a, now| s.handovers(a, q, now)).await,
         }
     }
 
@@ -157,7 +146,7 @@ impl Backend {
                     .get(&format!("/handovers/{}", seg(id)), &(), None)
                     .await
             }
-            Backend::Demo(d) => d.call(false, |s, a, now| s.handover(a, id, now)).await,
+            Backend::Demo(d) => d.read(|s, a, now| s.handover(a, id, now)).await,
         }
     }
 
@@ -168,7 +157,7 @@ impl Backend {
                     .get(&format!("/handovers/{}/items", seg(id)), q, None)
                     .await
             }
-            Backend::Demo(d) => d.call(false, |s, a, now| s.items(a, id, q, now)).await,
+            Backend::Demo(d) => d.read(|s, a, now| s.items(a, id, q, now)).await,
         }
     }
 
@@ -179,7 +168,7 @@ impl Backend {
                     .get(&format!("/handovers/{}/events", seg(id)), q, None)
                     .await
             }
-            Backend::Demo(d) => d.call(false, |s, a, now| s.events(a, id, q, now)).await,
+            Backend::Demo(d) => d.read(|s, a, now| s.events(a, id, q, now)).await,
         }
     }
 
@@ -190,7 +179,7 @@ impl Backend {
                 // The contract's approve has no body.
                 http(c).post(&path, &()).await
             }
-            Backend::Demo(d) => d.call(true, |s, a, now| s.approve(a, id, now)).await,
+            Backend::Demo(d) => d.write(|s, a, now| s.approve(a, id, now)).await,
         }
     }
 
@@ -202,7 +191,7 @@ impl Backend {
                 // No body, like approve.
                 http(c).post(&path, &()).await
             }
-            Backend::Demo(d) => d.call(true, |s, a, now| s.withdraw(a, id, now)).await,
+            Backend::Demo(d) => d.write(|s, a, now| s.withdraw(a, id, now)).await,
         }
     }
 
@@ -213,7 +202,7 @@ impl Backend {
                     .post(&format!("/handovers/{}/reject", seg(id)), req)
                     .await
             }
-            Backend::Demo(d) => d.call(true, |s, a, now| s.reject(a, id, req, now)).await,
+            Backend::Demo(d) => d.write(|s, a, now| s.reject(a, id, req, now)).await,
         }
     }
 }

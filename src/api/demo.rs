@@ -81,7 +81,7 @@ impl DemoBackend {
         &self,
         op: impl FnOnce(&mut Store, &str, i64) -> Result<BatchResult, Problem>,
     ) -> Result<BatchResult, ApiError> {
-        let result = self.call(true, op).await;
+        let result = self.write(op).await;
         if result.is_ok() {
             if let Some(left) = self.expires_in.get() {
                 let left = left.saturating_sub(1);
@@ -92,10 +92,22 @@ impl DemoBackend {
         result
     }
 
-    /// One contract call: waits like a network would, runs the store, saves after writes.
-    pub async fn call<T>(
+    /// A call that changes the demo: as `read`, then saved. Apart so that reads (all the first
+    /// screen makes) do not carry the saving code into the first download (issue 12).
+    pub async fn write<T>(
         &self,
-        write: bool,
+        op: impl FnOnce(&mut Store, &str, i64) -> Result<T, Problem>,
+    ) -> Result<T, ApiError> {
+        let result = self.read(op).await;
+        if !self.expired.get() {
+            self.save();
+        }
+        result
+    }
+
+    /// One contract call: waits like a network would, then runs the store.
+    pub async fn read<T>(
+        &self,
         op: impl FnOnce(&mut Store, &str, i64) -> Result<T, Problem>,
     ) -> Result<T, ApiError> {
         // Latency varies a little, as it does on a real network.
@@ -105,10 +117,6 @@ impl DemoBackend {
         if self.expired.get() {
             return Err(Problem::new(401, "unauthenticated", "The session has expired").into());
         }
-        let result = op(&mut self.store.borrow_mut(), &self.actor, now_ms());
-        if write {
-            self.save();
-        }
-        result.map_err(ApiError::from)
+        op(&mut self.store.borrow_mut(), &self.actor, now_ms()).map_err(ApiError::from)
     }
 }

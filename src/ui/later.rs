@@ -114,7 +114,8 @@ pub fn Later(part: Part) -> impl IntoView {
         }
     });
     let failed = Signal::derive(move || {
-        (load.get() == Some(false)).then(|| ApiError::Network("the later module did not load".into()))
+        (load.get() == Some(false))
+            .then(|| ApiError::Network("the later module did not load".into()))
     });
     view! {
         {move || match load.get() {
