@@ -48,15 +48,15 @@ const rows = [
   ],
   [
     "20,000 customers, backend +50 ms: first rows",
-    num(pick(wizard, "backend.first_rows_ms"), 0, " ms"),
+    num(pick(wizard, "backend_50ms.first_rows_ms"), 0, " ms"),
     "≤ 150 ms",
-    pick(wizard, "backend.first_rows_ms") <= 150,
+    pick(wizard, "backend_50ms.first_rows_ms") <= 150,
   ],
   [
     "20,000 customers, backend +50 ms: list ready",
-    num(pick(wizard, "backend.list_ready_ms"), 0, " ms"),
+    num(pick(wizard, "backend_50ms.list_ready_ms"), 0, " ms"),
     "≤ 300 ms",
-    pick(wizard, "backend.list_ready_ms") <= 300,
+    pick(wizard, "backend_50ms.list_ready_ms") <= 300,
   ],
   [
     "filter keystroke → list updated, p95",
@@ -77,10 +77,16 @@ const rows = [
     run.ratio <= 1.1,
   ],
   [
-    "page memory, 20,000 customers loaded (JS heap + wasm)",
+    "page memory, 20,000 customers loaded (JS heap + wasm): demo",
     num(mb(pick(wizard, "memory.total_bytes")), 1, " MB"),
     "≤ 11.5 MB",
     mb(pick(wizard, "memory.total_bytes")) <= 11.5,
+  ],
+  [
+    "page memory, 20,000 customers loaded (JS heap + wasm): backend",
+    num(mb(pick(wizard, "backend_50ms.memory.total_bytes")), 1, " MB"),
+    "≤ 11.5 MB",
+    mb(pick(wizard, "backend_50ms.memory.total_bytes")) <= 11.5,
   ],
 ];
 

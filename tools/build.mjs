@@ -12,7 +12,7 @@
 // 4. index.html loads that entry and preloads the main wasm.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 const staging = process.env.TRUNK_STAGING_DIR;
@@ -26,7 +26,6 @@ const run = (cmd, args, env = {}) =>
   execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } });
 const hash = (data) => createHash("sha256").update(data).digest("hex").slice(0, 16);
 
-const split = true;
 const built = join(root, "target/wasm32-unknown-unknown", profile, `${name}.wasm`);
 const work = join(root, "target/hoc-build", profile);
 rmSync(work, { recursive: true, force: true });
@@ -38,11 +37,8 @@ for (const f of readdirSync(staging)) {
 }
 
 // 1. The split: `work/handover-console.wasm` (main), the later chunks and `__wasm_split.js`.
-let input = built;
-if (split) {
-  run("wasm-split-cli", [built, work, "--out-name", name]);
-  input = join(work, `${name}.wasm`);
-}
+run("wasm-split-cli", [built, work, "--out-name", name]);
+const input = join(work, `${name}.wasm`);
 
 // 2. Bindings, then size.
 const bg = join(work, "bindgen");
@@ -51,10 +47,12 @@ run("wasm-bindgen", [
   "--no-typescript",
   `--out-name=${name}`,
   `--out-dir=${bg}`,
-  ...(split ? ["--keep-lld-exports", "--no-demangle"] : []),
+  // The later module links to the main one's functions by their exports.
+  "--keep-lld-exports",
+  "--no-demangle",
   input,
 ]);
-const chunks = split ? readdirSync(work).filter((f) => f.endsWith(".wasm") && f !== `${name}.wasm`) : [];
+const chunks = readdirSync(work).filter((f) => f.endsWith(".wasm") && f !== `${name}.wasm`);
 const modules = [join(bg, `${name}_bg.wasm`), ...chunks.map((c) => join(work, c))];
 if (release) {
   for (const m of modules) run("wasm-opt", ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", m, "-o", m]);
@@ -64,22 +62,19 @@ if (release) {
 const mainData = readFileSync(modules[0]);
 const mainWasm = `${name}-${hash(mainData)}_bg.wasm`;
 writeFileSync(join(staging, mainWasm), mainData);
-let loader = "";
-if (split) {
-  loader = readFileSync(join(work, "__wasm_split.js"), "utf8");
-  for (const c of chunks) {
-    const data = readFileSync(join(work, c));
-    const hashed = `${c.replace(/\.wasm$/, "")}-${hash(data)}.wasm`;
-    writeFileSync(join(staging, hashed), data);
-    if (!loader.includes(`"./${c}"`)) throw new Error(`the split loader does not name ${c}`);
-    loader = loader.replaceAll(`"./${c}"`, `"./${hashed}"`);
-  }
+let loader = readFileSync(join(work, "__wasm_split.js"), "utf8");
+for (const c of chunks) {
+  const data = readFileSync(join(work, c));
+  const hashed = `${c.replace(/\.wasm$/, "")}-${hash(data)}.wasm`;
+  writeFileSync(join(staging, hashed), data);
+  if (!loader.includes(`"./${c}"`)) throw new Error(`the split loader does not name ${c}`);
+  loader = loader.replaceAll(`"./${c}"`, `"./${hashed}"`);
 }
 const css = readdirSync(staging).filter((f) => /^app-[0-9a-f]+\.css$/.test(f));
 if (css.length !== 1) throw new Error(`expected one stylesheet in ${staging}, found ${css}`);
 
 let glue = readFileSync(join(bg, `${name}.js`), "utf8");
-if (split) {
+{
   // The loader imports `initSync` from the entry, and the glue imports the loader: in one file
   // both are plain bindings of the same module.
   const importMain = /^import \{ initSync \} from "[^"]+";\n/m;
