@@ -31,6 +31,7 @@ lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --features e2e -- -D warnings
 	cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+	cargo clippy --target wasm32-unknown-unknown --features split --lib -- -D warnings
 
 ## Plain-Rust modules, the contract suite (demo store and reference backend over HTTP, its
 ## records in memory, SQLite and a PostgreSQL server the tests start: `make setup-test`).

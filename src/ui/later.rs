@@ -25,7 +25,7 @@ use crate::domain::wizard::Step;
 #[derive(Clone, Debug)]
 pub enum Part {
     Step(Step),
-    Created(Handover),
+    Created(Box<Handover>),
     Records { approvals: bool },
     Handover(String),
 }
@@ -57,7 +57,7 @@ async fn preload() -> Result<(), SplitLoaderError> {
 fn view_of(part: Part) -> AnyView {
     match part {
         Part::Step(step) => steps::later_step(step),
-        Part::Created(h) => view! { <steps::Created handover=h /> }.into_any(),
+        Part::Created(h) => view! { <steps::Created handover=*h /> }.into_any(),
         Part::Records { approvals } => view! { <Records approvals=approvals /> }.into_any(),
         Part::Handover(id) => view! { <HandoverPage id=id /> }.into_any(),
     }

@@ -126,7 +126,7 @@ pub fn Shell() -> impl IntoView {
                         {move || if done() { lang.t().handover_created } else { lang.t().step_title(step.get()) }}
                     </h2>
                     {move || match ctx.created.get() {
-                        Some(h) => view! { <Later part=Part::Created(h) /> }.into_any(),
+                        Some(h) => view! { <Later part=Part::Created(Box::new(h)) /> }.into_any(),
                         None => view! {
                             <ErrorSummary missing=Signal::derive(missing) />
                             <p class="hoc-step-intro">{move || lang.t().step_intro(step.get())}</p>
