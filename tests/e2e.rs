@@ -257,3 +257,31 @@ fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
     assert_eq!(b.attr(&again[0], "id"), chosen);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The first screen does not download the later module; pointing at a link to another page
+/// does, so that page opens without a wait; and it then opens.
+#[test]
+fn pointing_at_a_page_link_fetches_the_later_module() {
+    let server = app();
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/", server.base_url));
+    b.wait_until("members listed", |b| {
+        !b.css_all("input[name=hoc-departed]").is_empty()
+    });
+    let fetched = |b: &Browser| {
+        b.exec(
+            "return performance.getEntriesByType('resource').some(r => r.name.includes('split_later'))",
+            vec![],
+        ) == true
+    };
+    assert!(!fetched(&b), "step 1 runs without the later module");
+    let records = b.by_role("link", "分配记录");
+    b.hover(&records);
+    b.wait_until("the later module is fetched", fetched);
+    b.click(&records);
+    b.by_role("heading", "分配记录");
+    b.wait_until("the records page shows", |b| {
+        !b.page_text().contains("正在加载…")
+    });
+    b.assert_no_console_errors();
+}

@@ -428,6 +428,21 @@ impl Browser {
         let _ = self.cmd("DELETE", "/actions", None);
     }
 
+    /// Moves the mouse onto an element, through WebDriver actions (real pointer events).
+    pub fn hover(&self, el: &Element) {
+        let origin = Browser::as_arg(el);
+        self.ok(
+            "POST",
+            "/actions",
+            Some(json!({ "actions": [
+                { "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0 },
+                ]},
+            ]})),
+        );
+        let _ = self.cmd("DELETE", "/actions", None);
+    }
+
     /// Types into an element, as a keyboard would.
     pub fn type_text(&self, el: &Element, text: &str) {
         self.ok(
