@@ -405,41 +405,37 @@ impl Browser {
     /// Shift+click, through WebDriver actions (a real modifier, not a synthetic event).
     pub fn shift_click(&self, el: &Element) {
         let origin = Browser::as_arg(el);
-        self.ok(
-            "POST",
-            "/actions",
-            Some(json!({ "actions": [
-                { "type": "key", "id": "kb", "actions": [
-                    { "type": "keyDown", "value": "\u{E008}" },
-                    { "type": "pause", "duration": 0 },
-                    { "type": "pause", "duration": 0 },
-                    { "type": "pause", "duration": 0 },
-                    { "type": "keyUp", "value": "\u{E008}" },
-                ]},
-                { "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
-                    { "type": "pause", "duration": 0 },
-                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0 },
-                    { "type": "pointerDown", "button": 0 },
-                    { "type": "pointerUp", "button": 0 },
-                    { "type": "pause", "duration": 0 },
-                ]},
-            ]})),
-        );
-        let _ = self.cmd("DELETE", "/actions", None);
+        self.perform(json!([
+            { "type": "key", "id": "kb", "actions": [
+                { "type": "keyDown", "value": "\u{E008}" },
+                { "type": "pause", "duration": 0 },
+                { "type": "pause", "duration": 0 },
+                { "type": "pause", "duration": 0 },
+                { "type": "keyUp", "value": "\u{E008}" },
+            ]},
+            { "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+                { "type": "pause", "duration": 0 },
+                { "type": "pointerMove", "origin": origin, "x": 0, "y": 0 },
+                { "type": "pointerDown", "button": 0 },
+                { "type": "pointerUp", "button": 0 },
+                { "type": "pause", "duration": 0 },
+            ]},
+        ]));
     }
 
     /// Moves the mouse onto an element, through WebDriver actions (real pointer events).
     pub fn hover(&self, el: &Element) {
         let origin = Browser::as_arg(el);
-        self.ok(
-            "POST",
-            "/actions",
-            Some(json!({ "actions": [
-                { "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
-                    { "type": "pointerMove", "origin": origin, "x": 0, "y": 0 },
-                ]},
-            ]})),
-        );
+        self.perform(json!([
+            { "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
+                { "type": "pointerMove", "origin": origin, "x": 0, "y": 0 },
+            ]},
+        ]));
+    }
+
+    /// Runs WebDriver input actions, then releases whatever they hold.
+    fn perform(&self, actions: Value) {
+        self.ok("POST", "/actions", Some(json!({ "actions": actions })));
         let _ = self.cmd("DELETE", "/actions", None);
     }
 
