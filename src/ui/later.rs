@@ -13,9 +13,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::handover::HandoverPage;
-use super::lists;
 use super::records::Records;
-use super::state::Ctx;
 use super::steps;
 use super::use_lang;
 use super::widgets::error::ErrorNotice;
@@ -54,32 +52,6 @@ async fn render(part: Part) -> Rendered {
 #[cfg(not(all(feature = "split", target_family = "wasm")))]
 async fn preload() -> Result<(), SplitLoaderError> {
     Ok(())
-}
-
-/// The second split point, in the same module: the lists' loader, the customer and group
-/// decoders and the demo's customer generator are only needed from step 2 on.
-#[cfg(all(feature = "split", target_family = "wasm"))]
-#[leptos::wasm_split::wasm_split(later, wasm_split_path = ::leptos::wasm_split, fallible)]
-fn load_lists(ctx: Ctx) -> Result<(), SplitLoaderError> {
-    lists::ensure_loaded(ctx);
-    Ok(())
-}
-
-#[cfg(not(all(feature = "split", target_family = "wasm")))]
-async fn load_lists(ctx: Ctx) -> Result<(), SplitLoaderError> {
-    lists::ensure_loaded(ctx);
-    Ok(())
-}
-
-/// A member was picked on step 1: the later module comes, and with it the member's lists start
-/// loading, so that step 2 opens ready. If the module cannot come, step 2 says so with Retry
-/// and loads the lists itself once it is in.
-pub fn start_lists(ctx: Ctx) {
-    leptos::task::spawn_local(async move {
-        if load_lists(ctx).await.is_ok() {
-            LOADED.set(true);
-        }
-    });
 }
 
 fn view_of(part: Part) -> AnyView {

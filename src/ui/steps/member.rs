@@ -164,9 +164,10 @@ fn MemberCard(member: DepartedMember, chosen: Signal<Option<String>>) -> impl In
                 prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
                 on:change=move |_| {
                     ctx.wizard.update(|w| w.choose_member(m.clone()));
-                    // Start loading the later steps' code and the lists now, so the next step
+                    // Start loading the lists and the later steps' code now, so the next step
                     // opens ready.
-                    crate::ui::later::start_lists(ctx);
+                    crate::ui::lists::ensure_loaded(ctx);
+                    crate::ui::later::prefetch();
                 }
             />
             <label for=format!("hoc-dm-{}-radio", member.id) class="hoc-card-body">
