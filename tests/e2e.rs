@@ -3,11 +3,39 @@
 
 mod support;
 
+use std::path::PathBuf;
+
 use support::server::StaticServer;
 use support::webdriver::{Browser, Element};
 
 fn app() -> StaticServer {
     StaticServer::start(support::dist_dir())
+}
+
+/// A copy of the release build in a temporary folder without the files `held_back` names
+/// (by file name), to serve a site that lacks them; returns the folder and the files held back.
+fn partial_dist(tag: &str, held_back: impl Fn(&str) -> bool) -> (PathBuf, Vec<PathBuf>) {
+    let dir = std::env::temp_dir().join(format!("hoc-e2e-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut kept_back = Vec::new();
+    for entry in std::fs::read_dir(support::dist_dir()).expect("dist") {
+        let path = entry.expect("dist entry").path();
+        if !path.is_file() {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .to_string();
+        if held_back(&name) {
+            kept_back.push(path);
+        } else {
+            std::fs::copy(&path, dir.join(&name)).expect("copy");
+        }
+    }
+    (dir, kept_back)
 }
 
 fn html_lang(b: &Browser) -> String {
@@ -145,16 +173,7 @@ fn console_check_sees_console_errors() {
 /// module cannot load, the page says so in the admin's language instead of staying blank.
 #[test]
 fn the_first_byte_shows_the_app_loading_and_a_failed_load_says_so() {
-    let dir = std::env::temp_dir().join(format!("hoc-e2e-nowasm-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    for entry in std::fs::read_dir(support::dist_dir()).expect("dist") {
-        let path = entry.expect("dist entry").path();
-        let wasm = path.extension().is_some_and(|e| e == "wasm");
-        if path.is_file() && !wasm {
-            std::fs::copy(&path, dir.join(path.file_name().expect("name"))).expect("copy");
-        }
-    }
+    let (dir, _) = partial_dist("nowasm", |name| name.ends_with(".wasm"));
     let server = StaticServer::start(dir.clone());
     let b = Browser::launch("zh-CN,zh");
     b.goto(&format!("{}/", server.base_url));
@@ -198,26 +217,9 @@ fn the_first_byte_shows_the_app_loading_and_a_failed_load_says_so() {
 /// admin chose is lost; Retry, once the module can be had, shows the step.
 #[test]
 fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
-    let dir = std::env::temp_dir().join(format!("hoc-e2e-nolater-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    let mut held_back = Vec::new();
-    for entry in std::fs::read_dir(support::dist_dir()).expect("dist") {
-        let path = entry.expect("dist entry").path();
-        let name = path
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .to_string();
-        if !path.is_file() {
-            continue;
-        }
-        if name.starts_with("split_") && name.ends_with(".wasm") {
-            held_back.push(path);
-        } else {
-            std::fs::copy(&path, dir.join(&name)).expect("copy");
-        }
-    }
+    let (dir, held_back) = partial_dist("nolater", |name| {
+        name.starts_with("split_") && name.ends_with(".wasm")
+    });
     assert!(!held_back.is_empty(), "the build splits off a later module");
     let server = StaticServer::start(dir.clone());
     let b = Browser::launch("zh-CN,zh");

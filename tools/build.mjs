@@ -22,8 +22,7 @@ const root = new URL("..", import.meta.url).pathname;
 const profile = release ? "release" : "debug";
 const name = "handover-console";
 
-const run = (cmd, args, env = {}) =>
-  execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, ...env } });
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ["ignore", "inherit", "inherit"] });
 const hash = (data) => createHash("sha256").update(data).digest("hex").slice(0, 16);
 
 const built = join(root, "target/wasm32-unknown-unknown", profile, `${name}.wasm`);

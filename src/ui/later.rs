@@ -81,14 +81,22 @@ fn render_now(part: Part) -> Option<AnyView> {
     }
 }
 
+/// Downloads the later module (once: the loader shares one download among its callers and
+/// retries after a failure); whether it is in.
+async fn fetch() -> bool {
+    let loaded = preload().await.is_ok();
+    if loaded {
+        LOADED.set(true);
+    }
+    loaded
+}
+
 /// Starts downloading the later module without waiting for it (when the admin is about to
 /// need it, e.g. a member was picked on step 1).
 pub fn prefetch() {
     if !LOADED.get() {
         leptos::task::spawn_local(async {
-            if preload().await.is_ok() {
-                LOADED.set(true);
-            }
+            fetch().await;
         });
     }
 }
@@ -105,13 +113,7 @@ pub fn Later(part: Part) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     let load = LocalResource::new(move || {
         attempt.track();
-        async {
-            let loaded = preload().await;
-            if loaded.is_ok() {
-                LOADED.set(true);
-            }
-            loaded.is_ok()
-        }
+        fetch()
     });
     let failed = Signal::derive(move || {
         (load.get() == Some(false))
