@@ -139,6 +139,25 @@ impl Backend {
         }
     }
 
+    /// `handovers`, decoding only what the navigation's approvals count needs. Not superseded
+    /// by (and not superseding) the records page's own listing.
+    pub async fn handover_heads(&self, q: &HandoversQuery) -> R<Page<HandoverHead>> {
+        match self {
+            Backend::Http(c) => http(c).get("/handovers", q, None).await,
+            Backend::Demo(d) => {
+                d.read(|s, a, now| {
+                    let p = s.handovers(a, q, now)?;
+                    Ok(Page {
+                        items: p.items.iter().map(HandoverHead::of).collect(),
+                        next_cursor: p.next_cursor,
+                        total: p.total,
+                    })
+                })
+                .await
+            }
+        }
+    }
+
     pub async fn handover(&self, id: &str) -> R<Handover> {
         match self {
             Backend::Http(c) => {

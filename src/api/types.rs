@@ -371,6 +371,33 @@ pub struct Handover {
     pub by_successor: Vec<SuccessorCounts>,
 }
 
+/// What the navigation's approvals count reads of a handover: the first screen decodes only
+/// this (a whole `Handover`'s decoder is the later module's).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct HandoverHead {
+    /// Listings that repeat a handover across pages count it once.
+    pub id: String,
+    pub state: HandoverState,
+    pub created_by: Creator,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct Creator {
+    pub id: String,
+}
+
+impl HandoverHead {
+    pub fn of(h: &Handover) -> HandoverHead {
+        HandoverHead {
+            id: h.id.clone(),
+            state: h.state,
+            created_by: Creator {
+                id: h.created_by.id.clone(),
+            },
+        }
+    }
+}
+
 /// One successor's part of a handover: how many customers and groups, and their outcomes.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SuccessorCounts {

@@ -6,7 +6,8 @@
 use std::collections::HashSet;
 
 use crate::api::types::{
-    Customer, DepartedMember, Group, Handover, HandoverEvent, HandoverItem, Member, Page,
+    Customer, DepartedMember, Group, Handover, HandoverEvent, HandoverHead, HandoverItem, Member,
+    Page,
 };
 use crate::api::ApiError;
 
@@ -49,6 +50,7 @@ has_id!(
     DepartedMember,
     Member,
     Handover,
+    HandoverHead,
     HandoverItem
 );
 

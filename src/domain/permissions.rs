@@ -1,14 +1,21 @@
 //! Who may do what with a handover, from the session alone. The backend enforces the same rules;
 //! the page uses these to offer only the actions that will be allowed.
 
-use crate::api::types::{Handover, HandoverState, Session};
+use crate::api::types::{Handover, HandoverHead, HandoverState, Session};
 
 /// Approval is a second admin's word: someone with the approval permission who did not create
 /// the handover, while it waits for approval.
 pub fn may_approve(s: &Session, h: &Handover) -> bool {
-    h.state == HandoverState::PendingApproval
-        && s.permissions.may_approve
-        && s.admin.id != h.created_by.id
+    awaits(s, h.state, &h.created_by.id)
+}
+
+/// `may_approve`, on what the navigation's count reads of a handover.
+pub fn may_approve_head(s: &Session, h: &HandoverHead) -> bool {
+    awaits(s, h.state, &h.created_by.id)
+}
+
+fn awaits(s: &Session, state: HandoverState, creator: &str) -> bool {
+    state == HandoverState::PendingApproval && s.permissions.may_approve && s.admin.id != creator
 }
 
 /// After approval the creator or the approver starts the run, while something is unsent.

@@ -1,5 +1,5 @@
-//! What the first screen never shows (steps 2–5, the run, the records and handover pages),
-//! downloaded when first needed. The app's build (Trunk with the `split` feature, then
+//! What the first screen never shows (steps 2–5, the run, the records and handover pages, the
+//! offer of saved runs), downloaded when first needed. The app's build (Trunk with the `split` feature, then
 //! `tools/build.mjs`) moves everything only `render` reaches into a second wasm module; other
 //! builds (the wasm tests) call it directly. Issue 12: the first download carried all of it
 //! (460 KiB brotli); now 314.
@@ -14,6 +14,9 @@ use leptos::wasm_split::SplitLoaderError;
 
 use super::handover::HandoverPage;
 use super::records::Records;
+use super::resume::ResumeOffers;
+use super::run::{self, Task};
+use super::state::{use_ctx, Ctx};
 use super::steps;
 use super::use_lang;
 use super::widgets::error::ErrorNotice;
@@ -26,8 +29,15 @@ use crate::domain::wizard::Step;
 pub enum Part {
     Step(Step),
     Created(Box<Handover>),
-    Records { approvals: bool },
+    Records {
+        approvals: bool,
+    },
     Handover(String),
+    /// The offer of saved runs; `start_up`: the page just opened with something a run saved
+    /// (`run::anything_saved`), so the run this tab drove before a reload goes on.
+    Resume {
+        start_up: bool,
+    },
 }
 
 type Rendered = Result<AnyView, SplitLoaderError>;
@@ -60,6 +70,56 @@ fn view_of(part: Part) -> AnyView {
         Part::Created(h) => view! { <steps::Created handover=*h /> }.into_any(),
         Part::Records { approvals } => view! { <Records approvals=approvals /> }.into_any(),
         Part::Handover(id) => view! { <HandoverPage id=id /> }.into_any(),
+        Part::Resume { start_up } => {
+            if start_up {
+                run::restore(use_ctx());
+            }
+            view! { <ResumeOffers /> }.into_any()
+        }
+    }
+}
+
+/// The second split point, in the same module: what the first module asks of a run.
+#[cfg(all(feature = "split", target_family = "wasm"))]
+#[leptos::wasm_split::wasm_split(
+    later,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_run),
+    fallible
+)]
+fn run_task(ctx: Ctx, task: Task) -> Result<(), SplitLoaderError> {
+    run::perform(ctx, task);
+    Ok(())
+}
+
+#[cfg(not(all(feature = "split", target_family = "wasm")))]
+async fn run_task(ctx: Ctx, task: Task) -> Result<(), SplitLoaderError> {
+    run::perform(ctx, task);
+    Ok(())
+}
+
+#[cfg(not(all(feature = "split", target_family = "wasm")))]
+async fn preload_run() -> Result<(), SplitLoaderError> {
+    Ok(())
+}
+
+/// Performs `task` on the run, at once (unmounting saves the run before the app goes). A run
+/// exists only once the later module is in (its code starts and restores runs), so before that
+/// there is nothing to do, and nothing is downloaded for it. Each split point has a loader of
+/// its own: `fetch` readies this one's with `render`'s, so that it completes on its first poll.
+pub fn with_run(ctx: Ctx, task: Task) {
+    if !LOADED.get() && cfg!(all(feature = "split", target_family = "wasm")) {
+        return;
+    }
+    let mut fut = Box::pin(run_task(ctx, task));
+    if fut
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+        .is_pending()
+    {
+        leptos::task::spawn_local(async move {
+            let _ = fut.await;
+        });
     }
 }
 
@@ -84,7 +144,8 @@ fn render_now(part: Part) -> Option<AnyView> {
 /// Downloads the later module (once: the loader shares one download among its callers and
 /// retries after a failure); whether it is in.
 async fn fetch() -> bool {
-    let loaded = preload().await.is_ok();
+    // The second shares the first's download.
+    let loaded = preload().await.is_ok() && preload_run().await.is_ok();
     if loaded {
         LOADED.set(true);
     }
@@ -103,9 +164,10 @@ pub fn prefetch() {
 
 /// `part`, once the later module is in: a loading status meanwhile, and if the download
 /// fails, the network error in the admin's language with Retry (nothing entered is lost: the
-/// wizard's state lives outside this view).
+/// wizard's state lives outside this view). `quiet`: no loading status (for a part that is
+/// an extra, not what the admin asked for).
 #[component]
-pub fn Later(part: Part) -> impl IntoView {
+pub fn Later(part: Part, #[prop(optional)] quiet: bool) -> impl IntoView {
     if let Some(view) = render_now(part.clone()) {
         return view;
     }
@@ -123,6 +185,7 @@ pub fn Later(part: Part) -> impl IntoView {
         {move || match load.get() {
             Some(true) => render_now(part.clone()),
             Some(false) => None,
+            None if quiet => None,
             None => Some(view! { <p role="status" class="hoc-loading">{move || lang.t().loading}</p> }.into_any()),
         }}
         <ErrorNotice error=failed on_retry=move |_| attempt.update(|n| *n += 1) />

@@ -40,27 +40,37 @@ impl Lifetime {
         if !self.is_alive() {
             return;
         }
-        leptos::task::spawn_local(Scoped {
+        let scoped = self.within(task);
+        leptos::task::spawn_local(async move {
+            scoped.await;
+        });
+    }
+
+    /// `task` while the mount lives; `None` once it has ended (the task is dropped then, which
+    /// aborts its request). For a resource's future, which the reactive graph does not drop
+    /// when the app is unmounted.
+    pub fn within<T>(&self, task: impl Future<Output = T>) -> impl Future<Output = Option<T>> {
+        Scoped {
             life: self.clone(),
             task: Box::pin(task),
-        });
+        }
     }
 }
 
-struct Scoped {
+struct Scoped<F> {
     life: Lifetime,
-    task: Pin<Box<dyn Future<Output = ()>>>,
+    task: Pin<Box<F>>,
 }
 
-impl Future for Scoped {
-    type Output = ();
+impl<F: Future> Future for Scoped<F> {
+    type Output = Option<F::Output>;
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         if !self.life.is_alive() {
-            return Poll::Ready(());
+            return Poll::Ready(None);
         }
         match self.task.as_mut().poll(cx) {
-            Poll::Ready(()) => Poll::Ready(()),
+            Poll::Ready(out) => Poll::Ready(Some(out)),
             Poll::Pending => {
                 let mut wakers = self.life.0.wakers.borrow_mut();
                 // One waker per pending task is enough; stale ones only cost a wake-up.

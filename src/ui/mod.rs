@@ -65,6 +65,28 @@ impl Lang {
     }
 }
 
+/// The offer of saved runs, with the run's code, only when a run saved something (at start-up,
+/// or later in another tab): a fresh page downloads none of it.
+#[component]
+fn SavedRuns() -> impl IntoView {
+    let at_start = run::anything_saved();
+    let saved = RwSignal::new(at_start);
+    if !at_start {
+        let listener = window_event_listener(leptos::ev::storage, move |e| {
+            let key = e.key().and_then(|k| browser::app_key(&k));
+            if run::is_saved_run_key(key.iter()) {
+                saved.set(true);
+            }
+        });
+        on_cleanup(move || listener.remove());
+    }
+    move || {
+        saved
+            .get()
+            .then(|| view! { <later::Later part=later::Part::Resume { start_up: at_start } quiet=true /> })
+    }
+}
+
 pub fn use_lang() -> Lang {
     expect_context::<Lang>()
 }
@@ -126,9 +148,9 @@ pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl I
     lifetime::on_window(leptos::ev::offline, move |_| ctx.run.offline.set(true));
     lifetime::on_window(leptos::ev::online, move |_| {
         ctx.run.offline.set(false);
-        run::spawn_workers(ctx);
+        later::with_run(ctx, run::Task::Workers);
     });
-    run::restore(ctx, lang, &config);
+    run::prepare(ctx, lang, &config);
     events::wire(ctx, lang, &config);
     mount::publish(ctx, lang);
     if let Some(h) = host::current() {
@@ -137,7 +159,7 @@ pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl I
 
     view! {
         <div class="hoc-app" data-scheme=scheme lang=lang_attr>
-            <resume::ResumeOffers />
+            <SavedRuns />
             <shell::Shell />
         </div>
     }

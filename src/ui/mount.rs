@@ -10,7 +10,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::lifetime::Lifetime;
 use super::state::Ctx;
-use super::{browser, host, run, Console, Lang};
+use super::{browser, host, later, run, Console, Lang};
 use crate::config::{self, Layer, Page, Raw, Source};
 use crate::i18n::Locale;
 
@@ -212,7 +212,7 @@ impl Mounted {
     /// on the next mount), then removes it from the page.
     pub fn unmount(&mut self) {
         if let Some(c) = self.slot.borrow_mut().take() {
-            run::suspend(c.ctx);
+            later::with_run(c.ctx, run::Task::Suspend);
         }
         self.life.end();
         self.view.take();

@@ -9,20 +9,23 @@ use super::browser;
 use super::fetch_all::fetch_all;
 use super::format;
 use super::handover::title;
+use super::lifetime;
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::widgets::alert::Alert;
 use super::widgets::error::ErrorNotice;
 use super::widgets::pager::Pager;
 use super::widgets::repeats::RepeatsNotice;
-use crate::api::types::{Handover, HandoverState, HandoversQuery, Page, Session, StatusCounts};
+use crate::api::types::{
+    Handover, HandoverHead, HandoverState, HandoversQuery, Page, Session, StatusCounts,
+};
 use crate::api::{ApiError, Backend};
 use crate::config::Route;
 use crate::domain::csv;
-use crate::domain::permissions::may_approve;
+use crate::domain::permissions::{may_approve, may_approve_head};
 
 /// The handovers awaiting approval that `s` may approve, in every page the backend has.
-async fn awaiting(b: Backend, s: Session) -> Result<Vec<Handover>, ApiError> {
+async fn awaiting(b: Backend, s: Session) -> Result<Vec<HandoverHead>, ApiError> {
     if !s.permissions.may_approve {
         return Ok(Vec::new());
     }
@@ -30,7 +33,7 @@ async fn awaiting(b: Backend, s: Session) -> Result<Vec<Handover>, ApiError> {
         |cursor| {
             let b = b.clone();
             async move {
-                b.handovers(&HandoversQuery {
+                b.handover_heads(&HandoversQuery {
                     state: Some(HandoverState::PendingApproval),
                     cursor,
                     limit: Some(200),
@@ -47,7 +50,7 @@ async fn awaiting(b: Backend, s: Session) -> Result<Vec<Handover>, ApiError> {
         .map(|c| c.items)
         .unwrap_or_default()
         .into_iter()
-        .filter(|h| may_approve(&s, h))
+        .filter(|h| may_approve_head(&s, h))
         .collect())
 }
 
@@ -77,12 +80,15 @@ pub fn awaiting_count(ctx: Ctx) -> Awaiting {
     }
     // A new token from the host: ask again.
     ctx.on_token_renewed(move || tick.update(|n| *n = n.wrapping_add(1)));
+    let life = lifetime::current();
     let count = LocalResource::new(move || {
         tick.track();
         ctx.route.track();
         let session = ctx.session.get().and_then(Result::ok);
         let b = ctx.backend();
-        async move { awaiting(b, session?).await.ok().map(|l| l.len()) }
+        // Unmounted: the listing stops where it is.
+        let counted = life.within(async move { awaiting(b, session?).await.ok().map(|l| l.len()) });
+        async move { counted.await.flatten() }
     });
     Awaiting {
         count: Signal::derive(move || count.get().flatten()),

@@ -15,6 +15,7 @@ use std::cell::RefCell;
 use leptos::prelude::*;
 
 use super::browser::{self, sleep, Claim, Claimed};
+use super::later;
 use super::lifetime;
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
@@ -62,7 +63,7 @@ pub(super) enum SignIn {
 
 /// Who started the loaded run and when, and where it is saved.
 #[derive(Clone)]
-struct Owner {
+struct Starter {
     key: LedgerKey,
     started_by: Admin,
     started_at: String,
@@ -80,9 +81,13 @@ pub struct Run {
     pub(super) signin: RwSignal<Option<SignIn>>,
     /// `None` for a run started before the session loaded: it runs, but is not saved (no admin
     /// to save it for).
-    owner: StoredValue<Option<Owner>>,
-    /// The page's settings (backend identity, auth, login page), from `restore`.
+    owner: StoredValue<Option<Starter>>,
+    /// The page's settings (backend identity, auth, login page), from `prepare`.
     config: StoredValue<Option<Config>>,
+    /// The console's owner and language, from `prepare` (see `attach`).
+    page: StoredValue<Option<(Owner, Lang)>, LocalStorage>,
+    /// `attach` ran.
+    attached: StoredValue<bool>,
     saved_at: StoredValue<f64>,
     /// How long the last save took (ms), to space the next ones.
     save_cost: StoredValue<f64>,
@@ -131,6 +136,8 @@ impl Run {
             signin: RwSignal::new(None),
             owner: StoredValue::new(None),
             config: StoredValue::new(None),
+            page: StoredValue::new_local(None),
+            attached: StoredValue::new(false),
             saved_at: StoredValue::new(0.0),
             save_cost: StoredValue::new(0.0),
             save_queued: StoredValue::new(None),
@@ -303,19 +310,42 @@ pub fn forget() {
     browser::session_remove(NOTE_KEY);
 }
 
-/// At start-up: never sends anything by itself. Moves a ledger of the old single-key format to
-/// its per-admin key (to be offered), listens for what a run needs from the page, and once the
-/// session says who the admin is, goes on with the run this very tab drove before a reload.
-/// Every other saved run waits for the admin's word (`ui::resume`).
-pub fn restore(ctx: Ctx, lang: Lang, config: &Config) {
+/// At start-up, in the first module: the page's settings, the console's owner and language for
+/// what the run does later. Nothing of the run's own code runs here: a fresh page loads none
+/// of it (`ui::later`), and `restore` comes only when `anything_saved`.
+pub fn prepare(ctx: Ctx, lang: Lang, config: &Config) {
     let run = ctx.run;
     run.config.set_value(Some(config.clone()));
+    run.page
+        .set_value(Owner::current().map(|owner| (owner, lang)));
     if let (Some(n), Backend::Demo(d)) = (config.demo_expire_after, ctx.backend()) {
         d.expire_after(n);
     }
-    let backend = backend_identity(&config.mode);
+}
+
+/// Whether a run left anything in this browser: a saved ledger (to offer, or to name whose it
+/// is), the old single-key format, or the note of the run this tab drove before a reload. Keys
+/// only, nothing decoded: the first screen decides by it whether the run's code comes at once.
+pub fn anything_saved() -> bool {
+    browser::session_get(NOTE_KEY).is_some()
+        || browser::local_get(LEGACY_KEY).is_some()
+        || is_saved_run_key(browser::local_keys().iter())
+}
+
+/// One of `keys` (app keys) is a saved run's.
+pub fn is_saved_run_key<'a>(mut keys: impl Iterator<Item = &'a String>) -> bool {
+    keys.any(|k| k.starts_with(LEDGER_PREFIX))
+}
+
+/// At start-up, when `anything_saved`: never sends anything by itself. Moves a ledger of the old
+/// single-key format to its per-admin key (to be offered), and once the session says who the
+/// admin is, goes on with the run this very tab drove before a reload. Every other saved run
+/// waits for the admin's word (`ui::resume`).
+pub fn restore(ctx: Ctx) {
+    let run = ctx.run;
+    let backend = backend_id(ctx);
     migrate_legacy(&backend);
-    listen(ctx, lang);
+    attach(ctx);
     let done = StoredValue::new(false);
     Effect::new(move |_| {
         let Some(Ok(session)) = ctx.session.get() else {
@@ -337,11 +367,28 @@ pub fn restore(ctx: Ctx, lang: Lang, config: &Config) {
         // The reloaded run stays even when finished: its panel shows how it ended.
         sweep(&backend, &session.admin.id, reload.map(|(k, _)| k));
     });
-    // Start over empties the ledger: nothing is driven any more.
-    Effect::new(move |_| {
-        if run.ledger.with(Option::is_none) {
-            run.drive.set(Drive::Idle);
-        }
+}
+
+/// Once per console, before a run is loaded or started: what a run needs from the page
+/// (`listen`), and Start over stopping the drive. Under the console's owner, so that it lasts
+/// as long as the console whichever view brought the run.
+fn attach(ctx: Ctx) {
+    let run = ctx.run;
+    if run.attached.get_value() {
+        return;
+    }
+    run.attached.set_value(true);
+    let Some((owner, lang)) = run.page.get_value() else {
+        return;
+    };
+    owner.with(|| {
+        listen(ctx, lang);
+        // Start over empties the ledger: nothing is driven any more.
+        Effect::new(move |_| {
+            if run.ledger.with(Option::is_none) {
+                run.drive.set(Drive::Idle);
+            }
+        });
     });
 }
 
@@ -429,13 +476,14 @@ fn listen(ctx: Ctx, lang: Lang) {
 /// Loads a saved run into this tab and drives it (or shows it, if another tab drives it).
 /// `paused`: loaded paused (a reload of a paused run). Returns false when it is gone.
 pub(super) fn resume_saved(ctx: Ctx, key: &LedgerKey, paused: bool) -> bool {
+    attach(ctx);
     let Some(saved) = load(&key.storage_key()) else {
         return false;
     };
     let run = ctx.run;
     let mut ledger = saved.ledger;
     ledger.resume();
-    run.owner.set_value(Some(Owner {
+    run.owner.set_value(Some(Starter {
         key: key.clone(),
         started_by: saved.started_by,
         started_at: saved.started_at,
@@ -456,13 +504,14 @@ pub fn start(ctx: Ctx, assignments: &[Assignment]) {
     };
     // `run:complete` measures from here (the run benchmark reads it).
     browser::mark("run-start");
+    attach(ctx);
     let run = ctx.run;
     let backend = backend_id(ctx);
     let owner = ctx
         .session
         .get_untracked()
         .and_then(Result::ok)
-        .map(|s| Owner {
+        .map(|s| Starter {
             key: LedgerKey::new(&backend, &s.admin.id, &h.id),
             started_by: s.admin,
             started_at: browser::now_iso(),
@@ -638,15 +687,35 @@ pub fn token_renewed(ctx: Ctx, lang: Lang) {
     }
     ctx.renewed.update(|n| *n = n.wrapping_add(1));
     if expired {
-        check_session(ctx, lang, false);
+        later::with_run(ctx, Task::CheckSession(lang));
     } else if ctx.session.get_untracked().is_some_and(|s| s.is_err()) {
         ctx.session.refetch();
     }
 }
 
+/// What the first module asks of a run, through `later::with_run` (the run's code is in the
+/// later module, and a run exists only once that module is in).
+#[derive(Clone, Copy)]
+pub enum Task {
+    /// The page is online again: the workers go on.
+    Workers,
+    /// The app is being unmounted (`suspend`).
+    Suspend,
+    /// The host handed over a new token after the session expired.
+    CheckSession(Lang),
+}
+
+pub fn perform(ctx: Ctx, task: Task) {
+    match task {
+        Task::Workers => spawn_workers(ctx),
+        Task::Suspend => suspend(ctx),
+        Task::CheckSession(lang) => check_session(ctx, lang, false),
+    }
+}
+
 /// The app is being unmounted: the ledger is saved and the run's lock released, so the next
 /// mount (in this tab or another) goes on from the ledger. Nothing is forgotten.
-pub fn suspend(ctx: Ctx) {
+fn suspend(ctx: Ctx) {
     save_at(ctx, true);
     DRIVING.take();
 }
