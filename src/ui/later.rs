@@ -1,8 +1,8 @@
 //! What the first screen never shows (steps 2–5, the run, the records and handover pages, the
-//! offer of saved runs), downloaded when first needed. The app's build (Trunk with the `split` feature, then
-//! `tools/build.mjs`) moves everything only `render` reaches into a second wasm module; other
-//! builds (the wasm tests) call it directly. Issue 12: the first download carried all of it
-//! (460 KiB brotli); now 314.
+//! offer of saved runs), downloaded when first needed. The app's build (Trunk with the `split`
+//! feature, then `tools/build.mjs`) moves everything only `render` and `run_task` reach into a
+//! second wasm module; other builds (the wasm tests) call them directly. Issue 12: the first
+//! download carried all of it (460 KiB brotli); now 280.
 
 use std::cell::Cell;
 use std::future::Future;
