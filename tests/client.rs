@@ -46,6 +46,51 @@ async fn success_decodes_the_contract() {
     assert!(page.next_cursor.is_some());
 }
 
+/// A page is decoded while it is read in chunks (`api::page_stream`): a whole member's
+/// customers over HTTP, in pages of every size the contract allows, are the demo store's rows
+/// (both seams run the same seeded dataset), and a body that is not a page still says so.
+#[wasm_bindgen_test]
+async fn pages_decode_as_they_stream_in() {
+    let http = backend(client(10_000));
+    let demo = Backend::Demo(Rc::new(DemoBackend::load("admin-1", 0)));
+    for limit in [1, 7, 500, 10_000] {
+        let q = PageQuery {
+            limit: Some(limit),
+            ..Default::default()
+        };
+        let over_http = http
+            .customers("d001", &q)
+            .await
+            .expect("customers over HTTP");
+        let in_demo = demo
+            .customers("d001", &q)
+            .await
+            .expect("customers in the demo");
+        assert_eq!(over_http.items.len(), in_demo.items.len(), "limit {limit}");
+        assert_eq!(
+            over_http.items.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            in_demo.items.iter().map(|c| &c.id).collect::<Vec<_>>(),
+            "limit {limit}"
+        );
+        assert_eq!(over_http.total, in_demo.total, "limit {limit}");
+        assert!(!over_http.items.is_empty());
+        let groups = http.groups("d001", &q).await.expect("groups over HTTP");
+        assert_eq!(
+            groups.items.len(),
+            demo.groups("d001", &q).await.expect("groups").items.len()
+        );
+    }
+    let c = client(5_000).with_header("X-Fault", "malformed");
+    match backend(c)
+        .customers("d001", &PageQuery::default())
+        .await
+        .unwrap_err()
+    {
+        ApiError::Decode { .. } => {}
+        other => panic!("{other:?}"),
+    }
+}
+
 #[wasm_bindgen_test]
 async fn invalid_input_keeps_field_errors() {
     let e = backend(client(5_000))

@@ -88,7 +88,8 @@ impl Backend {
         match self {
             Backend::Http(c) => {
                 let path = format!("/departed-members/{}/customers", seg(departed));
-                http(c).get(&path, q, None).await
+                let rows = q.limit.unwrap_or(0) as usize;
+                http(c).get_page(&path, q, rows).await
             }
             Backend::Demo(d) => d.read(|s, a, now| s.customers(a, departed, q, now)).await,
         }
@@ -98,7 +99,8 @@ impl Backend {
         match self {
             Backend::Http(c) => {
                 let path = format!("/departed-members/{}/groups", seg(departed));
-                http(c).get(&path, q, None).await
+                let rows = q.limit.unwrap_or(0) as usize;
+                http(c).get_page(&path, q, rows).await
             }
             Backend::Demo(d) => d.read(|s, a, now| s.groups(a, departed, q, now)).await,
         }

@@ -5,13 +5,17 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use gloo_net::http::{Request, RequestBuilder};
+use js_sys::Uint8Array;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, RequestCredentials};
 
 use super::error::{check, decode, ApiError};
+use super::page_stream::PageDecoder;
+use super::types::Page;
 use crate::config::{encode_component, Auth};
 
 pub struct HttpClient {
@@ -77,6 +81,34 @@ impl HttpClient {
         decode(&self.send(Request::get(&url), None, supersede).await?)
     }
 
+    /// GETs a page of a list, decoding its items while the body is read into the wasm memory
+    /// in chunks (`page_stream`): a 10,000-row page is never there whole beside its rows.
+    /// `capacity`: the rows asked for (`limit`).
+    pub async fn get_page<T: DeserializeOwned, Q: Serialize>(
+        &self,
+        path: &str,
+        query: &Q,
+        capacity: usize,
+    ) -> Result<Page<T>, ApiError> {
+        let url = format!("{}{}{}", self.base, path, query_string(query));
+        let answer = self.exchange(Request::get(&url), None, None).await?;
+        if !(200..300).contains(&answer.status) {
+            return answer.checked().and_then(|text| decode(&text));
+        }
+        let body = answer.body;
+        let mut decoder = PageDecoder::with_capacity(capacity);
+        let mut chunk = vec![0; CHUNK.min(body.length() as usize)];
+        let mut at = 0;
+        while at < body.length() {
+            let end = (at + chunk.len() as u32).min(body.length());
+            let part = &mut chunk[..(end - at) as usize];
+            body.subarray(at, end).copy_to(part);
+            decoder.feed(part);
+            at = end;
+        }
+        decoder.finish()
+    }
+
     /// POSTs `body` as JSON. A body that serialises to `null` (`&()`) or to an empty object is
     /// no body at all, without a Content-Type: the contract's operations without a request body
     /// (approve) get none, and no operation of the contract takes an empty object.
@@ -92,14 +124,25 @@ impl HttpClient {
         decode(&self.send(Request::post(&url), json, None).await?)
     }
 
-    /// Sends and answers the success body's text. Not generic over the decoded type: one copy
-    /// of this state machine in the wasm build, not one per type (docs/performance.md).
+    /// Sends and answers the success body's text.
     async fn send(
+        &self,
+        req: RequestBuilder,
+        body: Option<String>,
+        supersede: Option<&'static str>,
+    ) -> Result<String, ApiError> {
+        self.exchange(req, body, supersede).await?.checked()
+    }
+
+    /// Sends, and reads the whole answer within the timeout. Not generic over the decoded
+    /// type: one copy of this state machine in the wasm build, not one per type
+    /// (docs/performance.md).
+    async fn exchange(
         &self,
         mut req: RequestBuilder,
         body: Option<String>,
         supersede: Option<&'static str>,
-    ) -> Result<String, ApiError> {
+    ) -> Result<Answer, ApiError> {
         let controller =
             AbortController::new().map_err(|_| ApiError::Network("AbortController".into()))?;
         if let Some(key) = supersede {
@@ -154,15 +197,20 @@ impl HttpClient {
         .map_err(|e| ApiError::Network(e.to_string()))?;
 
         let result = async {
-            let resp = request.send().await?;
+            let resp = request.send().await.map_err(|e| e.to_string())?;
             let status = resp.status();
             let retry_after = resp.headers().get("retry-after");
             let request_id = resp.headers().get("x-request-id");
-            // The bytes, not `text()`: a page of 10,000 customers is 2 MB of UTF-8 that would
-            // otherwise be decoded to a JS string and encoded back into a buffer of three bytes
-            // a character in the wasm memory, which never shrinks.
-            let text = utf8(resp.binary().await?);
-            Ok::<_, gloo_net::Error>((status, retry_after, request_id, text))
+            // The bytes, left in JS: a page of 10,000 customers is 2 MB that would otherwise
+            // be decoded to a JS string and encoded back into a buffer of three bytes a
+            // character in the wasm memory, which never shrinks; `get_page` takes them in
+            // chunks.
+            let raw: web_sys::Response = resp.into();
+            let unread = || "the answer's body could not be read".to_string();
+            let bytes = JsFuture::from(raw.array_buffer().map_err(|_| unread())?)
+                .await
+                .map_err(|_| unread())?;
+            Ok::<_, String>((status, retry_after, request_id, Uint8Array::new(&bytes)))
         }
         .await;
         guard.done = true;
@@ -173,16 +221,41 @@ impl HttpClient {
             }
         }
         match result {
-            Ok((status, retry_after, request_id, text)) => {
-                check(status, retry_after.as_deref(), text)
-                    .map_err(|e| e.with_request_id(request_id))
-            }
+            Ok((status, retry_after, request_id, body)) => Ok(Answer {
+                status,
+                retry_after,
+                request_id,
+                body,
+            }),
             Err(_) if timed_out.get() => Err(ApiError::Timeout {
                 after_ms: self.timeout_ms,
             }),
             Err(_) if controller.signal().aborted() => Err(ApiError::Aborted),
-            Err(e) => Err(ApiError::Network(e.to_string())),
+            Err(e) => Err(ApiError::Network(e)),
         }
+    }
+}
+
+/// Bytes of an answer at a time that `get_page` copies into the wasm memory.
+const CHUNK: usize = 64 * 1024;
+
+/// An answer, its body still in JS memory.
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    request_id: Option<String>,
+    body: Uint8Array,
+}
+
+impl Answer {
+    /// The body's text for a success; the problem it describes otherwise.
+    fn checked(self) -> Result<String, ApiError> {
+        check(
+            self.status,
+            self.retry_after.as_deref(),
+            utf8(self.body.to_vec()),
+        )
+        .map_err(|e| e.with_request_id(self.request_id))
     }
 }
 

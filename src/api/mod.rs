@@ -2,6 +2,7 @@
 //! `Backend::Http` for a real backend, `Backend::Demo` for the in-browser demo store.
 
 pub mod error;
+pub mod page_stream;
 pub mod types;
 
 #[cfg(feature = "ui")]

@@ -148,11 +148,16 @@ pub struct Collected<T> {
     pub repeats: usize,
 }
 
+/// Ids a listing makes room for at its first page: WeCom's limit of customers per member.
+const MAX_IDS_AHEAD: u64 = 50_000;
+
 /// What a listing has seen so far, without the entries themselves: lets a "load more" list
 /// (which keeps its rows in the view's state) and a whole-list fetch share the same defences.
 #[derive(Debug, Default)]
 pub struct PageGuard {
-    ids: HashSet<String>,
+    /// `Box<str>`, not `String`: 20,000 ids are a table of 20,000 entries, and the wasm
+    /// memory keeps its high-water mark.
+    ids: HashSet<Box<str>>,
     cursors: HashSet<String>,
     pages: usize,
     loaded: usize,
@@ -179,14 +184,19 @@ impl PageGuard {
         if page.total.is_some() {
             self.total = page.total;
         }
-        let mut fresh = Vec::with_capacity(page.items.len());
-        for item in page.items {
-            if item.key().is_none_or(|k| self.ids.insert(k.to_string())) {
-                fresh.push(item);
-            } else {
-                self.repeats += 1;
-            }
+        if self.pages == 1 {
+            // Room for every id at once: growing the table on the way keeps the old one and
+            // the new one at the same time. Not more than a member may have (the backend's
+            // total is not trusted that far).
+            let expected = self.total.map_or(0, |t| t.min(MAX_IDS_AHEAD) as usize);
+            self.ids.reserve(expected.max(page.items.len()));
         }
+        // In place: a page of 10,000 rows is not copied into a second buffer (the wasm
+        // memory keeps its high-water mark).
+        let mut fresh = page.items;
+        let before = fresh.len();
+        fresh.retain(|item| item.key().is_none_or(|k| self.ids.insert(k.into())));
+        self.repeats += before - fresh.len();
         self.loaded += fresh.len();
         self.page_size = self.page_size.max(fresh.len());
         let next = match page.next_cursor {
