@@ -122,6 +122,7 @@ impl HandoverRec {
             items,
             batches: Vec::new(),
             events,
+            positions: Default::default(),
         }
     }
 

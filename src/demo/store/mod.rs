@@ -58,6 +58,9 @@ pub struct Store {
     /// Per departed member, generated on first use: the big ones are large.
     customers: Vec<OnceLock<Vec<SeedCustomer>>>,
     groups: Vec<OnceLock<Vec<SeedGroup>>>,
+    /// Per departed member: ids of customers locked in another transfer and of inherited
+    /// groups, built once (the directory does not change) instead of on every batch.
+    unavailable: Vec<OnceLock<wecom::Unavailable>>,
     state: State,
     approval: ApprovalPolicy,
 }
@@ -94,6 +97,7 @@ impl Store {
             policy: Policy::default(),
             customers: (0..n).map(|_| OnceLock::new()).collect(),
             groups: (0..n).map(|_| OnceLock::new()).collect(),
+            unavailable: (0..n).map(|_| OnceLock::new()).collect(),
             data,
             state,
             approval: APPROVAL_POLICY,
@@ -122,6 +126,7 @@ impl Store {
             groups: (0..n)
                 .map(|_| OnceLock::from(groups.next().unwrap_or_default()))
                 .collect(),
+            unavailable: (0..n).map(|_| OnceLock::new()).collect(),
             data,
             state,
             approval: APPROVAL_POLICY,

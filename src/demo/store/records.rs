@@ -2,7 +2,8 @@
 //! tokens. This is the stored format (local storage in demo mode): renaming a field or variant
 //! forgets every saved demo.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
 
 use serde::{Deserialize, Serialize};
 
@@ -44,6 +45,10 @@ pub(super) struct HandoverRec {
     pub items: Vec<ItemRec>,
     pub batches: Vec<BatchRec>,
     pub events: Vec<EventRec>,
+    /// Item id → its index in `items`, built on first use: items never change after creation
+    /// (only what was sent), so a batch finds its items without scanning the whole handover.
+    #[serde(skip)]
+    pub positions: OnceLock<HashMap<String, usize>>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -121,6 +126,20 @@ impl ItemRec {
 }
 
 impl HandoverRec {
+    /// Where item `id` is in `items` (ids are unique within a handover; the first one wins).
+    pub fn position(&self, id: &str) -> Option<usize> {
+        self.positions
+            .get_or_init(|| {
+                let mut m = HashMap::with_capacity(self.items.len());
+                for (k, it) in self.items.iter().enumerate() {
+                    m.entry(it.id.clone()).or_insert(k);
+                }
+                m
+            })
+            .get(id)
+            .copied()
+    }
+
     pub fn count(&self, kind: ItemKind) -> u32 {
         self.items.iter().filter(|i| i.kind == kind).count() as u32
     }

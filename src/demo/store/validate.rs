@@ -335,20 +335,15 @@ pub(super) fn check_batch(
     if ids.len() > wecom::ITEMS_PER_BATCH {
         p = p.field(field, "too_many", "at most 100 items per batch");
     }
-    let wanted: HashSet<&str> = ids.iter().map(String::as_str).collect();
-    let positions: HashMap<&str, usize> = h
-        .items
-        .iter()
-        .enumerate()
-        .filter(|(_, it)| {
-            it.kind == kind && it.successor == batch.successor && wanted.contains(it.id.as_str())
-        })
-        .map(|(k, it)| (it.id.as_str(), k))
-        .collect();
     let mut idx = Vec::with_capacity(ids.len());
     for (j, id) in ids.iter().enumerate() {
-        match positions.get(id.as_str()) {
-            Some(&k) => idx.push(k),
+        // By the handover's index: a batch costs its own size, not the handover's.
+        let here = h.position(id).filter(|&k| {
+            let it = &h.items[k];
+            it.kind == kind && it.successor == batch.successor
+        });
+        match here {
+            Some(k) => idx.push(k),
             None => {
                 p = p.field(
                     &format!("{field}/{j}"),

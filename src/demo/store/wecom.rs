@@ -63,14 +63,20 @@ pub(super) fn successor_reason(
     }
 }
 
+/// One departed member's items WeCom refuses whatever the batch: fixed by the directory.
+#[derive(Debug, Default)]
+pub(super) struct Unavailable {
+    locked: HashSet<String>,
+    inherited: HashSet<String>,
+}
+
 /// One transfer call as WeCom sees it: what is already moving, and what budgets remain.
 pub(super) struct Call<'a> {
     kind: ItemKind,
     /// Waiting in another handover of the same departed member.
     busy: HashSet<&'a str>,
-    /// Customers already in a transfer started outside this app.
-    locked: HashSet<&'a str>,
-    inherited: HashSet<&'a str>,
+    /// Customers already in a transfer started outside this app, and inherited groups.
+    unavailable: &'a Unavailable,
     /// The successor's customer limit, when the successor is a known member.
     cap: Option<u32>,
     /// Customers the successor holds or has been promised.
@@ -104,25 +110,26 @@ impl Store {
             .filter(|it| it.status(now) == ItemStatus::Waiting)
             .map(|it| it.id.as_str())
             .collect();
-        let locked = self
-            .seed_customers(di)
-            .iter()
-            .filter(|c| c.locked)
-            .map(|c| c.id.as_str())
-            .collect();
-        let inherited = self
-            .seed_groups(di)
-            .iter()
-            .filter(|g| g.inherited)
-            .map(|g| g.id.as_str())
-            .collect();
+        let unavailable = self.unavailable[di].get_or_init(|| Unavailable {
+            locked: self
+                .seed_customers(di)
+                .iter()
+                .filter(|c| c.locked)
+                .map(|c| c.id.clone())
+                .collect(),
+            inherited: self
+                .seed_groups(di)
+                .iter()
+                .filter(|g| g.inherited)
+                .map(|g| g.id.clone())
+                .collect(),
+        });
         let successor = self.data.members.iter().find(|m| m.id == batch.successor);
         let day = format!("{departed}|{}", now.div_euclid(DAY));
         Call {
             kind,
             busy,
-            locked,
-            inherited,
+            unavailable,
             cap: successor.map(|m| m.customer_limit),
             holding: successor.map_or(0, |m| m.customer_count)
                 + self.state.reserved(&batch.successor),
@@ -160,11 +167,15 @@ impl Call<'_> {
             });
         }
         match self.kind {
-            ItemKind::Customer if self.locked.contains(id) || self.busy.contains(id) => {
+            ItemKind::Customer
+                if self.unavailable.locked.contains(id) || self.busy.contains(id) =>
+            {
                 Some(codes::CUSTOMER_IN_TRANSFER)
             }
             ItemKind::Customer => None,
-            ItemKind::Group if self.inherited.contains(id) => Some(codes::GROUP_INHERITED),
+            ItemKind::Group if self.unavailable.inherited.contains(id) => {
+                Some(codes::GROUP_INHERITED)
+            }
             ItemKind::Group if self.busy.contains(id) => Some(codes::GROUP_IN_PROGRESS),
             ItemKind::Group if self.groups_today >= GROUPS_PER_OWNER_PER_DAY => {
                 Some(codes::TOO_FREQUENT)
