@@ -188,6 +188,72 @@ pub fn measure_with(name: &str, start: &str, detail: &[(&str, f64)]) {
     }
 }
 
+/// Whether an element's subtree has changed (children, attributes or text) since the last
+/// [`DomChanges::changed`]: for measures that end once the page shows an update.
+pub struct DomChanges {
+    observer: web_sys::MutationObserver,
+    seen: std::rc::Rc<std::cell::Cell<bool>>,
+    // Kept alive while the observer may call it.
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl DomChanges {
+    /// Starts watching `el`; `None` where the browser has no `MutationObserver`.
+    pub fn watch(el: &web_sys::Element) -> Option<DomChanges> {
+        use wasm_bindgen::JsCast;
+        let seen = std::rc::Rc::new(std::cell::Cell::new(false));
+        let flag = seen.clone();
+        // The browser hands the records to this callback in a microtask of its own, which may
+        // come before the next look: it only notes that there were some.
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || flag.set(true));
+        let observer = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()).ok()?;
+        let options = web_sys::MutationObserverInit::new();
+        options.set_subtree(true);
+        options.set_child_list(true);
+        options.set_attributes(true);
+        options.set_character_data(true);
+        observer.observe_with_options(el, &options).ok()?;
+        Some(DomChanges {
+            observer,
+            seen,
+            _callback: callback,
+        })
+    }
+
+    /// Whether anything changed since the last look (or since [`DomChanges::watch`]).
+    pub fn changed(&self) -> bool {
+        let pending = self.observer.take_records().length() > 0;
+        self.seen.replace(false) || pending
+    }
+}
+
+impl Drop for DomChanges {
+    fn drop(&mut self) {
+        self.observer.disconnect();
+    }
+}
+
+/// Resolves in the async executor's next tick: the effects a signal change sets off run in one
+/// tick, the ones they set off in the next, and a task that yields runs after both.
+pub async fn next_tick() {
+    struct Yield(bool);
+    impl std::future::Future for Yield {
+        type Output = ();
+        fn poll(
+            mut self: std::pin::Pin<&mut Self>,
+            cx: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<()> {
+            if self.0 {
+                return std::task::Poll::Ready(());
+            }
+            self.0 = true;
+            cx.waker().wake_by_ref();
+            std::task::Poll::Pending
+        }
+    }
+    Yield(false).await
+}
+
 /// The bytes of the app's wasm linear memory (it grows, and never shrinks).
 pub fn wasm_memory_bytes() -> f64 {
     #[cfg(target_arch = "wasm32")]
