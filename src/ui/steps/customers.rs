@@ -18,7 +18,7 @@ use crate::ui::widgets::load_progress::LoadProgress;
 use crate::ui::widgets::repeats::RepeatsNotice;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::widgets::tag_filter::TagFilter;
-use crate::ui::widgets::virtual_list::VirtualList;
+use crate::ui::widgets::virtual_list::{Slot, VirtualList};
 use crate::ui::{use_lang, Lang};
 
 const ROW_HEIGHT: f64 = 56.0;
@@ -241,8 +241,8 @@ fn picker<T, R, V>(
     row: R,
 ) -> impl IntoView
 where
-    T: Listed + Clone + Send + Sync + 'static,
-    R: Fn(T, Signal<bool>, Callback<bool>) -> V + Clone + Send + Sync + 'static,
+    T: Listed + Clone + PartialEq + Send + Sync + 'static,
+    R: Fn(Signal<Option<T>>, Signal<bool>, Callback<bool>) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let lang = use_lang();
@@ -342,17 +342,24 @@ where
                     label=Signal::derive(move || name().to_string())
                     render={
                         let row = row.clone();
-                        move |pos, i| {
-                            let item = wizard.with_untracked(|w| w.picked::<T>().preview().and_then(|c| c.get(i).cloned()));
-                            let row = row.clone();
-                            item.map(move |item| {
-                                let checked = Signal::derive(move || wizard.with(|w| w.picked::<T>().contains(i)));
-                                let on_click = Callback::new(move |shift: bool| {
-                                    let view = rows.get_untracked();
-                                    wizard.update(|w| w.pick::<T>(PickOp::Click { view, pos, i, shift }));
-                                });
-                                row(item, checked, on_click)
-                            })
+                        move |slot: Slot| {
+                            // The row the slot shows; a new list of the same length (another
+                            // member's) shows anew too.
+                            let item = Memo::new(move |_| {
+                                version.track();
+                                slot.get().and_then(|(_, i)| {
+                                    wizard.with_untracked(|w| w.picked::<T>().preview().and_then(|c| c.get(i).cloned()))
+                                })
+                            });
+                            let checked = Signal::derive(move || {
+                                slot.get().is_some_and(|(_, i)| wizard.with(|w| w.picked::<T>().contains(i)))
+                            });
+                            let on_click = Callback::new(move |shift: bool| {
+                                let Some((pos, i)) = slot.get_untracked() else { return };
+                                let view = rows.get_untracked();
+                                wizard.update(|w| w.pick::<T>(PickOp::Click { view, pos, i, shift }));
+                            });
+                            row(item.into(), checked, on_click)
                         }
                     }
                 />
@@ -362,77 +369,89 @@ where
     }
 }
 
+/// One row of the customer list, kept in a slot of the list: `customer` is whichever row the
+/// slot shows now (`None` only in passing), and every part of the row follows it in place.
 #[component]
 fn CustomerRow(
-    customer: Customer,
+    customer: Signal<Option<Customer>>,
     checked: Signal<bool>,
     on_click: Callback<bool>,
 ) -> impl IntoView {
     let lang = use_lang();
-    let id = format!("hoc-c-{}", customer.id);
-    let disabled = !customer.transferable();
-    let reason = customer.reason;
-    let kind = customer.kind;
-    let corp = customer.corp_name.clone().unwrap_or_default();
-    let last = customer.last_contact_at.clone();
+    let with = move |f: fn(&Customer) -> Option<String>| customer.with(|c| c.as_ref().and_then(f));
+    let id = move || with(|c| Some(format!("hoc-c-{}", c.id)));
+    let disabled = move || customer.with(|c| c.as_ref().is_some_and(|c| !c.transferable()));
+    let kind = move || customer.with(|c| c.as_ref().map(|c| (c.kind, c.corp_name.clone())));
+    let important = move || customer.with(|c| c.as_ref().is_some_and(|c| c.important));
+    let tags = move || customer.with(|c| c.as_ref().map(|c| c.tags.clone()).unwrap_or_default());
+    let reason = move || customer.with(|c| c.as_ref().and_then(|c| c.reason));
     view! {
-        <div class="hoc-row" data-disabled=disabled.to_string()>
+        <div class="hoc-row" data-disabled=move || disabled().to_string()>
             <input
                 type="checkbox"
-                id=id.clone()
+                id=id
                 disabled=disabled
                 prop:checked=checked
                 on:click=move |ev: web_sys::MouseEvent| on_click.run(ev.shift_key())
             />
             <label for=id class="hoc-row-name">
-                {customer.name.clone()}
+                {move || with(|c| Some(c.name.clone()))}
             </label>
             <span class="hoc-row-meta">
-                {move || match kind {
-                    CustomerKind::Wechat => lang.t().wechat.to_string(),
-                    CustomerKind::Wecom => format!("{} · {}", lang.t().wecom, corp),
+                {move || match kind() {
+                    Some((CustomerKind::Wechat, _)) => lang.t().wechat.to_string(),
+                    Some((CustomerKind::Wecom, corp)) => {
+                        format!("{} · {}", lang.t().wecom, corp.unwrap_or_default())
+                    }
+                    None => String::new(),
                 }}
-                {customer.important.then(|| view! { <span class="hoc-badge">{move || lang.t().important}</span> })}
-                {customer.tags.iter().map(|t| view! { <span class="hoc-tag">{t.clone()}</span> }).collect_view()}
+                {move || important().then(|| view! { <span class="hoc-badge">{move || lang.t().important}</span> })}
+                {move || tags().into_iter().map(|t| view! { <span class="hoc-tag">{t}</span> }).collect_view()}
             </span>
             <span class="hoc-row-dates">
                 {move || lang.t().added_on} " " {
-                    let at = customer.added_at.clone();
-                    move || format::date(lang.locale(), &at)
+                    move || customer.with(|c| c.as_ref().map(|c| format::date(lang.locale(), &c.added_at)))
                 } " · "
                 {move || lang.t().last_contact} " "
-                {move || match last.as_deref() {
-                    Some(d) => format::date(lang.locale(), d),
-                    None => lang.t().never.to_string(),
-                }}
+                {move || customer.with(|c| {
+                    c.as_ref()?.last_contact_at.as_deref().map(|d| format::date(lang.locale(), d))
+                }).unwrap_or_else(|| lang.t().never.to_string())}
             </span>
-            {reason.map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
+            {move || reason().map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
         </div>
     }
 }
 
+/// One row of the group list, kept in a slot like [`CustomerRow`].
 #[component]
-fn GroupRow(group: Group, checked: Signal<bool>, on_click: Callback<bool>) -> impl IntoView {
+fn GroupRow(
+    group: Signal<Option<Group>>,
+    checked: Signal<bool>,
+    on_click: Callback<bool>,
+) -> impl IntoView {
     let lang = use_lang();
-    let id = format!("hoc-g-{}", group.id);
-    let disabled = !group.transferable;
-    let reason = group.reason;
+    let id = move || group.with(|g| g.as_ref().map(|g| format!("hoc-g-{}", g.id)));
+    let disabled = move || group.with(|g| g.as_ref().is_some_and(|g| !g.transferable));
+    let reason = move || group.with(|g| g.as_ref().and_then(|g| g.reason));
     view! {
-        <div class="hoc-row" data-disabled=disabled.to_string()>
+        <div class="hoc-row" data-disabled=move || disabled().to_string()>
             <input
                 type="checkbox"
-                id=id.clone()
+                id=id
                 disabled=disabled
                 prop:checked=checked
                 on:click=move |ev: web_sys::MouseEvent| on_click.run(ev.shift_key())
             />
-            <label for=id class="hoc-row-name">{group.name.clone()}</label>
-            <span class="hoc-row-meta">{group.member_count} " " {move || lang.t().members_count}</span>
+            <label for=id class="hoc-row-name">
+                {move || group.with(|g| g.as_ref().map(|g| g.name.clone()))}
+            </label>
+            <span class="hoc-row-meta">
+                {move || group.with(|g| g.as_ref().map(|g| g.member_count))} " " {move || lang.t().members_count}
+            </span>
             <span class="hoc-row-dates">{move || lang.t().created_on} " " {
-                let at = group.created_at.clone();
-                move || format::date(lang.locale(), &at)
+                move || group.with(|g| g.as_ref().map(|g| format::date(lang.locale(), &g.created_at)))
             }</span>
-            {reason.map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
+            {move || reason().map(|r| view! { <span class="hoc-reason">{move || code_text(lang.locale(), r)}</span> })}
         </div>
     }
 }

@@ -17,7 +17,7 @@ use crate::ui::state::{use_ctx, Ctx};
 use crate::ui::use_lang;
 use crate::ui::widgets::search::SearchBox;
 use crate::ui::widgets::tag_filter::TagFilter;
-use crate::ui::widgets::virtual_list::VirtualList;
+use crate::ui::widgets::virtual_list::{Slot, VirtualList};
 
 const ROW_HEIGHT: f64 = 44.0;
 const LIST_HEIGHT: f64 = 352.0;
@@ -404,37 +404,46 @@ fn ByHand(planned: Memo<PlannedSplit>) -> impl IntoView {
                 row_height=ROW_HEIGHT
                 height=LIST_HEIGHT
                 label=Signal::derive(move || lang.t().by_hand_title.to_string())
-                render=move |_pos, i| {
-                    let item = wizard.with_untracked(|w| w.picked::<Customer>().catalog().and_then(|c| c.get(i).cloned()));
-                    item.map(|c| {
-                        let id = format!("hoc-bh-{}", c.id);
-                        let owner = move || {
-                            let successors = wizard.with(|w| w.successors().to_vec());
-                            owners.with(|(o, ids)| match o.get(i as usize).copied().flatten() {
-                                Some(s) => ids.get(s).map(|id| name_of(&successors, id)).unwrap_or_default(),
-                                None => lang.t().not_assigned.to_string(),
-                            })
-                        };
-                        view! {
-                            <div class="hoc-row hoc-by-hand-row">
-                                <input
-                                    type="checkbox"
-                                    id=id.clone()
-                                    prop:checked=move || checked.with(|s| s.contains(&i))
-                                    on:change:target=move |e| {
-                                        let on = e.target().checked();
-                                        checked.update(|s| { if on { s.insert(i); } else { s.remove(&i); } });
-                                    }
-                                />
-                                <label for=id class="hoc-row-name">{c.name.clone()}</label>
-                                <span class="hoc-row-meta">
-                                    {c.corp_name.clone().unwrap_or_default()}
-                                    {c.important.then(|| view! { <span class="hoc-badge">{move || lang.t().important}</span> })}
-                                </span>
-                                <span class="hoc-row-owner">{owner}</span>
-                            </div>
-                        }
-                    })
+                render=move |slot: Slot| {
+                    // The slot's row, updated in place as the list or the scroll moves.
+                    let item = Memo::new(move |_| {
+                        slot.get().and_then(|(_, i)| {
+                            wizard.with_untracked(|w| w.picked::<Customer>().catalog().and_then(|c| c.get(i).cloned()))
+                        })
+                    });
+                    let at = move || slot.get().map(|(_, i)| i);
+                    let id = move || item.with(|c| c.as_ref().map(|c| format!("hoc-bh-{}", c.id)));
+                    let owner = move || {
+                        let Some(i) = at() else { return String::new() };
+                        let successors = wizard.with(|w| w.successors().to_vec());
+                        owners.with(|(o, ids)| match o.get(i as usize).copied().flatten() {
+                            Some(s) => ids.get(s).map(|id| name_of(&successors, id)).unwrap_or_default(),
+                            None => lang.t().not_assigned.to_string(),
+                        })
+                    };
+                    view! {
+                        <div class="hoc-row hoc-by-hand-row">
+                            <input
+                                type="checkbox"
+                                id=id
+                                prop:checked=move || at().is_some_and(|i| checked.with(|s| s.contains(&i)))
+                                on:change:target=move |e| {
+                                    let Some(i) = slot.get_untracked().map(|(_, i)| i) else { return };
+                                    let on = e.target().checked();
+                                    checked.update(|s| { if on { s.insert(i); } else { s.remove(&i); } });
+                                }
+                            />
+                            <label for=id class="hoc-row-name">
+                                {move || item.with(|c| c.as_ref().map(|c| c.name.clone()))}
+                            </label>
+                            <span class="hoc-row-meta">
+                                {move || item.with(|c| c.as_ref().and_then(|c| c.corp_name.clone()))}
+                                {move || item.with(|c| c.as_ref().is_some_and(|c| c.important))
+                                    .then(|| view! { <span class="hoc-badge">{move || lang.t().important}</span> })}
+                            </span>
+                            <span class="hoc-row-owner">{owner}</span>
+                        </div>
+                    }
                 }
             />
         </section>

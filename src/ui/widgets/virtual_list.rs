@@ -1,11 +1,19 @@
 //! A virtualised list: whatever its length, the DOM holds only the rows in view plus a few.
 //! Arrow keys, Home and End move focus between rows.
+//!
+//! The rows are a pool of slots kept by position: slot `k` shows the `k`-th row of the window
+//! in view. A new filter or a scroll changes what the slots show (their text, state and
+//! attributes are updated in place) instead of building rows anew, which was most of a
+//! keystroke's time. Slots stay in list order in the DOM, so Tab still goes row by row.
 
 use leptos::html::Div;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 const OVERSCAN: usize = 6;
+
+/// What a slot shows: the row's position in the list and its catalogue position.
+pub type Slot = Signal<Option<(usize, u32)>>;
 
 #[component]
 pub fn VirtualList<R, V>(
@@ -14,11 +22,11 @@ pub fn VirtualList<R, V>(
     row_height: f64,
     height: f64,
     #[prop(into)] label: Signal<String>,
-    /// Renders a row from its position in `rows` and its catalogue position.
+    /// Renders a slot once; the view follows what [`Slot`] holds as it changes.
     render: R,
 ) -> impl IntoView
 where
-    R: Fn(usize, u32) -> V + Clone + Send + Sync + 'static,
+    R: Fn(Slot) -> V + Clone + Send + Sync + 'static,
     V: IntoView + 'static,
 {
     let container = NodeRef::<Div>::new();
@@ -39,16 +47,59 @@ where
         },
         false,
     );
-    let visible = Memo::new(move |_| {
-        let first = (scroll.get() / row_height).floor() as usize;
-        let start = first.saturating_sub(OVERSCAN);
-        let end = (first + (height / row_height).ceil() as usize + OVERSCAN).min(len.get());
-        rows.with(|r| {
-            (start..end)
-                .filter_map(|p| r.get(p).map(|&i| (p, i)))
-                .collect::<Vec<_>>()
-        })
+    let in_view = (height / row_height).ceil() as usize;
+    let first = Memo::new(move |_| (scroll.get() / row_height).floor() as usize);
+    // The window: from `start`, `count` rows.
+    let start = Memo::new(move |_| first.get().saturating_sub(OVERSCAN));
+    let count = Memo::new(move |_| {
+        let end = (first.get() + in_view + OVERSCAN).min(len.get());
+        end.saturating_sub(start.get())
     });
+
+    // The slot showing the list's row `pos`, if it is in the window.
+    let slot_input = move |pos: usize| -> Option<web_sys::HtmlElement> {
+        let k = pos.checked_sub(start.get_untracked())?;
+        if k >= count.get_untracked() {
+            return None;
+        }
+        container
+            .get_untracked()?
+            .query_selector(&format!(".hoc-vlist-inner > :nth-child({}) input", k + 1))
+            .ok()
+            .flatten()?
+            .dyn_into::<web_sys::HtmlElement>()
+            .ok()
+    };
+    // The row position shown by the slot holding focus, if focus is in the list.
+    let focused_pos = move || -> Option<usize> {
+        let active = web_sys::window()?.document()?.active_element()?;
+        if !container.get_untracked()?.contains(Some(&active)) {
+            return None;
+        }
+        active
+            .closest("[data-pos]")
+            .ok()
+            .flatten()?
+            .get_attribute("data-pos")?
+            .parse()
+            .ok()
+    };
+    let on_scroll = move || {
+        let Some(el) = container.get_untracked() else {
+            return;
+        };
+        let before = start.get_untracked();
+        let focused = focused_pos();
+        scroll.set(f64::from(el.scroll_top()));
+        // The slots now show other rows: focus stays with its row, not with its slot.
+        if start.get_untracked() != before {
+            if let Some(input) = focused.and_then(slot_input) {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = input.focus_with_options(&options);
+            }
+        }
+    };
 
     let focus_row = move |pos: usize| {
         let Some(el) = container.get_untracked() else {
@@ -63,15 +114,7 @@ where
         }
         scroll.set(f64::from(el.scroll_top()));
         request_animation_frame(move || {
-            if let Some(target) = container
-                .get_untracked()
-                .and_then(|c| {
-                    c.query_selector(&format!("[data-pos=\"{pos}\"] input"))
-                        .ok()
-                        .flatten()
-                })
-                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
-            {
+            if let Some(target) = slot_input(pos) {
                 let _ = target.focus();
             }
         });
@@ -106,30 +149,35 @@ where
             aria-label=move || label.get()
             style:height=format!("{height}px")
             node_ref=container
-            on:scroll=move |_| {
-                if let Some(el) = container.get_untracked() {
-                    scroll.set(f64::from(el.scroll_top()));
-                }
-            }
+            on:scroll=move |_| on_scroll()
             on:keydown=on_key
         >
             <div class="hoc-vlist-inner" style:height=move || format!("{}px", len.get() as f64 * row_height)>
+                // Slots are made or dropped only when the window's size changes (a filter
+                // with fewer rows than the window), never for a new filter or a scroll.
                 <For
-                    each=move || visible.get()
-                    key=|(p, i)| (*p, *i)
-                    children=move |(p, i)| {
+                    each=move || 0..count.get()
+                    key=|k| *k
+                    children=move |k| {
+                        let slot = Memo::new(move |_| {
+                            let p = start.get() + k;
+                            rows.with(|r| r.get(p).map(|&i| (p, i)))
+                        });
+                        let pos = move || slot.get().map(|(p, _)| p);
                         let render = render.clone();
                         view! {
                             <div
                                 role="listitem"
                                 class="hoc-vrow"
-                                data-pos=p
+                                data-pos=pos
                                 aria-setsize=move || len.get()
-                                aria-posinset=p + 1
-                                style:transform=format!("translateY({}px)", p as f64 * row_height)
+                                aria-posinset=move || pos().map(|p| p + 1)
+                                style:transform=move || {
+                                    format!("translateY({}px)", pos().unwrap_or(0) as f64 * row_height)
+                                }
                                 style:height=format!("{row_height}px")
                             >
-                                {render(p, i)}
+                                {render(slot.into())}
                             </div>
                         }
                     }
