@@ -262,15 +262,23 @@ where
         tag: Some(tag.get()).filter(|t| !t.is_empty()),
         important_only: important_only.get(),
     });
-    let rows = Memo::new(move |_| {
+    // The match list is refilled in place: two buffers take turns (the one shown and the one
+    // filled), so a keystroke allocates nothing, and the list changes only when the rows do.
+    let spare = StoredValue::new(Vec::<u32>::new());
+    let rows = Memo::new_owning(move |shown: Option<Vec<u32>>| {
         version.track();
-        let f = filter.get();
-        wizard.with_untracked(|w| {
-            w.picked::<T>()
-                .preview()
-                .map(|c| c.matching(&f))
-                .unwrap_or_default()
-        })
+        let mut next = spare.try_update_value(std::mem::take).unwrap_or_default();
+        filter.with(|f| {
+            wizard.with_untracked(|w| match w.picked::<T>().preview() {
+                Some(c) => c.matching_into(f, &mut next),
+                None => next.clear(),
+            })
+        });
+        let changed = shown.as_ref() != Some(&next);
+        if let Some(shown) = shown {
+            spare.set_value(shown);
+        }
+        (next, changed)
     });
     let tags = Memo::new(move |_| {
         version.track();
