@@ -111,6 +111,14 @@ impl<T: Pickable> Catalog<T> {
         self.starts.reserve(rows);
     }
 
+    /// Makes room for the search text of `rows` more rows like the ones in so far (an eighth
+    /// more, for rows that run longer).
+    pub fn reserve_text(&mut self, rows: usize) {
+        let per_row = self.hay.len() / self.items.len().max(1);
+        self.hay
+            .reserve_exact(per_row.saturating_mul(rows).saturating_mul(9) / 8);
+    }
+
     /// Appends the rows of a later page (a list shows its first rows while the rest load).
     pub fn extend(&mut self, items: Vec<T>) {
         self.items.reserve(items.len());
@@ -510,6 +518,12 @@ impl<T: Pickable> Picked<T> {
             self.selection.bits.reserve(cat.items.capacity());
         }
         cat.extend(rows);
+        if first {
+            // The first page tells how much search text a row makes: room for the rest of the
+            // list's at once, not doubled (and copied) as pages arrive.
+            let expected = expected.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
+            cat.reserve_text(expected.min(Self::MAX_RESERVED).saturating_sub(cat.len()));
+        }
         let restoring = &self.restoring;
         self.selection.grow(cat, |it| {
             restoring.as_ref().is_none_or(|r| r.contains(it.id()))
@@ -678,6 +692,28 @@ mod tests {
             transferable,
             reason: None,
         }
+    }
+
+    #[test]
+    fn a_list_arriving_in_pages_sizes_its_search_text_once() {
+        // Rows of one shape (ids and names of four digits), as a member's are.
+        let rows = |from: usize, n: usize| {
+            (1_000 + from..1_000 + from + n)
+                .map(|i| customer(i, true))
+                .collect()
+        };
+        let mut cat = Catalog::new(rows(0, 50));
+        cat.reserve_text(950);
+        let room = cat.hay.capacity();
+        cat.extend(rows(50, 500));
+        cat.extend(rows(550, 450));
+        assert_eq!(cat.len(), 1_000);
+        assert_eq!(
+            cat.hay.capacity(),
+            room,
+            "not grown (and copied) as pages came"
+        );
+        assert!(room < cat.hay.len() * 5 / 4, "not much more than the text");
     }
 
     fn catalog(n: usize) -> Catalog<Customer> {
