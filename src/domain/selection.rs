@@ -512,17 +512,20 @@ impl<T: Pickable> Picked<T> {
         };
         // In place unless something else still holds the catalogue (then it is copied once).
         let cat = Arc::make_mut(cat);
+        // The rows the listing announces (the backend's total is trusted only so far).
+        let expected = expected
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(0)
+            .min(Self::MAX_RESERVED);
         if first {
-            let expected = expected.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-            cat.reserve(expected.min(Self::MAX_RESERVED).saturating_sub(cat.len()));
+            cat.reserve(expected.saturating_sub(cat.len()));
             self.selection.bits.reserve(cat.items.capacity());
         }
         cat.extend(rows);
         if first {
             // The first page tells how much search text a row makes: room for the rest of the
             // list's at once, not doubled (and copied) as pages arrive.
-            let expected = expected.and_then(|n| usize::try_from(n).ok()).unwrap_or(0);
-            cat.reserve_text(expected.min(Self::MAX_RESERVED).saturating_sub(cat.len()));
+            cat.reserve_text(expected.saturating_sub(cat.len()));
         }
         let restoring = &self.restoring;
         self.selection.grow(cat, |it| {

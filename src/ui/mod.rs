@@ -74,7 +74,7 @@ fn SavedRuns() -> impl IntoView {
     if !at_start {
         let listener = window_event_listener(leptos::ev::storage, move |e| {
             let key = e.key().and_then(|k| browser::app_key(&k));
-            if run::is_saved_run_key(key.iter()) {
+            if key.as_deref().is_some_and(run::is_saved_run_key) {
                 saved.set(true);
             }
         });

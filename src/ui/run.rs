@@ -329,12 +329,12 @@ pub fn prepare(ctx: Ctx, lang: Lang, config: &Config) {
 pub fn anything_saved() -> bool {
     browser::session_get(NOTE_KEY).is_some()
         || browser::local_get(LEGACY_KEY).is_some()
-        || is_saved_run_key(browser::local_keys().iter())
+        || browser::local_keys().iter().any(|k| is_saved_run_key(k))
 }
 
-/// One of `keys` (app keys) is a saved run's.
-pub fn is_saved_run_key<'a>(mut keys: impl Iterator<Item = &'a String>) -> bool {
-    keys.any(|k| k.starts_with(LEDGER_PREFIX))
+/// `key` (an app key) is a saved run's.
+pub fn is_saved_run_key(key: &str) -> bool {
+    key.starts_with(LEDGER_PREFIX)
 }
 
 /// At start-up, when `anything_saved`: never sends anything by itself. Moves a ledger of the old
