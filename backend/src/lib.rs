@@ -16,6 +16,7 @@ mod routes;
 mod statics;
 pub mod totp;
 pub mod wecom;
+mod whole_body;
 
 use std::future::Future;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};

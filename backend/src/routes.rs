@@ -639,6 +639,8 @@ pub fn router(state: Arc<AppState>) -> Router {
     if let Some(c) = cors(&state.config.cors_origins) {
         api = api.layer(c);
     }
+    // Outermost, so that no answer (a fault, a refused token) leaves a body unread.
+    api = api.layer(axum::middleware::from_fn(crate::whole_body::read));
     // Health also outside /api, where load balancers and orchestrators look for it.
     let health = Router::new()
         .route("/healthz", get(healthz))

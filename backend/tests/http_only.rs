@@ -208,3 +208,78 @@ fn serves_the_built_app_pointed_at_itself() {
     assert_eq!(r.status().as_u16(), 200);
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A request whose body is still on its way when the answer is ready (approve reads none, a
+/// refused token is answered before any handler) must not cost the client its connection: an
+/// unread body makes the server close, and the client then meets a reset instead of the answer
+/// or of its next request's answer.
+#[test]
+fn answers_wait_for_the_body_and_keep_the_connection() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let base = start_backend(Config::default());
+    let addr = base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    let mut reader = BufReader::new(conn.try_clone().expect("clone"));
+    let mut answer = |conn: &mut std::net::TcpStream, head: &str, body: &str| -> u16 {
+        conn.write_all(head.as_bytes()).expect("head");
+        conn.flush().expect("flush");
+        // The body as a separate, later segment, as clients that stream bodies send it.
+        std::thread::sleep(std::time::Duration::from_millis(30));
+        conn.write_all(body.as_bytes()).expect("body");
+        let mut status = String::new();
+        reader.read_line(&mut status).expect("status line");
+        let code: u16 = status
+            .split(' ')
+            .nth(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| panic!("no status in {status:?}"));
+        let mut length = 0usize;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).expect("header");
+            if line == "\r\n" {
+                break;
+            }
+            if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = v.trim().parse().expect("length");
+            }
+        }
+        let mut rest = vec![0; length];
+        reader.read_exact(&mut rest).expect("answer body");
+        code
+    };
+    for (token, expected) in [
+        ("admin-token", 404),
+        ("no-such-token", 401),
+        ("limited-token", 404),
+    ] {
+        let head = format!(
+            "POST /api/handovers/h-none/approve HTTP/1.1\r\nHost: {addr}\r\n\
+             Authorization: Bearer {token}\r\nContent-Type: application/json\r\n\
+             Content-Length: 4\r\n\r\n"
+        );
+        assert_eq!(answer(&mut conn, &head, "null"), expected, "{token}");
+    }
+}
+
+#[test]
+fn oversized_bodies_are_refused_as_problems() {
+    use std::io::{Read, Write};
+    let base = start_backend(Config::default());
+    let addr = base.trim_start_matches("http://");
+    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    let head = format!(
+        "POST /api/handovers HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer admin-token\r\n\
+         Content-Type: application/json\r\nContent-Length: 3000000\r\nConnection: close\r\n\r\n"
+    );
+    conn.write_all(head.as_bytes()).expect("head");
+    let mut answer = String::new();
+    let _ = conn.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("application/problem+json"), "{answer}");
+    assert!(answer.contains("body_too_large"), "{answer}");
+}
