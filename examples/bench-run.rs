@@ -107,7 +107,13 @@ fn main() {
     // Times every batch request from the page's side (see `detail` below).
     b.exec(
         "window.__batches = [];
+         performance.setResourceTimingBufferSize(5000);
          const fetch = window.fetch;
+         window.__longtasks = [];
+         try {
+           new PerformanceObserver(l => l.getEntries().forEach(e => window.__longtasks.push([e.startTime, e.duration])))
+             .observe({ type: 'longtask' });
+         } catch (e) {}
          window.fetch = function (input) {
            const t0 = performance.now();
            const answer = fetch.apply(this, arguments);
@@ -137,9 +143,52 @@ fn main() {
     // (request sent → answer received; the backend itself answers in latency + ~1 ms).
     let detail = b.exec(
         "const saves = performance.getEntriesByName('run:save');
+         const start = performance.getEntriesByName('run:complete')[0].startTime;
          const d = window.__batches.map(x => x[1] - x[0]).sort((a, b) => a - b);
          const q = p => d.length ? d[Math.min(d.length - 1, Math.floor(d.length * p))] : null;
+         // The network's side of each batch (resource timing, not delayed by the page's own
+         // work): the server's time from request sent to first byte, and how long the page
+         // took to send a batch after an answer arrived (the gap no faster server removes).
+         const net = performance.getEntriesByType('resource')
+           .filter(e => e.name.includes('/batches'))
+           .sort((a, b) => a.startTime - b.startTime);
+         const server = net.map(e => e.responseStart - e.requestStart).sort((a, b) => a - b);
+         const ends = net.map(e => e.responseEnd).sort((a, b) => a - b);
+         const gaps = [];
+         for (const e of net) {
+           let prev = null;
+           for (const t of ends) { if (t <= e.startTime) prev = t; else break; }
+           if (prev !== null) gaps.push(e.startTime - prev);
+         }
+         gaps.sort((a, b) => a - b);
+         // The page's own calls (the fetch wrapper above), matched to the network's entries by
+         // order: how long from fetch() to the request on the wire, and from the answer's first
+         // byte to the page seeing it.
+         const calls = window.__batches.slice().sort((a, b) => a[0] - b[0]);
+         const to_wire = [], to_page = [];
+         if (calls.length === net.length) {
+           net.forEach((e, i) => {
+             to_wire.push(e.requestStart - calls[i][0]);
+             to_page.push(calls[i][1] - e.responseStart);
+           });
+         }
+         to_wire.sort((a, b) => a - b);
+         to_page.sort((a, b) => a - b);
+         const at = (d, p) => d.length ? d[Math.min(d.length - 1, Math.floor(d.length * p))] : null;
+         const longtasks = (window.__longtasks || []);
          return {
+           server_ms_p50: at(server, 0.5),
+           server_ms_p90: at(server, 0.9),
+           call_to_wire_ms_p50: at(to_wire, 0.5),
+           first_byte_to_page_ms_p50: at(to_page, 0.5),
+           first_byte_to_page_ms_p90: at(to_page, 0.9),
+           answer_to_next_send_ms_p50: at(gaps, 0.5),
+           answer_to_next_send_ms_p90: at(gaps, 0.9),
+           long_tasks: longtasks.length,
+           long_task_ms: longtasks.reduce((a, x) => a + x[1], 0),
+           // [ms after the run started, duration]: where the page was busy for 50 ms or more.
+           long_task_at: longtasks.map(([t, d]) => [Math.round(t - start), Math.round(d)]),
+           save_at: saves.map(x => [Math.round(x.startTime - start), Math.round(x.duration)]),
            saves: saves.length,
            save_ms: saves.reduce((a, x) => a + x.duration, 0),
            request_ms_p50: q(0.5),

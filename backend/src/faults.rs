@@ -41,6 +41,21 @@ pub struct Tallies {
     tails: Mutex<HashMap<(String, String), Vec<Value>>>,
 }
 
+/// Waits `d`, to within a fraction of a millisecond. Tokio's timer counts whole milliseconds and
+/// wakes up to one late; benchmarks measure against exactly `d` (the run's floor), so the last
+/// millisecond is slept by the OS's own timer on a blocking thread.
+async fn latency(d: Duration) {
+    let until = std::time::Instant::now() + d;
+    let coarse = d.saturating_sub(Duration::from_millis(2));
+    if !coarse.is_zero() {
+        tokio::time::sleep(coarse).await;
+    }
+    let rest = until.saturating_duration_since(std::time::Instant::now());
+    if !rest.is_zero() {
+        let _ = tokio::task::spawn_blocking(move || std::thread::sleep(rest)).await;
+    }
+}
+
 pub async fn inject(State(app): State<Arc<AppState>>, req: Request, next: Next) -> Response {
     let f = &app.config.faults;
     if f.header {
@@ -60,7 +75,7 @@ pub async fn inject(State(app): State<Arc<AppState>>, req: Request, next: Next) 
         return next.run(req).await.into_response();
     }
     if f.latency_ms > 0 {
-        tokio::time::sleep(Duration::from_millis(f.latency_ms)).await;
+        latency(Duration::from_millis(f.latency_ms)).await;
     }
     let n = app.faults.requests.fetch_add(1, Ordering::Relaxed);
     let retry = f.retry_after_s;
@@ -428,5 +443,15 @@ mod tests {
         );
         assert!(oversized_batch(&body, 3).is_none());
         assert!(oversized_batch(&Bytes::from("not json"), 1).is_none());
+    }
+
+    /// Never shorter than asked (the floor a benchmark divides by would flatter it otherwise).
+    #[tokio::test]
+    async fn latency_is_never_shorter_than_asked() {
+        for ms in [1, 3, 20] {
+            let t = std::time::Instant::now();
+            latency(Duration::from_millis(ms)).await;
+            assert!(t.elapsed() >= Duration::from_millis(ms), "{ms} ms");
+        }
     }
 }

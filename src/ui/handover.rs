@@ -361,7 +361,8 @@ pub fn HandoverPage(id: String) -> impl IntoView {
         })
     };
     // For a large handover, the answers the picture lays over the refresh, at most twice a
-    // second (see `BIG`); a small one follows `answered` itself.
+    // second (see `BIG`) and while this tab's requests are out; a small one follows
+    // `answered` itself.
     let laid = RwSignal::new(answered.get_untracked());
     let scheduled = StoredValue::new(false);
     Effect::new(move |_| {
@@ -371,12 +372,15 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             laid.set(a);
         } else if !scheduled.get_value() {
             scheduled.set_value(true);
+            // A pass over every item: in the wait for answers, not between them.
             set_timeout(
                 move || {
-                    scheduled.try_set_value(false);
-                    if let Some(a) = answered.try_get_untracked() {
-                        laid.try_set(a);
-                    }
+                    super::run::when_all_out(ctx.run, move || {
+                        scheduled.try_set_value(false);
+                        if let Some(a) = answered.try_get_untracked() {
+                            laid.try_set(a);
+                        }
+                    })
                 },
                 std::time::Duration::from_millis(500),
             );

@@ -11,6 +11,7 @@
 //! sends requests and shows the ledger.
 
 use std::cell::RefCell;
+use std::collections::VecDeque;
 
 use leptos::prelude::*;
 
@@ -93,6 +94,12 @@ pub struct Run {
     save_cost: StoredValue<f64>,
     /// A save is scheduled (`save_soon`); whether it is forced.
     save_queued: StoredValue<Option<bool>>,
+    /// Workers whose request is on the wire, and the jobs waiting for all of them to be
+    /// (`when_all_out`): a number for each, and the job.
+    out: StoredValue<usize>,
+    quiet_jobs: StoredValue<(u64, VecDeque<(u64, QuietJob)>), LocalStorage>,
+    /// A spaced save waits for that moment (`save_when_all_out`).
+    save_waits: StoredValue<bool>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
 }
@@ -141,6 +148,9 @@ impl Run {
             saved_at: StoredValue::new(0.0),
             save_cost: StoredValue::new(0.0),
             save_queued: StoredValue::new(None),
+            out: StoredValue::new(0),
+            quiet_jobs: StoredValue::new_local((0, VecDeque::new())),
+            save_waits: StoredValue::new(false),
             in_flight,
         }
     }
@@ -215,11 +225,80 @@ const SAVE_SHARE: f64 = 50.0;
 /// closed or hidden tab saves first (`listen`).
 fn save(ctx: Ctx) {
     if ctx.run.read(Ledger::is_finished).unwrap_or(false) {
-        // At once: the page offers saved runs that are not finished, and reads them as soon
-        // as this one ends.
-        save_at(ctx, true);
+        // Right after this task, whatever the spacing: the page offers saved runs that are not
+        // finished, and reads them as soon as this one ends. (A page left before that saves
+        // on `pagehide`.)
+        save_soon(ctx, true);
     } else if due(ctx.run, js_sys::Date::now()) {
-        save_soon(ctx, false);
+        save_when_all_out(ctx);
+    }
+}
+
+/// A spaced save waits for the moment every worker has a request on the wire (`when_all_out`).
+fn save_when_all_out(ctx: Ctx) {
+    let run = ctx.run;
+    if run.save_waits.get_value() {
+        return;
+    }
+    run.save_waits.set_value(true);
+    when_all_out(run, move || {
+        if run.save_waits.try_get_value() == Some(true) {
+            run.save_waits.set_value(false);
+            // Not if a forced save was written meanwhile (no longer due then).
+            save_at(ctx, false);
+        }
+    });
+}
+
+type QuietJob = Box<dyn FnOnce()>;
+
+/// How long a job waits for every worker to be out (`when_all_out`).
+const QUIET_WAIT_MS: u64 = 1_000;
+
+/// Runs `job` (a save, a big page's overlay of the answers) in a task of its own, right after
+/// the moment every worker of this tab's run has a request on the wire: the next answer is a
+/// round trip away then, and tens of ms of work fit in that wait instead of holding up the
+/// answers. One job per such moment; at once when nothing is sent; after `QUIET_WAIT_MS` if
+/// that moment does not come (a worker waits out a retry).
+pub fn when_all_out(run: Run, job: impl FnOnce() + 'static) {
+    if run.workers.get_untracked() == 0 {
+        set_timeout(job, std::time::Duration::ZERO);
+        return;
+    }
+    let Some(n) = run.quiet_jobs.try_update_value(|(next, jobs)| {
+        *next += 1;
+        jobs.push_back((*next, Box::new(job)));
+        *next
+    }) else {
+        return;
+    };
+    set_timeout(
+        move || {
+            let job = run.quiet_jobs.try_update_value(|(_, jobs)| {
+                let at = jobs.iter().position(|(k, _)| *k == n)?;
+                jobs.remove(at).map(|(_, job)| job)
+            });
+            if let Some(Some(job)) = job {
+                job();
+            }
+        },
+        std::time::Duration::from_millis(QUIET_WAIT_MS),
+    );
+}
+
+/// A worker's request leaves (`true`) or its answer is back. When the last one leaves, the
+/// first job waiting for that moment runs after this task (which sends the request).
+fn on_the_wire(run: Run, out: bool) {
+    run.out
+        .update_value(|n| *n = if out { *n + 1 } else { n.saturating_sub(1) });
+    if out && run.out.get_value() >= run.workers.get_untracked() {
+        let job = run
+            .quiet_jobs
+            .try_update_value(|(_, jobs)| jobs.pop_front().map(|(_, job)| job))
+            .flatten();
+        if let Some(job) = job {
+            set_timeout(job, std::time::Duration::ZERO);
+        }
     }
 }
 
@@ -788,7 +867,11 @@ async fn worker(ctx: Ctx) {
         save(ctx);
         let request = spec.to_request();
         loop {
-            let answer = ctx.backend().submit_batch(&id, &request).await;
+            let backend = ctx.backend();
+            let sent = backend.submit_batch(&id, &request);
+            on_the_wire(run, true);
+            let answer = sent.await;
+            on_the_wire(run, false);
             if !run.is_current(&id) {
                 break 'batches;
             }
@@ -839,7 +922,7 @@ async fn worker(ctx: Ctx) {
     }
     run.workers.update(|n| *n = n.saturating_sub(1));
     if run.workers.get_untracked() == 0 && run.read(Ledger::is_finished).unwrap_or(false) {
-        // The answer that finished the run saved it already (`save`).
+        // The answer that finished the run queued its save for right after this (`save`).
         browser::measure("run:complete", "run-start");
     }
 }
