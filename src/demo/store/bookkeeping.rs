@@ -123,6 +123,7 @@ impl HandoverRec {
             batches: Vec::new(),
             events,
             positions: Default::default(),
+            accepted: Default::default(),
         }
     }
 
@@ -164,6 +165,9 @@ impl HandoverRec {
             // An item accepted earlier keeps its acceptance; the duplicate send is only reported.
             if !it.is_accepted() {
                 it.sent = Some(sent);
+                if let Some(a) = self.accepted.get_mut() {
+                    a.note(it);
+                }
             }
         }
         let result = BatchResult {

@@ -49,6 +49,51 @@ pub(super) struct HandoverRec {
     /// (only what was sent), so a batch finds its items without scanning the whole handover.
     #[serde(skip)]
     pub positions: OnceLock<HashMap<String, usize>>,
+    /// What was accepted (`Accepted`), built on first use and kept up to date as answers are
+    /// recorded: a batch's checks then look up its items instead of scanning every stored one.
+    #[serde(skip)]
+    pub accepted: OnceLock<Accepted>,
+}
+
+/// A handover's accepted items: customers promised to each successor, and when each accepted
+/// item is taken over (`i64::MAX` while WeCom has not said).
+#[derive(Clone, Debug, Default)]
+pub(super) struct Accepted {
+    taken_over_by: HashMap<String, u32>,
+    until: HashMap<String, i64>,
+}
+
+impl Accepted {
+    /// Takes in `it` once it is accepted, or once its fate becomes known.
+    pub fn note(&mut self, it: &ItemRec) {
+        let Some(Sent::Accepted { takeover_at, fate }) = it.sent else {
+            return;
+        };
+        let until = if fate == Fate::Unknown {
+            i64::MAX
+        } else {
+            takeover_at
+        };
+        self.until.insert(it.id.clone(), until);
+        if fate == Fate::TakenOver && it.kind == ItemKind::Customer {
+            *self.taken_over_by.entry(it.successor.clone()).or_default() += 1;
+        }
+    }
+}
+
+/// The items waiting (accepted, not yet taken over) in the other handovers of one departed
+/// member: WeCom refuses to move them again meanwhile.
+pub(super) struct Busy<'a> {
+    others: Vec<&'a Accepted>,
+    now: i64,
+}
+
+impl Busy<'_> {
+    pub fn contains(&self, id: &str) -> bool {
+        self.others
+            .iter()
+            .any(|a| a.until.get(id).is_some_and(|&t| self.now < t))
+    }
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -126,6 +171,16 @@ impl ItemRec {
 }
 
 impl HandoverRec {
+    pub fn accepted(&self) -> &Accepted {
+        self.accepted.get_or_init(|| {
+            let mut a = Accepted::default();
+            for it in &self.items {
+                a.note(it);
+            }
+            a
+        })
+    }
+
     /// Where item `id` is in `items` (ids are unique within a handover; the first one wins).
     pub fn position(&self, id: &str) -> Option<usize> {
         self.positions
@@ -230,19 +285,23 @@ impl State {
     pub(super) fn reserved(&self, member: &str) -> u32 {
         self.handovers
             .iter()
-            .flat_map(|h| &h.items)
-            .filter(|it| {
-                it.successor == member
-                    && it.kind == ItemKind::Customer
-                    && matches!(
-                        it.sent,
-                        Some(Sent::Accepted {
-                            fate: Fate::TakenOver,
-                            ..
-                        })
-                    )
-            })
-            .count() as u32
+            .filter_map(|h| h.accepted().taken_over_by.get(member))
+            .sum()
+    }
+
+    /// What waits in the other handovers of handover `hi`'s departed member at `now`.
+    pub(super) fn busy(&self, hi: usize, now: i64) -> Busy<'_> {
+        let departed = &self.handovers[hi].request.departed_member;
+        Busy {
+            others: self
+                .handovers
+                .iter()
+                .enumerate()
+                .filter(|(i, o)| *i != hi && o.request.departed_member == *departed)
+                .map(|(_, o)| o.accepted())
+                .collect(),
+            now,
+        }
     }
 
     /// One handover in the stored format (as in the serialized `State`), for a backend that

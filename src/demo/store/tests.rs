@@ -52,11 +52,22 @@ fn successor(s: &Store, departed: &str) -> String {
 }
 
 fn create(s: &mut Store, id: &str, departed: &str, customers: Vec<String>) -> Handover {
+    let to = successor(s, departed);
+    create_for(s, id, departed, &to, customers)
+}
+
+fn create_for(
+    s: &mut Store,
+    id: &str,
+    departed: &str,
+    to: &str,
+    customers: Vec<String>,
+) -> Handover {
     let req = NewHandover {
         id: id.into(),
         departed_member: departed.into(),
         assignments: vec![Assignment {
-            successor: successor(s, departed),
+            successor: to.into(),
             customer_ids: customers,
             group_ids: vec![],
         }],
@@ -381,4 +392,64 @@ fn a_policy_hides_other_departments() {
     };
     assert_eq!(s.verify("tier", &req, NOW).unwrap_err().status, 422);
     assert!(!s.session("tier").unwrap().features.chat_archive);
+}
+
+/// A successor's room counts what earlier batches (and other handovers) already promised them:
+/// the batches of one handover, answered one after another, never fill a successor past their
+/// limit, and the members list shows the room they took.
+#[test]
+fn batches_after_batches_respect_the_successors_room() {
+    let mut s = store();
+    let departed = "d005";
+    let q = MembersQuery {
+        for_departed: Some(departed.into()),
+        limit: Some(200),
+        ..Default::default()
+    };
+    let near = s
+        .members(ME, &q)
+        .unwrap()
+        .items
+        .into_iter()
+        .filter(|m| m.eligible == Some(true) && m.customer_limit > m.customer_count)
+        .min_by_key(|m| m.customer_limit - m.customer_count)
+        .unwrap();
+    let room = (near.customer_limit - near.customer_count) as usize;
+    let n = room + 120;
+    let ids = pick(&s, departed, n.min(900), false);
+    let n = ids.len();
+    create_for(&mut s, "h-room", departed, &near.id, ids.clone());
+    for (k, chunk) in ids.chunks(40).enumerate() {
+        let b = NewBatch {
+            seq: k as u32 + 1,
+            successor: near.id.clone(),
+            customer_ids: chunk.to_vec(),
+            group_ids: vec![],
+        };
+        s.submit_batch(ME, "h-room", &b, NOW).unwrap();
+    }
+    let later = NOW + Options::default().takeover_delay_ms + 1;
+    let c = s.handover(ME, "h-room", later).unwrap().counts;
+    assert!(
+        room < n,
+        "the batches ask for more than the room ({room} of {n})"
+    );
+    assert_eq!(c.taken_over as usize, room.min(n - c.refused as usize));
+    assert_eq!(
+        (c.taken_over + c.refused + c.limit_exceeded) as usize,
+        n,
+        "every customer has a fate"
+    );
+    assert!(c.limit_exceeded > 0);
+    let after = s
+        .members(ME, &q)
+        .unwrap()
+        .items
+        .into_iter()
+        .find(|m| m.id == near.id)
+        .unwrap();
+    assert_eq!(
+        after.customer_count, after.customer_limit,
+        "the room is used up"
+    );
 }

@@ -177,7 +177,8 @@ impl Store {
         let Some(hi) = self.state.find_handover(handover) else {
             return false;
         };
-        let Some(it) = self.state.handovers[hi]
+        let h = &mut self.state.handovers[hi];
+        let Some(it) = h
             .items
             .iter_mut()
             .find(|it| it.id == id && it.kind == ItemKind::Customer)
@@ -193,6 +194,9 @@ impl Store {
                     takeover_at: at.min(now),
                     fate,
                 });
+                if let Some(a) = h.accepted.get_mut() {
+                    a.note(it);
+                }
                 true
             }
             _ => false,
@@ -216,16 +220,7 @@ impl Store {
         now: i64,
     ) -> HashMap<usize, u32> {
         let h = &self.state.handovers[hi];
-        let busy: std::collections::HashSet<&str> = self
-            .state
-            .handovers
-            .iter()
-            .enumerate()
-            .filter(|(i, o)| *i != hi && o.request.departed_member == h.request.departed_member)
-            .flat_map(|(_, o)| &o.items)
-            .filter(|it| it.status(now) == ItemStatus::Waiting)
-            .map(|it| it.id.as_str())
-            .collect();
+        let busy = self.state.busy(hi, now);
         let mut budget = wecom::GROUPS_PER_OWNER_PER_DAY.saturating_sub(
             self.state
                 .group_days
@@ -241,10 +236,8 @@ impl Store {
                     ItemKind::Customer => codes::CUSTOMER_BEING_TRANSFERRED,
                     ItemKind::Group => codes::GROUP_IN_PROGRESS,
                 }),
-                ItemKind::Customer if busy.contains(it.id.as_str()) => {
-                    Some(codes::CUSTOMER_IN_TRANSFER)
-                }
-                ItemKind::Group if busy.contains(it.id.as_str()) => Some(codes::GROUP_IN_PROGRESS),
+                ItemKind::Customer if busy.contains(&it.id) => Some(codes::CUSTOMER_IN_TRANSFER),
+                ItemKind::Group if busy.contains(&it.id) => Some(codes::GROUP_IN_PROGRESS),
                 ItemKind::Group if budget == 0 => Some(codes::TOO_FREQUENT),
                 ItemKind::Group => {
                     budget -= 1;

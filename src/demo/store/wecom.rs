@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
-use super::records::{Fate, ItemRec, Sent};
+use super::records::{Busy, Fate, ItemRec, Sent};
 use super::Store;
-use crate::api::types::{DepartedReason, ItemKind, ItemStatus, Limits, NewBatch, SuccessorReason};
+use crate::api::types::{DepartedReason, ItemKind, Limits, NewBatch, SuccessorReason};
 use crate::demo::admins::AdminSpec;
 use crate::demo::rng::hash;
 use crate::demo::seed::{Dataset, SeedDeparted};
@@ -74,7 +74,7 @@ pub(super) struct Unavailable {
 pub(super) struct Call<'a> {
     kind: ItemKind,
     /// Waiting in another handover of the same departed member.
-    busy: HashSet<&'a str>,
+    busy: Busy<'a>,
     /// Customers already in a transfer started outside this app, and inherited groups.
     unavailable: &'a Unavailable,
     /// The successor's customer limit, when the successor is a known member.
@@ -100,16 +100,7 @@ impl Store {
         now: i64,
     ) -> Call<'_> {
         let departed = &self.state.handovers[hi].request.departed_member;
-        let busy = self
-            .state
-            .handovers
-            .iter()
-            .enumerate()
-            .filter(|(i, o)| *i != hi && o.request.departed_member == *departed)
-            .flat_map(|(_, o)| &o.items)
-            .filter(|it| it.status(now) == ItemStatus::Waiting)
-            .map(|it| it.id.as_str())
-            .collect();
+        let busy = self.state.busy(hi, now);
         let unavailable = self.unavailable[di].get_or_init(|| Unavailable {
             locked: self
                 .seed_customers(di)
