@@ -9,4 +9,7 @@ pub mod seed;
 mod store;
 
 pub use admins::{AdminSpec, DemoAdmin, ADMINS, DEMO_CODE};
-pub use store::{Answer, Options, Policy, Prepared, State, Store, TransferCall, Unreported};
+pub use store::{
+    Answer, Options, PartItems, Policy, Prepared, RecordPart, State, Store, TransferCall,
+    Unreported,
+};

@@ -15,7 +15,7 @@ pub mod sql;
 
 use std::collections::HashMap;
 
-use handover_console::demo::{State, Store};
+use handover_console::demo::{PartItems, State, Store};
 use serde_json::Value;
 
 pub use sql::SqlLedger;
@@ -117,17 +117,14 @@ impl Ledger {
         let result = match touch {
             Touch::Nothing => return Ok(()),
             Touch::Outcomes(id, ids) => {
-                let Some(rec) = shared.store.state().handover_record(id) else {
+                let state = shared.store.state();
+                let Some(part) =
+                    state.handover_part(id, usize::MAX, usize::MAX, PartItems::Customers(ids))
+                else {
                     return Ok(());
                 };
-                let rec: format::HandoverRec = serde_json::from_value(rec).map_err(|e| {
-                    LedgerError::Unavailable(format!("record does not encode: {e}"))
-                })?;
-                let items: Vec<&format::ItemRec> = rec
-                    .items
-                    .iter()
-                    .filter(|it| it.kind == "customer" && ids.contains(&it.id))
-                    .collect();
+                let rec = decode(part.record)?;
+                let items: Vec<&format::ItemRec> = rec.items.iter().collect();
                 db.commit_outcomes(synced.version, id, &items).await
             }
             Touch::Token => {
@@ -140,30 +137,37 @@ impl Ledger {
                     .await
             }
             Touch::Handover(id) => {
-                let Some(rec) = shared.store.state().handover_record(id) else {
+                let before = synced.stored.get(id).copied();
+                // What is new since the last commit (all of it for a new handover): a batch's
+                // commit encodes its own batch, events and items, not the whole run's.
+                let state = shared.store.state();
+                let part = match before {
+                    Some((events, batches)) => {
+                        state.handover_part(id, batches, events, PartItems::Answered)
+                    }
+                    None => state.handover_part(id, 0, 0, PartItems::All),
+                };
+                let Some(part) = part else {
                     return Ok(());
                 };
-                let rec: format::HandoverRec = serde_json::from_value(rec).map_err(|e| {
-                    LedgerError::Unavailable(format!("record does not encode: {e}"))
-                })?;
-                let before = synced.stored.get(id).copied();
-                if before.is_some_and(|(events, _)| events >= rec.events.len()) {
+                if before.is_some_and(|(events, _)| events >= part.events) {
                     // Every change appends an event: nothing new, nothing to commit.
                     return Ok(());
                 }
-                db.commit_handover(synced.version, id, &rec, before).await
+                let totals = (part.events, part.batches);
+                let rec = decode(part.record)?;
+                let result = db
+                    .commit_handover(synced.version, id, &rec, before, totals.0)
+                    .await;
+                if result.is_ok() {
+                    synced.stored.insert(id.to_string(), totals);
+                }
+                result
             }
         };
         match result {
             Ok(version) => {
                 synced.version = version;
-                if let Touch::Handover(id) = touch {
-                    if let Some(rec) = shared.store.state().handover_record(id) {
-                        let events = rec["events"].as_array().map_or(0, Vec::len);
-                        let batches = rec["batches"].as_array().map_or(0, Vec::len);
-                        synced.stored.insert(id.to_string(), (events, batches));
-                    }
-                }
                 Ok(())
             }
             Err(e) => {
@@ -194,4 +198,10 @@ impl Ledger {
             Ledger::Sql(db) => db.ping().await,
         }
     }
+}
+
+/// A record (or part of one) from the store, in the ledger's format.
+fn decode(record: Value) -> Result<format::HandoverRec, LedgerError> {
+    serde_json::from_value(record)
+        .map_err(|e| LedgerError::Unavailable(format!("record does not encode: {e}")))
 }

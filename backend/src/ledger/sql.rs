@@ -419,6 +419,7 @@ impl SqlLedger {
         id: &str,
         rec: &HandoverRec,
         before: Option<(usize, usize)>,
+        events_total: usize,
     ) -> Result<i64, LedgerError> {
         let version = expected + 1;
         let mut tx = self.pool.begin().await.map_err(unavailable)?;
@@ -491,7 +492,9 @@ impl SqlLedger {
                 )
             }
         };
-        for (k, b) in rec.batches.iter().enumerate().skip(batches_from) {
+        // `rec` holds the batches and events from `before` on (`State::handover_part`).
+        for (k, b) in rec.batches.iter().enumerate() {
+            let k = batches_from + k;
             let request = b.request.to_string();
             sqlx::query(
                 "INSERT INTO batches (handover_id, seq, body_sha256, request_json, result_json, \
@@ -523,7 +526,8 @@ impl SqlLedger {
                 store_answer(&mut tx, id, key.1, it).await?;
             }
         }
-        for (n, e) in rec.events.iter().enumerate().skip(events_from) {
+        for (n, e) in rec.events.iter().enumerate() {
+            let n = events_from + n;
             let facts = chain::facts_json(e);
             let hash = chain::event_hash(
                 &prev,
@@ -560,7 +564,7 @@ impl SqlLedger {
         .bind(format::text(&rec.state))
         .bind(rec.decided_by.clone())
         .bind(rec.rejection_reason.clone())
-        .bind(rec.events.len() as i64)
+        .bind(events_total as i64)
         .bind(&prev)
         .bind(id)
         .execute(&mut *tx)

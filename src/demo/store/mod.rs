@@ -23,7 +23,7 @@ use crate::domain::withdraw::{self, Withdraw, WithdrawBlock};
 use validate::{contains, DepartedFilter, HandoversFilter};
 
 pub use policy::Policy;
-pub use records::State;
+pub use records::{PartItems, RecordPart, State};
 pub use transfer::{Answer, Prepared, TransferCall, Unreported};
 
 /// The approval policy the demo company chose; sessions advertise it and creation applies it.

@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 use serde::{Deserialize, Serialize};
 
 use crate::api::types::{
-    ApprovalReason, BatchResult, EventFacts, HandoverState, ItemKind, ItemStatus, NewBatch,
-    NewHandover, StatusCounts,
+    ApprovalReason, BatchResult, EventFacts, HandoverState, ItemKind, ItemOutcome, ItemStatus,
+    NewBatch, NewHandover, StatusCounts,
 };
 
 /// Everything admins changed; the only part that is persisted.
@@ -53,6 +53,41 @@ pub(super) struct HandoverRec {
     /// recorded: a batch's checks then look up its items instead of scanning every stored one.
     #[serde(skip)]
     pub accepted: OnceLock<Accepted>,
+}
+
+/// Which items `State::handover_part` includes.
+#[derive(Clone, Copy, Debug)]
+pub enum PartItems<'a> {
+    All,
+    /// Those the included batches answered for.
+    Answered,
+    /// These customers.
+    Customers(&'a [String]),
+}
+
+/// `State::handover_part`: the part in the stored format, and how many batches and events the
+/// whole handover has.
+#[derive(Debug)]
+pub struct RecordPart {
+    pub record: serde_json::Value,
+    pub batches: usize,
+    pub events: usize,
+}
+
+/// `HandoverRec` as it serializes, with some of its items, batches and events.
+#[derive(Serialize)]
+struct Part<'a> {
+    request: &'a NewHandover,
+    created_by: &'a str,
+    created_at: i64,
+    state: HandoverState,
+    approval_reasons: &'a [ApprovalReason],
+    important_count: u32,
+    decided_by: &'a Option<String>,
+    rejection_reason: &'a Option<String>,
+    items: Vec<&'a ItemRec>,
+    batches: &'a [BatchRec],
+    events: &'a [EventRec],
 }
 
 /// A handover's accepted items: customers promised to each successor, and when each accepted
@@ -309,6 +344,60 @@ impl State {
     pub fn handover_record(&self, id: &str) -> Option<serde_json::Value> {
         let i = self.find_handover(id)?;
         serde_json::to_value(&self.handovers[i]).ok()
+    }
+
+    /// Part of one handover in the stored format: what a backend that persists each change
+    /// needs after an operation, without the whole record (a run of 20,000 customers has 200
+    /// batches; encoding all of them and every item for each one made a batch's commit grow
+    /// with the run). The batches from `batches_from` and the events from `events_from` on, the
+    /// items `items` picks, and the handover's own fields.
+    pub fn handover_part(
+        &self,
+        id: &str,
+        batches_from: usize,
+        events_from: usize,
+        items: PartItems<'_>,
+    ) -> Option<RecordPart> {
+        let h = &self.handovers[self.find_handover(id)?];
+        let batches = &h.batches[batches_from.min(h.batches.len())..];
+        let pick = |id: &str, kind: ItemKind| {
+            h.position(id)
+                .map(|k| &h.items[k])
+                .filter(|it| it.kind == kind)
+        };
+        let items: Vec<&ItemRec> = match items {
+            PartItems::All => h.items.iter().collect(),
+            PartItems::Answered => batches
+                .iter()
+                .flat_map(|b| &b.result.outcomes)
+                .filter_map(|o| match o {
+                    ItemOutcome::Accepted { id, kind, .. }
+                    | ItemOutcome::Rejected { id, kind, .. } => pick(id, *kind),
+                })
+                .collect(),
+            PartItems::Customers(ids) => ids
+                .iter()
+                .filter_map(|id| pick(id, ItemKind::Customer))
+                .collect(),
+        };
+        let part = Part {
+            request: &h.request,
+            created_by: &h.created_by,
+            created_at: h.created_at,
+            state: h.state,
+            approval_reasons: &h.approval_reasons,
+            important_count: h.important_count,
+            decided_by: &h.decided_by,
+            rejection_reason: &h.rejection_reason,
+            items,
+            batches,
+            events: &h.events[events_from.min(h.events.len())..],
+        };
+        Some(RecordPart {
+            record: serde_json::to_value(&part).ok()?,
+            batches: h.batches.len(),
+            events: h.events.len(),
+        })
     }
 
     pub(super) fn find_handover(&self, id: &str) -> Option<usize> {

@@ -453,3 +453,63 @@ fn batches_after_batches_respect_the_successors_room() {
         "the room is used up"
     );
 }
+
+/// A backend that persists changes gets the new batches and events and only the items they
+/// answered, with the totals to know what is new next time.
+#[test]
+fn a_handover_part_holds_what_is_new() {
+    let mut s = store();
+    let ids = pick(&s, "d005", 300, false);
+    let h = create(&mut s, "h-part", "d005", ids.clone());
+    let to = successor(&s, "d005");
+    let whole = s
+        .state()
+        .handover_part(&h.id, 0, 0, PartItems::All)
+        .unwrap();
+    assert_eq!(whole.record["items"].as_array().map(Vec::len), Some(300));
+    assert_eq!(whole.batches, 0);
+    for (k, chunk) in ids.chunks(100).enumerate() {
+        let b = NewBatch {
+            seq: k as u32 + 1,
+            successor: to.clone(),
+            customer_ids: chunk.to_vec(),
+            group_ids: vec![],
+        };
+        s.submit_batch(ME, &h.id, &b, NOW).unwrap();
+    }
+    let part = s
+        .state()
+        .handover_part(&h.id, 2, whole.events, PartItems::Answered)
+        .unwrap();
+    assert_eq!(part.batches, 3);
+    assert!(part.events > whole.events);
+    let batches = part.record["batches"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(batches.len(), 1, "only the third batch");
+    assert_eq!(batches[0]["request"]["seq"], 3);
+    let items: Vec<&str> = part.record["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|i| i["id"].as_str())
+        .collect();
+    assert_eq!(
+        items,
+        ids[200..].iter().map(String::as_str).collect::<Vec<_>>()
+    );
+    let events = part.record["events"].as_array().map_or(0, Vec::len);
+    assert_eq!(events, part.events - whole.events);
+    let some = s
+        .state()
+        .handover_part(
+            &h.id,
+            usize::MAX,
+            usize::MAX,
+            PartItems::Customers(&ids[5..7]),
+        )
+        .unwrap();
+    assert_eq!(some.record["items"].as_array().map(Vec::len), Some(2));
+    assert_eq!(some.record["batches"].as_array().map(Vec::len), Some(0));
+}
