@@ -209,6 +209,17 @@ fn serves_the_built_app_pointed_at_itself() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+/// A fresh backend and a plain TCP connection to it (requests written by hand), with its
+/// `host:port`.
+fn raw_connection() -> (std::net::TcpStream, String) {
+    let base = start_backend(Config::default());
+    let addr = base.trim_start_matches("http://").to_string();
+    let conn = std::net::TcpStream::connect(&addr).expect("connect");
+    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .expect("timeout");
+    (conn, addr)
+}
+
 /// A request whose body is still on its way when the answer is ready (approve reads none, a
 /// refused token is answered before any handler) must not cost the client its connection: an
 /// unread body makes the server close, and the client then meets a reset instead of the answer
@@ -216,11 +227,7 @@ fn serves_the_built_app_pointed_at_itself() {
 #[test]
 fn answers_wait_for_the_body_and_keep_the_connection() {
     use std::io::{BufRead, BufReader, Read, Write};
-    let base = start_backend(Config::default());
-    let addr = base.trim_start_matches("http://");
-    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .expect("timeout");
+    let (mut conn, addr) = raw_connection();
     let mut reader = BufReader::new(conn.try_clone().expect("clone"));
     let mut answer = |conn: &mut std::net::TcpStream, head: &str, body: &str| -> u16 {
         conn.write_all(head.as_bytes()).expect("head");
@@ -267,11 +274,7 @@ fn answers_wait_for_the_body_and_keep_the_connection() {
 #[test]
 fn oversized_bodies_are_refused_as_problems() {
     use std::io::{Read, Write};
-    let base = start_backend(Config::default());
-    let addr = base.trim_start_matches("http://");
-    let mut conn = std::net::TcpStream::connect(addr).expect("connect");
-    conn.set_read_timeout(Some(std::time::Duration::from_secs(10)))
-        .expect("timeout");
+    let (mut conn, addr) = raw_connection();
     let head = format!(
         "POST /api/handovers HTTP/1.1\r\nHost: {addr}\r\nAuthorization: Bearer admin-token\r\n\
          Content-Type: application/json\r\nContent-Length: 3000000\r\nConnection: close\r\n\r\n"
