@@ -145,7 +145,7 @@ fn main() {
         "const saves = performance.getEntriesByName('run:save');
          const start = performance.getEntriesByName('run:complete')[0].startTime;
          const d = window.__batches.map(x => x[1] - x[0]).sort((a, b) => a - b);
-         const q = p => d.length ? d[Math.min(d.length - 1, Math.floor(d.length * p))] : null;
+         const at = (xs, p) => xs.length ? xs[Math.min(xs.length - 1, Math.floor(xs.length * p))] : null;
          // The network's side of each batch (resource timing, not delayed by the page's own
          // work): the server's time from request sent to first byte, and how long the page
          // took to send a batch after an answer arrived (the gap no faster server removes).
@@ -174,7 +174,6 @@ fn main() {
          }
          to_wire.sort((a, b) => a - b);
          to_page.sort((a, b) => a - b);
-         const at = (d, p) => d.length ? d[Math.min(d.length - 1, Math.floor(d.length * p))] : null;
          const longtasks = (window.__longtasks || []);
          return {
            server_ms_p50: at(server, 0.5),
@@ -191,9 +190,9 @@ fn main() {
            save_at: saves.map(x => [Math.round(x.startTime - start), Math.round(x.duration)]),
            saves: saves.length,
            save_ms: saves.reduce((a, x) => a + x.duration, 0),
-           request_ms_p50: q(0.5),
-           request_ms_p90: q(0.9),
-           request_ms_max: q(1),
+           request_ms_p50: at(d, 0.5),
+           request_ms_p90: at(d, 0.9),
+           request_ms_max: at(d, 1),
          };",
         vec![],
     );
