@@ -418,10 +418,13 @@ fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
         b.wait_until("paused: nothing in flight, leaving asks nothing", |b| {
             !asks_before_leaving(b)
         });
+        // Someone else's token before the session is back: a quiet check of the session (the
+        // tab regaining focus does one) then finds the wrong admin and does not resume, so the
+        // run goes on only when this test says.
+        set_host_token(&b, "approver-token");
         reauth(&backend);
         if expired == 1 {
             // The portal signs in as someone else: the run waits for the admin who started it.
-            set_host_token(&b, "approver-token");
             b.click(&b.by_role("button", "继续"));
             b.wait_text(
                 "当前登录的是 郑海涛，但此执行由 周静 开始。请以 周静 的身份登录后再继续。",
@@ -430,10 +433,15 @@ fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
             std::thread::sleep(Duration::from_millis(600));
             assert_eq!(count(&b, "remaining"), remaining, "nothing sent as admin-2");
             assert!(status(&b).starts_with("登录已过期"));
-            set_host_token(&b, "admin-token");
         }
-        // "Resume" re-reads the host's token and the session, then goes on.
-        b.click(&b.by_role("button", "继续"));
+        // "Resume" re-reads the host's token and the session, then goes on. The right token and
+        // the press in one script: no focus check can resume the run between them.
+        let resume = b.by_role("button", "继续");
+        b.exec(
+            "document.querySelector('meta[name=\"handover-console:token\"]').content = arguments[0];
+             arguments[1].click();",
+            vec![Value::from("admin-token"), Browser::as_arg(&resume)],
+        );
     }
     assert!(expired >= 1, "the session expired mid-run");
     assert_accounted(&b, &backend);

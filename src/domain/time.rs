@@ -4,6 +4,8 @@
 //! Every function here is total: parsing reads bytes through `get` and never slices a `&str`,
 //! because its input comes from query strings and a panic there would poison the backend's store.
 
+use std::fmt::Write;
+
 pub const SECOND: i64 = 1000;
 pub const MINUTE: i64 = 60 * SECOND;
 pub const HOUR: i64 = 60 * MINUTE;
@@ -20,11 +22,18 @@ pub fn to_rfc3339(ms: i64) -> String {
         rem % MINUTE / SECOND,
         rem % SECOND,
     );
-    if milli == 0 {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z")
+    // Sized exactly: `format!` would grow it to 32 bytes, and the demo makes two of these per
+    // customer of a 20,000-customer list (0.6 MB of slack in the page's memory).
+    let mut out = String::with_capacity(if milli == 0 { 20 } else { 24 });
+    let _ = if milli == 0 {
+        write!(out, "{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}Z")
     } else {
-        format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
-    }
+        write!(
+            out,
+            "{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z"
+        )
+    };
+    out
 }
 
 /// The ASCII digits `b[a..b]` as a number; `None` for anything else (signs included, which

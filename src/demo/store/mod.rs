@@ -4,6 +4,7 @@
 //! (`bookkeeping`) and answers in contract types (`views`).
 
 mod bookkeeping;
+mod customers;
 mod policy;
 mod records;
 mod transfer;
@@ -20,6 +21,7 @@ use crate::api::types::*;
 use crate::domain::approval::{self, HandoverSize};
 use crate::domain::time::HOUR;
 use crate::domain::withdraw::{self, Withdraw, WithdrawBlock};
+use customers::CustomerList;
 use validate::{contains, DepartedFilter, HandoversFilter};
 
 pub use policy::Policy;
@@ -55,8 +57,9 @@ pub struct Store {
     opts: Options,
     policy: Policy,
     data: Dataset,
-    /// Per departed member, generated on first use: the big ones are large.
-    customers: Vec<OnceLock<Vec<SeedCustomer>>>,
+    /// Per departed member, on first use; the demo's own are made again when read
+    /// (`customers::CustomerList`).
+    customers: Vec<OnceLock<CustomerList>>,
     groups: Vec<OnceLock<Vec<SeedGroup>>>,
     /// Per departed member: ids of customers locked in another transfer and of inherited
     /// groups, built once (the directory does not change) instead of on every batch.
@@ -121,7 +124,7 @@ impl Store {
             opts,
             policy: Policy::default(),
             customers: (0..n)
-                .map(|_| OnceLock::from(customers.next().unwrap_or_default()))
+                .map(|_| OnceLock::from(CustomerList::listed(customers.next().unwrap_or_default())))
                 .collect(),
             groups: (0..n)
                 .map(|_| OnceLock::from(groups.next().unwrap_or_default()))
@@ -167,10 +170,6 @@ impl Store {
         self.state
             .find_handover(id)
             .ok_or_else(|| Problem::not_found(&format!("handover {id}")))
-    }
-
-    fn seed_customers(&self, i: usize) -> &[SeedCustomer] {
-        self.customers[i].get_or_init(|| seed::customers_of(&self.data.departed[i]))
     }
 
     fn seed_groups(&self, i: usize) -> &[SeedGroup] {
@@ -288,19 +287,26 @@ impl Store {
         self.authenticate(actor)?;
         let i = self.visible_departed(actor, departed)?;
         let states = self.state.item_states(departed, now);
-        let pending: Vec<&SeedCustomer> = self
-            .seed_customers(i)
-            .iter()
-            .filter(|c| !states.is(&c.id, ItemStatus::TakenOver))
-            .collect();
-        // Page first, then build the views: a page costs its own size, not the list's.
+        let all = 0..self.customer_count(i);
+        let pending: Vec<usize> = if states.taken_over(ItemKind::Customer) == 0 {
+            all.collect()
+        } else {
+            all.filter(|&k| !states.is(&self.customer_id(i, k), ItemStatus::TakenOver))
+                .collect()
+        };
+        // Page first, then make the customers and their views: a page costs its own size, not
+        // the list's.
         let page = paginate(pending, q.cursor.as_deref(), q.limit, 1000, 10_000)?;
-        Ok(Page {
-            items: page
-                .items
+        // Sized at once: growing a 10,000-row page doubles it and copies it on the way.
+        let mut items = Vec::with_capacity(page.items.len());
+        items.extend(
+            page.items
                 .into_iter()
-                .map(|c| self.customer_view(c, &states))
-                .collect(),
+                .filter_map(|k| self.customer_at(i, k))
+                .map(|c| self.customer_view(c, &states)),
+        );
+        Ok(Page {
+            items,
             next_cursor: page.next_cursor,
             total: page.total,
         })
@@ -483,12 +489,22 @@ impl Store {
         self.visible_handover(actor, hi)?;
         let h = &self.state.handovers[hi];
         let di = self.departed_index(&h.request.departed_member);
-        let all = self
-            .item_views(h, di, now)
-            .into_iter()
-            .filter(|it| q.status.is_none_or(|s| it.status == s))
+        let all = h
+            .items
+            .iter()
+            .filter(|it| q.status.is_none_or(|s| it.status(now) == s))
             .collect();
-        paginate(all, q.cursor.as_deref(), q.limit, 200, 1000)
+        // Names are looked up for the page only.
+        let page = paginate(all, q.cursor.as_deref(), q.limit, 200, 1000)?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(|it| self.item_view(it, di, now))
+                .collect(),
+            next_cursor: page.next_cursor,
+            total: page.total,
+        })
     }
 
     pub fn events(

@@ -1,7 +1,7 @@
 //! Requests and queries checked before anything is read or changed. Each failure becomes the
 //! contract's Problem: 422 with one entry per offending field, in request order.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use super::records::{HandoverRec, ItemRec};
 use super::{forbidden, wecom, Store};
@@ -9,7 +9,6 @@ use crate::api::types::{
     BatchResult, ChatScope, DepartedMember, DepartedQuery, DepartedReason, Handover, HandoverState,
     HandoversQuery, ItemKind, NewBatch, NewHandover, Problem, SuccessorReason,
 };
-use crate::demo::seed::SeedCustomer;
 use crate::domain::codes;
 use crate::domain::time::{parse_rfc3339, DAY};
 
@@ -186,11 +185,6 @@ impl Store {
         if req.assignments.is_empty() {
             p = p.field("assignments", "empty", "at least one successor is required");
         }
-        let customers: HashMap<&str, &SeedCustomer> = self
-            .seed_customers(di)
-            .iter()
-            .map(|c| (c.id.as_str(), c))
-            .collect();
         let groups: HashSet<&str> = self.seed_groups(di).iter().map(|g| g.id.as_str()).collect();
         let mut seen = HashSet::new();
         let mut items = Vec::new();
@@ -202,7 +196,10 @@ impl Store {
             }
             for (j, c) in a.customer_ids.iter().enumerate() {
                 let field = format!("assignments/{ai}/customer_ids/{j}");
-                match customers.get(c.as_str()) {
+                match self
+                    .customer_position(di, c)
+                    .and_then(|k| self.customer_at(di, k))
+                {
                     None => {
                         p = p.field(
                             &field,

@@ -1,8 +1,8 @@
 //! Internal state and the seeded dataset turned into the contract's types.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-use super::records::{HandoverRec, ItemStates, Sent};
+use super::records::{HandoverRec, ItemRec, ItemStates, Sent};
 use super::{wecom, Store};
 use crate::api::types::{
     Admin, Customer, DepartedMember, DepartedReason, Department, EventFacts, EventKind, Group,
@@ -37,9 +37,8 @@ impl Store {
         let customers = if states.taken_over(ItemKind::Customer) == 0 {
             d.customers
         } else {
-            self.seed_customers(i)
-                .iter()
-                .filter(|c| !states.is(&c.id, ItemStatus::TakenOver))
+            (0..self.customer_count(i))
+                .filter(|&k| !states.is(&self.customer_id(i, k), ItemStatus::TakenOver))
                 .count() as u32
         };
         let groups = self
@@ -79,15 +78,17 @@ impl Store {
         }
     }
 
-    pub(super) fn customer_view(&self, c: &SeedCustomer, states: &ItemStates) -> Customer {
+    /// A customer the store made for this answer gives its strings to the view.
+    pub(super) fn customer_view(&self, c: Cow<'_, SeedCustomer>, states: &ItemStates) -> Customer {
         let busy = c.locked || states.is(&c.id, ItemStatus::Waiting);
+        let c = c.into_owned();
         Customer {
-            id: c.id.clone(),
-            name: c.name.clone(),
+            id: c.id,
+            name: c.name,
             kind: c.kind,
-            corp_name: c.corp_name.clone(),
-            remark: c.remark.clone(),
-            tags: c.tags.clone(),
+            corp_name: c.corp_name,
+            remark: c.remark,
+            tags: c.tags,
             added_at: self.ago(c.added_days_ago),
             last_contact_at: c.last_contact_days_ago.map(|d| self.ago(d)),
             important: c.important,
@@ -185,54 +186,43 @@ impl Store {
         }
     }
 
-    /// The items of `h` with their names and outcomes at `now`.
-    /// `di`: the departed member in the directory (`None` once a directory reloaded from WeCom
-    /// no longer lists them: everything was handed over).
-    pub(super) fn item_views(
-        &self,
-        h: &HandoverRec,
-        di: Option<usize>,
-        now: i64,
-    ) -> Vec<HandoverItem> {
-        let names: HashMap<&str, &str> = di
-            .into_iter()
-            .flat_map(|di| {
-                self.seed_customers(di)
-                    .iter()
-                    .map(|c| (c.id.as_str(), c.name.as_str()))
-                    .chain(
-                        self.seed_groups(di)
-                            .iter()
-                            .map(|g| (g.id.as_str(), g.name.as_str())),
-                    )
-            })
-            .collect();
-        h.items
-            .iter()
-            .map(|it| {
-                let (takeover_at, code) = match &it.sent {
-                    Some(Sent::Accepted { takeover_at, .. }) => {
-                        (Some(to_rfc3339(*takeover_at)), None)
-                    }
-                    Some(Sent::Rejected { code }) => (None, Some(*code)),
-                    None => (None, None),
-                };
-                HandoverItem {
-                    id: it.id.clone(),
-                    kind: it.kind,
-                    // A directory reloaded from WeCom no longer lists customers handed over:
-                    // their id then stands in for the name (names are not kept in the records).
-                    name: names
-                        .get(it.id.as_str())
-                        .map_or_else(|| it.id.clone(), |n| n.to_string()),
-                    successor: it.successor.clone(),
-                    status: it.status(now),
-                    takeover_at,
-                    code,
-                    message: code.map(codes::message),
-                }
-            })
-            .collect()
+    /// Item `it` with its name and outcome at `now`. `di`: the departed member in the
+    /// directory (`None` once a directory reloaded from WeCom no longer lists them: everything
+    /// was handed over).
+    pub(super) fn item_view(&self, it: &ItemRec, di: Option<usize>, now: i64) -> HandoverItem {
+        let (takeover_at, code) = match &it.sent {
+            Some(Sent::Accepted { takeover_at, .. }) => (Some(to_rfc3339(*takeover_at)), None),
+            Some(Sent::Rejected { code }) => (None, Some(*code)),
+            None => (None, None),
+        };
+        HandoverItem {
+            id: it.id.clone(),
+            kind: it.kind,
+            // A directory reloaded from WeCom no longer lists customers handed over: their id
+            // then stands in for the name (names are not kept in the records).
+            name: di
+                .and_then(|di| self.item_name(di, it))
+                .unwrap_or_else(|| it.id.clone()),
+            successor: it.successor.clone(),
+            status: it.status(now),
+            takeover_at,
+            code,
+            message: code.map(codes::message),
+        }
+    }
+
+    fn item_name(&self, di: usize, it: &ItemRec) -> Option<String> {
+        match it.kind {
+            ItemKind::Customer => {
+                let k = self.customer_position(di, &it.id)?;
+                self.customer_at(di, k).map(|c| c.into_owned().name)
+            }
+            ItemKind::Group => self
+                .seed_groups(di)
+                .iter()
+                .find(|g| g.id == it.id)
+                .map(|g| g.name.clone()),
+        }
     }
 }
 

@@ -103,10 +103,9 @@ impl Store {
         let busy = self.state.busy(hi, now);
         let unavailable = self.unavailable[di].get_or_init(|| Unavailable {
             locked: self
-                .seed_customers(di)
-                .iter()
+                .customers_of(di)
                 .filter(|c| c.locked)
-                .map(|c| c.id.clone())
+                .map(|c| c.into_owned().id)
                 .collect(),
             inherited: self
                 .seed_groups(di)
