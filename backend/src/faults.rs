@@ -299,7 +299,9 @@ pub async fn transform(State(app): State<Arc<AppState>>, req: Request, next: Nex
             })
             .await
         }
-        Op::List { repeats, loops } if f.no_total || (repeats && f.repeat_ids > 0) || loops => {
+        // `loops` (above): this list can loop and the switch is on; not the list's kind alone,
+        // or every page of such a list would be decoded and written again for nothing.
+        Op::List { repeats, .. } if f.no_total || (repeats && f.repeat_ids > 0) || loops => {
             let key = format!("{auth}\n{path}\n{scope}");
             edit_json(resp, |v| {
                 if f.no_total {
@@ -307,7 +309,7 @@ pub async fn transform(State(app): State<Arc<AppState>>, req: Request, next: Nex
                         page.remove("total");
                     }
                 }
-                if loops && f.loop_cursor && v.get("next_cursor").is_some_and(Value::is_null) {
+                if loops && v.get("next_cursor").is_some_and(Value::is_null) {
                     v["next_cursor"] = Value::from(LOOP_CURSOR);
                 }
                 if repeats && f.repeat_ids > 0 {
