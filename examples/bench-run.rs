@@ -102,18 +102,8 @@ fn main() {
     assert_eq!(approved["state"], "ready", "{approved}");
 
     let n = ids.len() as f64;
-    // HOC_BENCH_TRACE=file.json records a Chromium trace of the whole benchmark (main thread's
-    // tasks, scripts, layouts and paints) to look at where a batch's time goes.
-    let trace = std::env::var("HOC_BENCH_TRACE").ok().map(|file| {
-        [
-            "--trace-startup=devtools.timeline,disabled-by-default-devtools.timeline,v8.execute,toplevel,blink".to_string(),
-            format!("--trace-startup-file={file}"),
-            "--trace-startup-duration=20".to_string(),
-            "--trace-startup-format=json".to_string(),
-        ]
-    });
-    let trace_args: Vec<&str> = trace.iter().flatten().map(String::as_str).collect();
-    let b = Browser::launch_with("zh-CN,zh", &trace_args);
+    // HOC_BENCH_TRACE=trace.json records where a batch's time goes (`Browser::launch_with`).
+    let b = Browser::launch_with("zh-CN,zh", &[]);
     b.goto(&format!("{base}/?handover=bench-run-1"));
     // Times every batch request from the page's side (see `detail` below).
     b.exec(

@@ -178,3 +178,27 @@ fn a_panic_shows_its_text_and_a_way_back_over_the_page() {
     );
     overlay.remove();
 }
+
+/// Formatted instants are remembered per language and kind: a date asked for again (a long list
+/// filtered and scrolled) reads the same, another language gets its own, and instants that
+/// share a slot never show each other's text.
+#[wasm_bindgen_test]
+fn remembered_dates_are_the_instants_own_in_each_language() {
+    use handover_console::i18n::Locale;
+    use handover_console::ui::format;
+    let days: Vec<String> = (0..3_000)
+        .map(|i| handover_console::domain::time::to_rfc3339(1_700_000_000_000 + i * 86_400_000))
+        .collect();
+    let first: Vec<String> = days.iter().map(|d| format::date(Locale::ZhCn, d)).collect();
+    let english: Vec<String> = days.iter().map(|d| format::date(Locale::En, d)).collect();
+    for (i, d) in days.iter().enumerate().rev() {
+        assert_eq!(format::date(Locale::ZhCn, d), first[i], "{d}");
+        assert_eq!(format::date(Locale::En, d), english[i], "{d}");
+    }
+    // Each day its own text: 3,000 distinct days in 1,024 slots.
+    let distinct: std::collections::HashSet<&String> = first.iter().collect();
+    assert_eq!(distinct.len(), days.len());
+    assert_ne!(first[0], english[0]);
+    // An instant that does not parse is shown as it came.
+    assert_eq!(format::date(Locale::En, "not a date"), "not a date");
+}

@@ -18,6 +18,10 @@ import { join } from "node:path";
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error("run me as a Trunk post_build hook (TRUNK_STAGING_DIR is unset)");
 const release = process.env.TRUNK_PROFILE === "release";
+// HOC_KEEP_NAMES=1: a release build that keeps the functions' names (wasm-bindgen
+// `--keep-debug`, wasm-opt `-g`), so a Chromium trace or profile names the wasm's functions.
+// Only for looking at where time goes: the modules are larger.
+const keepNames = process.env.HOC_KEEP_NAMES === "1";
 const root = new URL("..", import.meta.url).pathname;
 const profile = release ? "release" : "debug";
 const name = "handover-console";
@@ -49,12 +53,16 @@ run("wasm-bindgen", [
   // The later module links to the main one's functions by their exports.
   "--keep-lld-exports",
   "--no-demangle",
+  ...(keepNames ? ["--keep-debug"] : []),
   input,
 ]);
 const chunks = readdirSync(work).filter((f) => f.endsWith(".wasm") && f !== `${name}.wasm`);
 const modules = [join(bg, `${name}_bg.wasm`), ...chunks.map((c) => join(work, c))];
 if (release) {
-  for (const m of modules) run("wasm-opt", ["-Oz", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", m, "-o", m]);
+  for (const m of modules) {
+    const names = keepNames ? ["-g"] : [];
+    run("wasm-opt", ["-Oz", ...names, "--enable-bulk-memory", "--enable-nontrapping-float-to-int", m, "-o", m]);
+  }
 }
 
 // 3. Hashed names, and the entry.

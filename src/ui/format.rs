@@ -24,6 +24,11 @@ thread_local! {
     static FORMATTERS: RefCell<HashMap<(Locale, Kind), Function>> = RefCell::new(HashMap::new());
     /// Countdowns re-render every second: one `Intl.RelativeTimeFormat` per language, kept.
     static RELATIVE: RefCell<HashMap<Locale, Intl::RelativeTimeFormat>> = RefCell::new(HashMap::new());
+    /// What instants were shown as, in `SHOWN_SLOTS` slots chosen by a hash (a newer one takes
+    /// the slot): long lists show the same dates again and again as the admin filters and
+    /// scrolls, and each `Intl` call crosses into JS twice. The zone is fixed for the page's
+    /// life, so an entry never goes stale.
+    static SHOWN: RefCell<Vec<Option<Shown>>> = const { RefCell::new(Vec::new()) };
     /// The zone does not change while the page lives.
     static ZONE: String = {
         let dtf = Intl::DateTimeFormat::new(&Array::new(), &Object::new());
@@ -89,10 +94,54 @@ fn apply(locale: Locale, kind: Kind, value: &JsValue) -> Option<String> {
         .as_string()
 }
 
+const SHOWN_SLOTS: usize = 1_024;
+
+struct Shown {
+    locale: Locale,
+    kind: Kind,
+    iso: String,
+    text: String,
+}
+
+fn shown_slot(locale: Locale, kind: Kind, iso: &str) -> usize {
+    let h = iso
+        .bytes()
+        .chain([locale as u8, kind as u8])
+        .fold(0x811c_9dc5_u32, |h, b| {
+            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
+        });
+    h as usize % SHOWN_SLOTS
+}
+
 fn format_instant(locale: Locale, kind: Kind, iso: &str) -> String {
-    instant(iso)
+    let at = shown_slot(locale, kind, iso);
+    let known = SHOWN.with(|s| match s.borrow().get(at) {
+        Some(Some(e)) if e.locale == locale && e.kind == kind && e.iso == iso => {
+            Some(e.text.clone())
+        }
+        _ => None,
+    });
+    if let Some(text) = known {
+        return text;
+    }
+    let text = instant(iso)
         .and_then(|d| apply(locale, kind, &d))
-        .unwrap_or_else(|| iso.to_string())
+        .unwrap_or_else(|| iso.to_string());
+    SHOWN.with(|s| {
+        let mut s = s.borrow_mut();
+        if s.is_empty() {
+            s.resize_with(SHOWN_SLOTS, || None);
+        }
+        if let Some(slot) = s.get_mut(at) {
+            *slot = Some(Shown {
+                locale,
+                kind,
+                iso: iso.to_string(),
+                text: text.clone(),
+            });
+        }
+    });
+    text
 }
 
 /// The admin's calendar day of an instant.

@@ -62,9 +62,29 @@ impl Browser {
     }
 
     /// Like `launch`, with extra Chromium switches (the benchmarks' `--enable-precise-memory-info`,
-    /// `--js-flags=--expose-gc`).
+    /// `--js-flags=--expose-gc`). With `HOC_BENCH_TRACE=trace.json` in the environment, Chromium
+    /// also records its own timeline of the page (tasks, scripts, requests, layouts, paints)
+    /// into that file, to see where a benchmark's time goes.
     pub fn launch_with(accept_languages: &str, extra_args: &[&str]) -> Browser {
-        Browser::start(None, accept_languages, extra_args)
+        let trace: Vec<String> = std::env::var("HOC_BENCH_TRACE")
+            .into_iter()
+            .flat_map(|file| {
+                [
+                    "--trace-startup=devtools.timeline,disabled-by-default-devtools.timeline,\
+                     v8.execute,toplevel,blink,blink.user_timing,disabled-by-default-v8.cpu_profiler"
+                        .to_string(),
+                    format!("--trace-startup-file={file}"),
+                    "--trace-startup-duration=30".to_string(),
+                    "--trace-startup-format=json".to_string(),
+                ]
+            })
+            .collect();
+        let args: Vec<&str> = extra_args
+            .iter()
+            .copied()
+            .chain(trace.iter().map(String::as_str))
+            .collect();
+        Browser::start(None, accept_languages, &args)
     }
 
     /// Like `launch`, in the time zone `tz` (e.g. "Asia/Shanghai"): Chromium takes its zone
