@@ -4,7 +4,7 @@
 
 mod admins;
 mod paging;
-mod rng;
+pub(crate) mod rng;
 pub mod seed;
 mod store;
 

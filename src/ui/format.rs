@@ -104,13 +104,9 @@ struct Shown {
 }
 
 fn shown_slot(locale: Locale, kind: Kind, iso: &str) -> usize {
-    let h = iso
-        .bytes()
-        .chain([locale as u8, kind as u8])
-        .fold(0x811c_9dc5_u32, |h, b| {
-            (h ^ u32::from(b)).wrapping_mul(0x0100_0193)
-        });
-    h as usize % SHOWN_SLOTS
+    // The same instant in another language or kind takes a nearby slot.
+    let h = crate::demo::rng::hash(iso).wrapping_add(locale as u64 * 4 + kind as u64);
+    (h % SHOWN_SLOTS as u64) as usize
 }
 
 fn format_instant(locale: Locale, kind: Kind, iso: &str) -> String {

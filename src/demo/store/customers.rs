@@ -6,7 +6,9 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
+use super::records::ItemStates;
 use super::Store;
+use crate::api::types::{ItemKind, ItemStatus};
 use crate::demo::seed::{self, SeedCustomer, SeededCustomers};
 
 pub(super) enum CustomerList {
@@ -79,6 +81,19 @@ impl Store {
                 .get(id)
                 .copied(),
         }
+    }
+
+    /// Positions of departed member `di`'s customers that WeCom has not handed over yet (a
+    /// directory reloaded from WeCom no longer lists those it has).
+    pub(super) fn pending_customers<'a>(
+        &'a self,
+        di: usize,
+        states: &'a ItemStates<'a>,
+    ) -> impl Iterator<Item = usize> + 'a {
+        let none_taken = states.taken_over(ItemKind::Customer) == 0;
+        (0..self.customer_count(di)).filter(move |&k| {
+            none_taken || !states.is(&self.customer_id(di, k), ItemStatus::TakenOver)
+        })
     }
 
     /// Every customer of departed member `di`, made one at a time.

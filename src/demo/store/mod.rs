@@ -287,13 +287,7 @@ impl Store {
         self.authenticate(actor)?;
         let i = self.visible_departed(actor, departed)?;
         let states = self.state.item_states(departed, now);
-        let all = 0..self.customer_count(i);
-        let pending: Vec<usize> = if states.taken_over(ItemKind::Customer) == 0 {
-            all.collect()
-        } else {
-            all.filter(|&k| !states.is(&self.customer_id(i, k), ItemStatus::TakenOver))
-                .collect()
-        };
+        let pending: Vec<usize> = self.pending_customers(i, &states).collect();
         // Page first, then make the customers and their views: a page costs its own size, not
         // the list's.
         let page = paginate(pending, q.cursor.as_deref(), q.limit, 1000, 10_000)?;

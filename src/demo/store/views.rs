@@ -37,9 +37,7 @@ impl Store {
         let customers = if states.taken_over(ItemKind::Customer) == 0 {
             d.customers
         } else {
-            (0..self.customer_count(i))
-                .filter(|&k| !states.is(&self.customer_id(i, k), ItemStatus::TakenOver))
-                .count() as u32
+            self.pending_customers(i, &states).count() as u32
         };
         let groups = self
             .seed_groups(i)
@@ -215,7 +213,7 @@ impl Store {
         match it.kind {
             ItemKind::Customer => {
                 let k = self.customer_position(di, &it.id)?;
-                self.customer_at(di, k).map(|c| c.into_owned().name)
+                self.customer_at(di, k).map(|c| c.name.clone())
             }
             ItemKind::Group => self
                 .seed_groups(di)

@@ -105,7 +105,7 @@ impl Store {
             locked: self
                 .customers_of(di)
                 .filter(|c| c.locked)
-                .map(|c| c.into_owned().id)
+                .map(|c| c.id.clone())
                 .collect(),
             inherited: self
                 .seed_groups(di)
