@@ -123,11 +123,18 @@ impl Backend {
         }
     }
 
-    pub async fn submit_batch(&self, id: &str, b: &NewBatch) -> R<BatchResult> {
+    /// `on_head`: the answer's status once its head is in, before its body is read (HTTP only;
+    /// the demo answers whole).
+    pub async fn submit_batch(
+        &self,
+        id: &str,
+        b: &NewBatch,
+        on_head: Option<&dyn Fn(u16)>,
+    ) -> R<BatchResult> {
         match self {
             Backend::Http(c) => {
                 http(c)
-                    .post(&format!("/handovers/{}/batches", seg(id)), b)
+                    .post_heard(&format!("/handovers/{}/batches", seg(id)), b, on_head)
                     .await
             }
             Backend::Demo(d) => d.batch(|s, a, now| s.submit_batch(a, id, b, now)).await,

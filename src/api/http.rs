@@ -91,7 +91,7 @@ impl HttpClient {
         capacity: usize,
     ) -> Result<Page<T>, ApiError> {
         let url = format!("{}{}{}", self.base, path, query_string(query));
-        let answer = self.exchange(Request::get(&url), None, None).await?;
+        let answer = self.exchange(Request::get(&url), None, None, None).await?;
         if !(200..300).contains(&answer.status) {
             return answer.checked().and_then(|text| decode(&text));
         }
@@ -117,11 +117,26 @@ impl HttpClient {
         path: &str,
         body: &B,
     ) -> Result<T, ApiError> {
+        self.post_heard(path, body, None).await
+    }
+
+    /// [`post`](Self::post), telling `on_head` the answer's status as soon as its head is in,
+    /// before its body is read: the run sends its next batch then (the server is done with this
+    /// one), not after the body has been read and recorded.
+    pub async fn post_heard<T: DeserializeOwned, B: Serialize>(
+        &self,
+        path: &str,
+        body: &B,
+        on_head: Option<&dyn Fn(u16)>,
+    ) -> Result<T, ApiError> {
         let url = format!("{}{}", self.base, path);
         let json = serde_json::to_string(body).map_err(|e| ApiError::Network(e.to_string()))?;
         // `()` (and an empty object) mean "no body", as the contract's approve has none.
         let json = (json != "null" && json != "{}").then_some(json);
-        decode(&self.send(Request::post(&url), json, None).await?)
+        let answer = self
+            .exchange(Request::post(&url), json, None, on_head)
+            .await?;
+        decode(&answer.checked()?)
     }
 
     /// Sends and answers the success body's text.
@@ -131,7 +146,7 @@ impl HttpClient {
         body: Option<String>,
         supersede: Option<&'static str>,
     ) -> Result<String, ApiError> {
-        self.exchange(req, body, supersede).await?.checked()
+        self.exchange(req, body, supersede, None).await?.checked()
     }
 
     /// Sends, and reads the whole answer within the timeout. Not generic over the decoded
@@ -142,6 +157,7 @@ impl HttpClient {
         mut req: RequestBuilder,
         body: Option<String>,
         supersede: Option<&'static str>,
+        on_head: Option<&dyn Fn(u16)>,
     ) -> Result<Answer, ApiError> {
         let controller =
             AbortController::new().map_err(|_| ApiError::Network("AbortController".into()))?;
@@ -199,6 +215,9 @@ impl HttpClient {
         let result = async {
             let resp = request.send().await.map_err(|e| e.to_string())?;
             let status = resp.status();
+            if let Some(heard) = on_head {
+                heard(status);
+            }
             let retry_after = resp.headers().get("retry-after");
             let request_id = resp.headers().get("x-request-id");
             // The bytes, left in JS: a page of 10,000 customers is 2 MB that would otherwise

@@ -475,6 +475,20 @@ impl Ledger {
         }
     }
 
+    /// Puts an in-flight batch back to pending to be asked again as the same attempt (a re-ask
+    /// of outcomes its answer left out is not a retry): the next `take_next` sends it first.
+    /// For a run whose worker gave its place to the next batch when the answer's head came in.
+    pub fn requeue(&mut self, seq: u32) {
+        if let Some(p) = self
+            .position(seq)
+            .filter(|&p| self.entries[p].state == BatchState::InFlight)
+        {
+            self.set_state(p, BatchState::Pending);
+            let e = &mut self.entries[p];
+            e.attempts = e.attempts.saturating_sub(1);
+        }
+    }
+
     /// The next batch to send, now in flight.
     pub fn take_next(&mut self) -> Option<BatchSpec> {
         let from = self.index.next_pending;
@@ -1007,6 +1021,48 @@ mod tests {
         assert_eq!(l.take_next().unwrap().seq, s.seq);
         assert_eq!(l.attempts(s.seq), 3);
         assert_eq!(l.attempts(42), 0);
+    }
+
+    #[test]
+    fn a_requeued_re_ask_goes_out_next_as_the_same_attempt() {
+        let mut l = ledger(300);
+        let first = l.take_next().unwrap();
+        let second = l.take_next().unwrap();
+        // The answer left c1 out: asked again, by whichever worker sends next.
+        let partial = answer(&first, |_| None);
+        let partial = BatchResult {
+            outcomes: partial
+                .outcomes
+                .into_iter()
+                .filter(|o| outcome_id(o) != "c1")
+                .collect(),
+            ..partial
+        };
+        assert_eq!(
+            l.record(first.seq, partial),
+            Recorded::AskAgain {
+                missing: 1,
+                reask: 1
+            }
+        );
+        l.requeue(first.seq);
+        assert_eq!(l.in_flight(), 1, "only the second batch is out");
+        let again = l.take_next().unwrap();
+        assert_eq!(
+            (again.seq, again.ids.clone()),
+            (first.seq, first.ids.clone())
+        );
+        assert_eq!(l.attempts(first.seq), 1, "a re-ask is not a retry");
+        assert_eq!(
+            l.record(again.seq, answer(&again, |_| None)),
+            Recorded::Confirmed
+        );
+        // Neither a batch that is not in flight nor an unknown seq moves.
+        l.requeue(first.seq);
+        l.requeue(77);
+        let third = l.take_next().unwrap();
+        assert!(third.seq != first.seq && third.seq != second.seq);
+        assert_eq!(l.take_next(), None);
     }
 
     #[test]

@@ -10,8 +10,10 @@
 //! are out asks first. The rules are in `domain::{ledger, plan, retry, run_owner}`; this file
 //! sends requests and shows the ledger.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
+use std::future::Future;
+use std::task::{Context, Waker};
 
 use leptos::prelude::*;
 
@@ -638,7 +640,7 @@ fn drive(ctx: Ctx, reread: bool) {
         return;
     }
     run.drive.set(Drive::Claiming);
-    ctx.spawn(async move {
+    let claiming = async move {
         let claimed = browser::claim(&lock).await;
         if !run.is_current(&id) {
             return;
@@ -650,7 +652,18 @@ fn drive(ctx: Ctx, reread: bool) {
                 watch(ctx, lock, id).await;
             }
         }
-    });
+    };
+    // The lock is asked for now, not once the spawned task first runs (after the page has
+    // drawn the run): its answer is a round trip through the browser, which then overlaps
+    // the drawing. The task, polled again by the executor, waits for it.
+    let mut claiming = Box::pin(claiming);
+    if claiming
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+        .is_pending()
+    {
+        ctx.spawn(claiming);
+    }
 }
 
 fn take_over(ctx: Ctx, claim: Claim, lock: String, reread: bool) {
@@ -677,9 +690,12 @@ fn take_over(ctx: Ctx, claim: Claim, lock: String, reread: bool) {
             }
         }
     }
-    run.drive.set(Drive::Here);
-    save_soon(ctx, true);
+    // The first requests leave before the page reacts to the change (the workers' tasks are
+    // queued ahead of the effects the notification queues).
+    run.drive.update_untracked(|d| *d = Drive::Here);
     spawn_workers(ctx);
+    run.drive.notify();
+    save_soon(ctx, true);
 }
 
 /// Shows another tab's run (its saves arrive as storage events) and tries its lock now and
@@ -846,6 +862,7 @@ fn stopped(run: Run) -> bool {
 }
 
 /// Why a worker sends the same batch again.
+#[derive(Clone, Copy)]
 enum Again {
     /// A transient failure: one more attempt.
     Retry,
@@ -859,7 +876,12 @@ async fn worker(ctx: Ctx) {
     // The run this worker sends; if the admin starts over or loads another run meanwhile, its
     // late answers are not that run's and the worker stops.
     let id = run.read(|l| l.handover_id.clone()).unwrap_or_default();
-    'batches: while !stopped(run) && run.is_current(&id) {
+    // One of the run's `in_flight` places at the server. The server is done with a batch once
+    // its answer's head is in: on a success the worker gives its place to the next batch then
+    // and records the body meanwhile, so reading and recording an answer does not hold up the
+    // next request (issue 12: the run at the network's floor).
+    let mut holds_place = true;
+    'batches: while holds_place && !stopped(run) && run.is_current(&id) {
         let Some(spec) = run.edit_with(Ledger::take_next).flatten() else {
             break;
         };
@@ -867,10 +889,22 @@ async fn worker(ctx: Ctx) {
         let request = spec.to_request();
         loop {
             let backend = ctx.backend();
-            let sent = backend.submit_batch(&id, &request);
+            let handed = Cell::new(false);
+            let give_place = |status: u16| {
+                if (200..300).contains(&status) && !handed.replace(true) {
+                    on_the_wire(run, false);
+                    run.workers.update(|n| *n = n.saturating_sub(1));
+                    spawn_workers(ctx);
+                }
+            };
+            let sent = backend.submit_batch(&id, &request, Some(&give_place));
             on_the_wire(run, true);
             let answer = sent.await;
-            on_the_wire(run, false);
+            if handed.get() {
+                holds_place = false;
+            } else {
+                on_the_wire(run, false);
+            }
             if !run.is_current(&id) {
                 break 'batches;
             }
@@ -917,6 +951,16 @@ async fn worker(ctx: Ctx) {
                 save_at(ctx, true);
                 break 'batches;
             }
+            if !holds_place {
+                // Its place went to the next batch: this one goes out again first in line, with
+                // the next free place.
+                run.edit(|l| match again {
+                    Again::Retry => l.release(spec.seq),
+                    Again::Reask => l.requeue(spec.seq),
+                });
+                spawn_workers(ctx);
+                break 'batches;
+            }
             if let Again::Retry = again {
                 run.edit(|l| {
                     l.attempt(spec.seq);
@@ -924,7 +968,9 @@ async fn worker(ctx: Ctx) {
             }
         }
     }
-    run.workers.update(|n| *n = n.saturating_sub(1));
+    if holds_place {
+        run.workers.update(|n| *n = n.saturating_sub(1));
+    }
 }
 
 #[component]

@@ -85,14 +85,15 @@ impl<'q> DepartedFilter<'q> {
             && self.to.is_none_or(|t| at < t)
     }
 
+    /// One comparator for every order, so the wasm carries one copy of the sort (issue 12).
     pub fn sort(&self, all: &mut [DepartedMember]) {
-        match self.sort {
-            DepartedSort::DepartedDesc => all.sort_by(|a, b| b.departed_at.cmp(&a.departed_at)),
-            DepartedSort::DepartedAsc => all.sort_by(|a, b| a.departed_at.cmp(&b.departed_at)),
-            DepartedSort::PendingDesc => {
-                all.sort_by_key(|m| std::cmp::Reverse(m.pending_customers + m.pending_groups))
-            }
-        }
+        let pending = |m: &DepartedMember| m.pending_customers + m.pending_groups;
+        let order = self.sort;
+        all.sort_by(|a, b| match order {
+            DepartedSort::DepartedDesc => b.departed_at.cmp(&a.departed_at),
+            DepartedSort::DepartedAsc => a.departed_at.cmp(&b.departed_at),
+            DepartedSort::PendingDesc => pending(b).cmp(&pending(a)),
+        });
     }
 }
 
