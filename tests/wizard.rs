@@ -266,6 +266,63 @@ fn twenty_thousand_customers_filter_select_and_confirm(start: &str) {
     b.assert_no_console_errors();
 }
 
+/// Tab and Shift+Tab through a list far longer than its window: focus goes row by row (locked
+/// rows, which cannot be chosen, are skipped), never leaves the list, and the focused row is
+/// always in view while the window's slots move under it.
+#[test]
+fn tab_goes_row_by_row_through_the_virtualised_list_and_back() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = departed("d005");
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(&b);
+    let list = b.by_role("list", "客户");
+    b.exec(
+        "arguments[0].querySelector('.hoc-vrow input:not(:disabled)').focus()",
+        vec![Browser::as_arg(&list)],
+    );
+    // The focused row's position, if focus is on a row of this list, and whether it is in view.
+    let focused = |b: &Browser| -> Option<(u64, bool)> {
+        let v = b.exec(
+            "const a = document.activeElement, l = arguments[0];
+             const row = l.contains(a) ? a.closest('[data-pos]') : null;
+             if (!row) return null;
+             const r = a.getBoundingClientRect(), c = l.getBoundingClientRect();
+             return [Number(row.dataset.pos), r.top >= c.top - 1 && r.bottom <= c.bottom + 1];",
+            vec![Browser::as_arg(&list)],
+        );
+        Some((v[0].as_u64()?, v[1].as_bool()?))
+    };
+    let (start, _) = focused(&b).expect("focus on the list's first row");
+    let at = std::cell::Cell::new(start);
+    let step = |key: &str, forward: bool| {
+        let before = at.get();
+        b.type_text(&b.active(), key);
+        b.wait_until("focus on another row", |b| {
+            focused(b).map(|(p, _)| p) != Some(before)
+        });
+        let (now, in_view) = focused(&b).expect("focus stays in the list");
+        assert!(
+            if forward { now > before } else { now < before },
+            "from row {before} to {now}"
+        );
+        assert!(in_view, "row {now} is out of view");
+        at.set(now);
+    };
+    // 40 rows: more than twice what the window holds (17 in view and 6 either side).
+    for _ in 0..40 {
+        step("\u{E004}", true);
+    }
+    assert!(at.get() >= start + 40, "{}", at.get());
+    for _ in 0..40 {
+        step("\u{E008}\u{E004}", false);
+    }
+    assert_eq!(at.get(), start, "back where it started");
+    b.assert_no_console_errors();
+}
+
 #[test]
 fn keyboard_shift_click_and_change_links() {
     let server = StaticServer::start(support::dist_dir());
