@@ -4,6 +4,7 @@
 
 mod support;
 
+use handover_console::api::types::DepartedMember;
 use handover_console::i18n::grouped;
 use support::assert_no_raw_tags;
 use support::backend::BackendProcess;
@@ -52,6 +53,25 @@ fn wait_loaded(b: &Browser) {
     b.wait_until("the customers are loaded", |b| {
         !b.css_all(".hoc-count").is_empty()
     });
+}
+
+/// Picks `departed_id` on step 1 and opens its customers, every page loaded.
+fn open_customers(b: &Browser, departed_id: &str) -> DepartedMember {
+    let d = departed(departed_id);
+    b.click(&b.by_role("radio", &d.name));
+    b.click(&b.by_role("button", "下一步"));
+    wait_loaded(b);
+    d
+}
+
+/// A fresh page in demo mode with `departed_id`'s customers open (the server must outlive the
+/// browser's use of it).
+fn demo_customers(departed_id: &str) -> (StaticServer, Browser, DepartedMember) {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    let d = open_customers(&b, departed_id);
+    (server, b, d)
 }
 
 /// Walks the whole wizard for a departed member with everything selected.
@@ -131,13 +151,7 @@ fn an_ineligible_member_cannot_be_chosen(start: &str) {
 
 #[test]
 fn a_successor_near_capacity_warns_and_trim_fits_the_selection() {
-    let server = StaticServer::start(support::dist_dir());
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&format!("{}/?demo=1", server.base_url));
-    let d = departed("d004");
-    b.click(&b.by_role("radio", &d.name));
-    b.click(&b.by_role("button", "下一步"));
-    wait_loaded(&b);
+    let (_server, b, _) = demo_customers("d004");
     b.click(&b.by_role("button", "下一步"));
     let near = successors("d004")
         .into_iter()
@@ -225,10 +239,7 @@ fn a_reload_in_the_middle_keeps_the_choices(start: &str) {
 fn twenty_thousand_customers_filter_select_and_confirm(start: &str) {
     let b = Browser::launch("zh-CN,zh");
     b.goto(start);
-    let d = departed("d005");
-    b.click(&b.by_role("radio", &d.name));
-    b.click(&b.by_role("button", "下一步"));
-    wait_loaded(&b);
+    open_customers(&b, "d005");
     let rows = b.css_all(".hoc-vrow").len();
     assert!(rows <= 100, "virtualised: {rows} rows in the DOM");
     // Start from nothing, then select all VIP customers matching a name.
@@ -271,13 +282,7 @@ fn twenty_thousand_customers_filter_select_and_confirm(start: &str) {
 /// always in view while the window's slots move under it.
 #[test]
 fn tab_goes_row_by_row_through_the_virtualised_list_and_back() {
-    let server = StaticServer::start(support::dist_dir());
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&format!("{}/?demo=1", server.base_url));
-    let d = departed("d005");
-    b.click(&b.by_role("radio", &d.name));
-    b.click(&b.by_role("button", "下一步"));
-    wait_loaded(&b);
+    let (_server, b, _) = demo_customers("d005");
     let list = b.by_role("list", "客户");
     b.exec(
         "arguments[0].querySelector('.hoc-vrow input:not(:disabled)').focus()",
@@ -325,13 +330,7 @@ fn tab_goes_row_by_row_through_the_virtualised_list_and_back() {
 
 #[test]
 fn keyboard_shift_click_and_change_links() {
-    let server = StaticServer::start(support::dist_dir());
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&format!("{}/?demo=1", server.base_url));
-    let d = departed("d004");
-    b.click(&b.by_role("radio", &d.name));
-    b.click(&b.by_role("button", "下一步"));
-    wait_loaded(&b);
+    let (_server, b, d) = demo_customers("d004");
     b.click(&b.by_role("button", "清空 客户"));
     let total = grouped(d.pending_customers as usize);
     b.wait_text(&format!("已选 0 / {total}"));
