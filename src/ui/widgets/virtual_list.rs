@@ -91,17 +91,13 @@ where
         let before = start.get_untracked();
         let focused = focused_pos();
         scroll.set(f64::from(el.scroll_top()));
-        // The slots now show other rows: focus stays with its row, not with its slot. Moved
-        // after this handler, not from within it: focusing fires `focusin` at once, and a
-        // handler cannot run inside itself.
-        if let (true, Some(pos)) = (start.get_untracked() != before, focused) {
-            queue_microtask(move || {
-                if let Some(input) = slot_input(pos) {
-                    let options = web_sys::FocusOptions::new();
-                    options.set_prevent_scroll(true);
-                    let _ = input.focus_with_options(&options);
-                }
-            });
+        // The slots now show other rows: focus stays with its row, not with its slot.
+        if start.get_untracked() != before {
+            if let Some(input) = focused.and_then(slot_input) {
+                let options = web_sys::FocusOptions::new();
+                options.set_prevent_scroll(true);
+                let _ = input.focus_with_options(&options);
+            }
         }
     };
 
@@ -157,7 +153,9 @@ where
             // Tab onto a row in the overscan scrolls the list at once, but the scroll event
             // comes with the next frame: the window follows focus now, so that quick Tabs on a
             // busy page never run past the rows the window holds and out of the list.
-            on:focusin=move |_| on_scroll()
+            // Right after the handler, not within it: moving focus to another slot fires
+            // `focusin` at once, and a handler cannot run inside itself.
+            on:focusin=move |_| leptos::task::spawn_local(async move { on_scroll() })
             on:keydown=on_key
         >
             <div class="hoc-vlist-inner" style:height=move || format!("{}px", len.get() as f64 * row_height)>
