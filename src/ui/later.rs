@@ -111,14 +111,9 @@ pub fn with_run(ctx: Ctx, task: Task) {
     if !LOADED.get() && cfg!(all(feature = "split", target_family = "wasm")) {
         return;
     }
-    let mut fut = Box::pin(run_task(ctx, task));
-    if fut
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-        .is_pending()
-    {
+    if let Some(rest) = super::lifetime::start_now(run_task(ctx, task)) {
         leptos::task::spawn_local(async move {
-            let _ = fut.await;
+            let _ = rest.await;
         });
     }
 }

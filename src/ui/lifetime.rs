@@ -101,3 +101,14 @@ pub fn on_window<E: leptos::ev::EventDescriptor + 'static>(
     let handle = window_event_listener(event, f);
     on_cleanup(move || handle.remove());
 }
+
+/// Polls `task` once now and answers what is left of it, if anything: its first step (a
+/// request it sends, a lock it asks for) happens in the caller's task instead of a later one.
+/// The executor that then runs the rest polls it with a real waker.
+pub fn start_now<F: Future>(task: F) -> Option<Pin<Box<F>>> {
+    let mut task = Box::pin(task);
+    task.as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+        .is_pending()
+        .then_some(task)
+}

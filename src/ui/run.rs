@@ -12,8 +12,6 @@
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::future::Future;
-use std::task::{Context, Waker};
 
 use leptos::prelude::*;
 
@@ -656,13 +654,8 @@ fn drive(ctx: Ctx, reread: bool) {
     // The lock is asked for now, not once the spawned task first runs (after the page has
     // drawn the run): its answer is a round trip through the browser, which then overlaps
     // the drawing. The task, polled again by the executor, waits for it.
-    let mut claiming = Box::pin(claiming);
-    if claiming
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-        .is_pending()
-    {
-        ctx.spawn(claiming);
+    if let Some(rest) = lifetime::start_now(claiming) {
+        ctx.spawn(rest);
     }
 }
 
