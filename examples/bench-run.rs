@@ -173,13 +173,24 @@ fn main() {
              to_page.push(calls[i][1] - e.responseStart);
            });
          }
+         // From the page seeing an answer's head to its next call to fetch (the page's own
+         // share of each cycle).
+         const starts = calls.map(c => c[0]);
+         const head_to_call = calls.map(c => {
+           const next = starts.find(t => t >= c[1]);
+           return next === undefined ? null : next - c[1];
+         }).filter(x => x !== null).sort((a, b) => a - b);
          to_wire.sort((a, b) => a - b);
          to_page.sort((a, b) => a - b);
          const longtasks = (window.__longtasks || []);
          return {
+           // From the click's mark to the first batch request the page sends.
+           start_ms: calls.length ? calls[0][0] - start : null,
            server_ms_p50: at(server, 0.5),
            server_ms_p90: at(server, 0.9),
            call_to_wire_ms_p50: at(to_wire, 0.5),
+           head_to_next_call_ms_p50: at(head_to_call, 0.5),
+           head_to_next_call_ms_p90: at(head_to_call, 0.9),
            first_byte_to_page_ms_p50: at(to_page, 0.5),
            first_byte_to_page_ms_p90: at(to_page, 0.9),
            answer_to_next_send_ms_p50: at(gaps, 0.5),

@@ -306,3 +306,58 @@ fn offline_pauses_and_rejections_show_their_reasons() {
     b.wait_text("执行完毕：2 项被拒绝");
     b.assert_no_console_errors();
 }
+
+#[test]
+fn the_live_region_announces_progress_paced_while_the_visible_counts_follow_every_answer() {
+    // 52 batches of 5 for d004's 260 customers: dozens of answers in under two seconds.
+    let backend = BackendProcess::start(&[
+        "--items-per-batch",
+        "5",
+        "--latency-ms",
+        "30",
+        "--fault-path",
+        "/batches",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    // Every text the run's live region and its visible sentence take, in order.
+    b.exec(
+        "window.__said = []; window.__shown = [];
+         const note = (list, el) => {
+           const t = el ? el.textContent : null;
+           if (t && (list.length === 0 || list[list.length - 1][0] !== t)) list.push([t, performance.now()]);
+         };
+         new MutationObserver(() => {
+           note(window.__said, document.querySelector('.hoc-run [role=status]'));
+           note(window.__shown, document.querySelector('.hoc-run .hoc-status'));
+         }).observe(document.body, { subtree: true, childList: true, characterData: true });",
+        vec![],
+    );
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
+    assert_accounted(&b, &backend);
+    let texts = |name: &str| -> Vec<(String, f64)> {
+        serde_json::from_value(b.exec(&format!("return window.{name}"), vec![])).unwrap_or_default()
+    };
+    let (said, shown) = (texts("__said"), texts("__shown"));
+    assert!(
+        shown.len() >= 10,
+        "the visible sentence follows the answers: {shown:?}"
+    );
+    // The start, the end, and a count every five seconds between (the run takes well under
+    // five seconds, unless the machine is very slow).
+    let took = said.last().map_or(0.0, |s| s.1) - said.first().map_or(0.0, |s| s.1);
+    let paced = 2 + (took / 5_000.0) as usize;
+    assert!(
+        (2..=paced).contains(&said.len()),
+        "the live region says the start, the end and at most a count each five seconds: {said:?}"
+    );
+    assert!(said[0].0.starts_with("已提交 "), "{said:?}");
+    assert!(
+        said.last()
+            .is_some_and(|s| s.0.starts_with("全部已提交并被接受")),
+        "{said:?}"
+    );
+    b.assert_no_console_errors();
+}

@@ -136,6 +136,36 @@ impl RunStatus {
     }
 }
 
+/// Paces what the run's live region announces. Every answer moves the count (dozens a second
+/// on a fast run), and a polite region that changes that often has a screen reader reading
+/// numbers without end. A change of state (paused, done, held, …) is said at once; progress at
+/// most every `PROGRESS_EVERY_MS`. The visible sentence is not paced: it agrees with the counts.
+#[derive(Clone, Debug, Default)]
+pub struct Announcer {
+    said: Option<(RunStatus, f64)>,
+}
+
+impl Announcer {
+    pub const PROGRESS_EVERY_MS: f64 = 5_000.0;
+
+    /// The status the region should say now (`None`: leave it as it is), at `now_ms`.
+    pub fn hear(&mut self, status: RunStatus, now_ms: f64) -> Option<RunStatus> {
+        let due = match self.said {
+            Some((said, _)) if said == status => false,
+            Some((RunStatus::Progress { .. }, at))
+                if matches!(status, RunStatus::Progress { .. }) =>
+            {
+                now_ms - at >= Self::PROGRESS_EVERY_MS
+            }
+            _ => true,
+        };
+        due.then(|| {
+            self.said = Some((status, now_ms));
+            status
+        })
+    }
+}
+
 impl Tally {
     /// `(value, max)` of the run's progress bar (items with an outcome of all planned), or
     /// `None` for an indeterminate bar: never "of 0".
@@ -755,6 +785,44 @@ impl Ledger {
 
 #[cfg(test)]
 mod tests {
+
+    fn progress(submitted: usize) -> RunStatus {
+        RunStatus::Progress {
+            submitted,
+            total: 1_000,
+        }
+    }
+
+    #[test]
+    fn the_announcer_says_states_at_once_and_progress_at_most_every_five_seconds() {
+        let mut a = Announcer::default();
+        assert_eq!(a.hear(progress(0), 0.0), Some(progress(0)), "the start");
+        assert_eq!(a.hear(progress(100), 60.0), None, "an answer later");
+        assert_eq!(a.hear(progress(900), 4_999.0), None);
+        assert_eq!(
+            a.hear(progress(950), 5_000.0),
+            Some(progress(950)),
+            "five seconds on"
+        );
+        assert_eq!(a.hear(progress(960), 5_100.0), None);
+        assert_eq!(
+            a.hear(RunStatus::Paused, 5_200.0),
+            Some(RunStatus::Paused),
+            "a pause at once"
+        );
+        assert_eq!(a.hear(RunStatus::Paused, 5_300.0), None, "said once");
+        assert_eq!(
+            a.hear(progress(960), 5_400.0),
+            Some(progress(960)),
+            "resumed"
+        );
+        assert_eq!(
+            a.hear(RunStatus::Done { rejected: 0 }, 5_450.0),
+            Some(RunStatus::Done { rejected: 0 }),
+            "the end at once"
+        );
+    }
+
     use super::*;
     use crate::api::types::Assignment;
     use crate::domain::plan::plan;
@@ -765,7 +833,7 @@ mod tests {
             customer_ids: (0..n).map(|i| format!("c{i}")).collect(),
             group_ids: vec![],
         };
-        Ledger::new("h".into(), plan(&[a], 100))
+        Ledger::new("h".into(), plan(vec![a], 100))
     }
 
     fn answer(spec: &BatchSpec, reject: impl Fn(&str) -> Option<u32>) -> BatchResult {
@@ -815,7 +883,10 @@ mod tests {
             customer_ids: (0..n).map(|i| format!("{s}-c{i}")).collect(),
             group_ids: vec![],
         };
-        let mut l = Ledger::new("h".into(), plan(&[assign("a", 150), assign("b", 30)], 100));
+        let mut l = Ledger::new(
+            "h".into(),
+            plan(vec![assign("a", 150), assign("b", 30)], 100),
+        );
         let first = l.take_next().unwrap();
         l.record(
             first.seq,
@@ -1298,7 +1369,7 @@ mod tests {
             let mut l = Ledger::new(
                 "h".into(),
                 plan(
-                    &[assign("a", 23, 4), assign("b", 9, 0), assign("c", 14, 3)],
+                    vec![assign("a", 23, 4), assign("b", 9, 0), assign("c", 14, 3)],
                     5,
                 ),
             );

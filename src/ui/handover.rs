@@ -453,8 +453,9 @@ pub fn HandoverPage(id: String) -> impl IntoView {
             return;
         };
         let assignments = data.with_untracked(|d| unsent_assignments(&d.items));
-        ctx.created.set(Some(h));
-        crate::ui::run::start(ctx, &assignments);
+        // Shown with the run, once its first requests are out (`run::start`).
+        ctx.created.update_untracked(|c| *c = Some(h));
+        crate::ui::run::start(ctx, assignments);
     };
 
     // Approval by a second admin.

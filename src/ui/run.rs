@@ -26,7 +26,7 @@ use crate::api::types::{Admin, Assignment};
 use crate::api::Backend;
 use crate::config::{Auth, Config, Mode};
 use crate::domain::codes::is_retryable;
-use crate::domain::ledger::{HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatus};
+use crate::domain::ledger::{Announcer, HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatus};
 use crate::domain::plan::{batch_size, plan};
 use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::run_owner::{
@@ -40,6 +40,9 @@ use crate::i18n::errors::error_text;
 const NOTE_KEY: &str = "handover-console.driving";
 /// How often a tab that shows another tab's run tries to take it over (that tab may close).
 const TAKEOVER_POLL_MS: u32 = 1_000;
+/// A started run is on the page by then even if its lock has not answered yet (the
+/// BroadcastChannel fallback listens for 500 ms).
+const SHOW_WITHIN_MS: u64 = 50;
 
 /// Whether this tab sends the loaded run's batches.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,6 +103,8 @@ pub struct Run {
     quiet_jobs: StoredValue<(u64, VecDeque<(u64, QuietJob)>), LocalStorage>,
     /// A spaced save waits for that moment (`save_when_all_out`).
     save_waits: StoredValue<bool>,
+    /// A run was started and the page has not been told yet (`start`, `show`).
+    unshown: StoredValue<bool>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
 }
@@ -151,6 +156,7 @@ impl Run {
             out: StoredValue::new(0),
             quiet_jobs: StoredValue::new_local((0, VecDeque::new())),
             save_waits: StoredValue::new(false),
+            unshown: StoredValue::new(false),
             in_flight,
         }
     }
@@ -576,7 +582,11 @@ pub(super) fn resume_saved(ctx: Ctx, key: &LedgerKey, paused: bool) -> bool {
 }
 
 /// Plans the batches and starts sending.
-pub fn start(ctx: Ctx, assignments: &[Assignment]) {
+pub fn start(ctx: Ctx, assignments: Vec<Assignment>) {
+    // A second press before the page showed the first (`show`).
+    if ctx.run.unshown.get_value() {
+        return;
+    }
     let Some(h) = ctx.created.get_untracked() else {
         return;
     };
@@ -603,12 +613,30 @@ pub fn start(ctx: Ctx, assignments: &[Assignment]) {
         }
     }
     run.owner.set_value(owner);
-    run.ledger
-        .set(Some(Ledger::new(h.id, plan(assignments, per_batch(ctx)))));
-    run.paused.set(false);
-    run.expired.set(false);
-    run.signin.set(None);
+    let ledger = Ledger::new(h.id, plan(assignments, per_batch(ctx)));
+    // The page is told once the first requests are out (`show`): drawing the run first kept
+    // the lock's answer, and with it every request, waiting ~18 ms (issue 12).
+    run.ledger.update_untracked(|l| *l = Some(ledger));
+    run.paused.update_untracked(|p| *p = false);
+    run.expired.update_untracked(|e| *e = false);
+    run.signin.update_untracked(|s| *s = None);
+    run.unshown.set_value(true);
     drive(ctx, false);
+}
+
+/// Tells the page about a run `start` began (once its first requests are out, or
+/// `SHOW_WITHIN_MS` after the click if the lock is slow to answer).
+fn show(ctx: Ctx) {
+    let run = ctx.run;
+    if run.unshown.try_get_value() == Some(true) {
+        run.unshown.set_value(false);
+        ctx.created.notify();
+        run.ledger.notify();
+        run.paused.notify();
+        run.expired.notify();
+        run.signin.notify();
+        run.drive.notify();
+    }
 }
 
 /// Takes the run's lock, then sends; when another tab holds it, shows that tab's run instead
@@ -635,9 +663,18 @@ fn drive(ctx: Ctx, reread: bool) {
         run.drive.set(Drive::Here);
         save_soon(ctx, true);
         spawn_workers(ctx);
+        show(ctx);
         return;
     }
-    run.drive.set(Drive::Claiming);
+    run.drive.update_untracked(|d| *d = Drive::Claiming);
+    if run.unshown.get_value() {
+        set_timeout(
+            move || show(ctx),
+            std::time::Duration::from_millis(SHOW_WITHIN_MS),
+        );
+    } else {
+        run.drive.notify();
+    }
     let claiming = async move {
         let claimed = browser::claim(&lock).await;
         if !run.is_current(&id) {
@@ -647,6 +684,7 @@ fn drive(ctx: Ctx, reread: bool) {
             Claimed::Here(claim) => take_over(ctx, claim, lock, reread),
             Claimed::Elsewhere => {
                 run.drive.set(Drive::Elsewhere);
+                show(ctx);
                 watch(ctx, lock, id).await;
             }
         }
@@ -688,6 +726,7 @@ fn take_over(ctx: Ctx, claim: Claim, lock: String, reread: bool) {
     run.drive.update_untracked(|d| *d = Drive::Here);
     spawn_workers(ctx);
     run.drive.notify();
+    show(ctx);
     save_soon(ctx, true);
 }
 
@@ -986,9 +1025,9 @@ pub fn RunPanel() -> impl IntoView {
             .get()
             .map(|p| tally.with(|t| RunStatus::of(p, t, flags)))
     });
-    let announcement = move || {
+    let sentence = move |status: RunStatus| {
         let m = lang.t();
-        match status.get()? {
+        match status {
             RunStatus::Elsewhere => Some(m.run_elsewhere.to_string()),
             RunStatus::Expired => Some(m.session_expired_paused.to_string()),
             RunStatus::Offline => Some(m.offline_paused.to_string()),
@@ -1001,6 +1040,16 @@ pub fn RunPanel() -> impl IntoView {
             RunStatus::Done { rejected } => Some((m.run_done_some)(rejected)),
         }
     };
+    // What the live region says: the same sentence, paced (`Announcer`).
+    let announcer = StoredValue::new(Announcer::default());
+    let announced = Memo::new(move |said: Option<&Option<RunStatus>>| {
+        let heard = status.get()?;
+        let now = js_sys::Date::now();
+        announcer
+            .try_update_value(|a| a.hear(heard, now))
+            .flatten()
+            .or_else(|| said.copied().flatten())
+    });
     // Listed again only when the rejections changed, not at every answer.
     let rejections_mark =
         Memo::new(move |_| run.ledger.with(|l| l.as_ref().map(Ledger::rejections_mark)));
@@ -1091,10 +1140,11 @@ pub fn RunPanel() -> impl IntoView {
                 class="hoc-status"
                 class:hoc-result=finished
                 class:hoc-warning=move || run.expired.get() || !here()
-                role="status"
-                aria-live="polite"
             >
-                {announcement}
+                {move || status.get().and_then(sentence)}
+            </p>
+            <p class="hoc-visually-hidden" role="status" aria-live="polite">
+                {move || announced.get().and_then(sentence)}
             </p>
             <div class="hoc-bulk">
                 <Show when=move || here() && !finished() && !halted()>

@@ -15,9 +15,10 @@ pub fn count(b: &Browser, which: &str) -> usize {
         .unwrap_or(usize::MAX)
 }
 
-/// The run's live status.
+/// The run's status sentence, as shown.
 pub fn status(b: &Browser) -> String {
-    b.css_all(".hoc-run [role=status]")
+    // The visible sentence; the live region beside it says the same, paced.
+    b.css_all(".hoc-run .hoc-status")
         .first()
         .map(|e| b.text(e))
         .unwrap_or_default()

@@ -333,7 +333,7 @@ pub fn Created(handover: Handover) -> impl IntoView {
                         .with_untracked(|w| w.to_request(None))
                         .map(|r| r.assignments)
                         .unwrap_or_default();
-                    crate::ui::run::start(ctx, &assignments);
+                    crate::ui::run::start(ctx, assignments);
                 }
             >
                 {move || lang.t().start_run}
