@@ -31,7 +31,44 @@ fn call(base: &str, token: &str, method: &str, path: &str, body: Value) -> Value
     resp.expect("answer").body_mut().read_json().expect("json")
 }
 
+/// Runs of the whole measure: the figure is their median (one run moves by ±0.01 on this
+/// machine).
+const RUNS: usize = 3;
+
 fn main() {
+    // HOC_BENCH_TRACE=trace.json records where a batch's time goes (`Browser::launch_with`).
+    let b = Browser::launch_with("zh-CN,zh", &[]);
+    let mut runs: Vec<(f64, f64, Value)> = (0..RUNS).map(|_| one_run(&b)).collect();
+    runs.sort_by(|x, y| x.0.total_cmp(&y.0));
+    let walls: Vec<f64> = runs.iter().map(|r| r.0).collect();
+    let (wall, n, detail) = runs.swap_remove(RUNS / 2);
+    let floor = (n / 100.0).ceil() * LATENCY_MS / IN_FLIGHT;
+    let report = json!({
+        "customers": n,
+        "batches": (n / 100.0).ceil(),
+        "latency_ms": LATENCY_MS,
+        "in_flight": IN_FLIGHT,
+        "wall_ms": wall,
+        "floor_ms": floor,
+        "ratio": wall / floor,
+        "goal_ratio": 1.1,
+        // Every run's ratio; `ratio` is their median, `detail` that run's.
+        "ratios": walls.iter().map(|w| w / floor).collect::<Vec<_>>(),
+        "detail": detail,
+    });
+    std::fs::create_dir_all("target/bench").expect("dir");
+    std::fs::write(
+        "target/bench/run.json",
+        serde_json::to_string_pretty(&report).expect("json"),
+    )
+    .expect("write");
+    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
+    println!("written: target/bench/run.json");
+}
+
+/// One run on a fresh backend (a run leaves its customers handed over): the wall time, the
+/// customers sent and where the time went.
+fn one_run(b: &Browser) -> (f64, f64, Value) {
     // The release build: a debug backend's own time per batch would be measured instead.
     let backend = BackendProcess::start_release(&["--latency-ms", "50"]);
     let base = backend.base_url.clone();
@@ -102,8 +139,6 @@ fn main() {
     assert_eq!(approved["state"], "ready", "{approved}");
 
     let n = ids.len() as f64;
-    // HOC_BENCH_TRACE=trace.json records where a batch's time goes (`Browser::launch_with`).
-    let b = Browser::launch_with("zh-CN,zh", &[]);
     b.goto(&format!("{base}/?handover=bench-run-1"));
     // Times every batch request from the page's side (see `detail` below).
     b.exec(
@@ -230,24 +265,5 @@ fn main() {
     let bare = b.exec("return window.__bare", vec![]);
     let mut detail = detail;
     detail["bare_request_ms_p50"] = bare;
-    let floor = (n / 100.0).ceil() * LATENCY_MS / IN_FLIGHT;
-    let report = json!({
-        "customers": n,
-        "batches": (n / 100.0).ceil(),
-        "latency_ms": LATENCY_MS,
-        "in_flight": IN_FLIGHT,
-        "wall_ms": wall,
-        "floor_ms": floor,
-        "ratio": wall / floor,
-        "goal_ratio": 1.1,
-        "detail": detail,
-    });
-    std::fs::create_dir_all("target/bench").expect("dir");
-    std::fs::write(
-        "target/bench/run.json",
-        serde_json::to_string_pretty(&report).expect("json"),
-    )
-    .expect("write");
-    println!("{}", serde_json::to_string_pretty(&report).expect("json"));
-    println!("written: target/bench/run.json");
+    (wall, n, detail)
 }
