@@ -1,8 +1,8 @@
-//! What the first screen never shows (steps 2–5, the run, the records and handover pages, the
-//! offer of saved runs), downloaded when first needed. The app's build (Trunk with the `split`
-//! feature, then `tools/build.mjs`) moves everything only `render` and `run_task` reach into a
-//! second wasm module; other builds (the wasm tests) call them directly. Issue 12: the first
-//! download carried all of it (460 KiB brotli); now 280.
+//! What the first screen never shows (steps 2–5, the run, the records and handover pages, the offer
+//! of saved runs, the configuration's problems), downloaded when first needed. The app's build
+//! (Trunk with the `split` feature, then `tools/build.mjs`) moves everything only `render` and
+//! `run_task` reach into a second wasm module; other builds (the wasm tests) call them directly.
+//! Issue 12: the first download carried all of it (460 KiB brotli); now 280.
 
 use std::cell::Cell;
 use std::future::Future;
@@ -12,6 +12,7 @@ use std::task::{Context, Poll, Waker};
 use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
+use super::config_panel::{self, ConfigPanel};
 use super::handover::HandoverPage;
 use super::records::Records;
 use super::resume::ResumeOffers;
@@ -22,6 +23,7 @@ use super::use_lang;
 use super::widgets::error::ErrorNotice;
 use crate::api::types::Handover;
 use crate::api::ApiError;
+use crate::config::Problem;
 use crate::domain::wizard::Step;
 
 /// One view that lives in the later module.
@@ -38,6 +40,8 @@ pub enum Part {
     Resume {
         start_up: bool,
     },
+    /// What is wrong with the host page's configuration (instead of the console).
+    ConfigProblems(Vec<Problem>),
 }
 
 type Rendered = Result<AnyView, SplitLoaderError>;
@@ -70,6 +74,10 @@ fn view_of(part: Part) -> AnyView {
         Part::Created(h) => view! { <steps::Created handover=*h /> }.into_any(),
         Part::Records { approvals } => view! { <Records approvals=approvals /> }.into_any(),
         Part::Handover(id) => view! { <HandoverPage id=id /> }.into_any(),
+        Part::ConfigProblems(problems) => {
+            config_panel::log(use_lang().locale(), &problems);
+            view! { <ConfigPanel problems=problems /> }.into_any()
+        }
         Part::Resume { start_up } => {
             if start_up {
                 run::restore(use_ctx());

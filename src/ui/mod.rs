@@ -1,7 +1,7 @@
 //! Views: thin components that read state and send intents to `domain`.
 
 pub mod browser;
-mod config_panel;
+pub(crate) mod config_panel;
 pub(crate) mod events;
 mod fetch_all;
 pub mod format;
@@ -126,10 +126,11 @@ pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl I
     }
     let lang_attr = move || lang.locale().tag();
     if !problems.is_empty() {
-        config_panel::log(locale, &problems);
+        // Its words, in three languages, come with the later module: a console configured
+        // right never needs them.
         return view! {
             <div class="hoc-app" data-scheme=scheme lang=lang_attr>
-                <config_panel::ConfigPanel problems=problems />
+                <later::Later part=later::Part::ConfigProblems(problems) />
             </div>
         }
         .into_any();
