@@ -75,7 +75,9 @@ fn view_of(part: Part) -> AnyView {
         Part::Records { approvals } => view! { <Records approvals=approvals /> }.into_any(),
         Part::Handover(id) => view! { <HandoverPage id=id /> }.into_any(),
         Part::ConfigProblems(problems) => {
-            config_panel::log(use_lang().locale(), &problems);
+            // Untracked: the part is drawn inside `Later`'s reactive view, which must not
+            // follow the language (the panel's own text does).
+            config_panel::log(untrack(|| use_lang().locale()), &problems);
             view! { <ConfigPanel problems=problems /> }.into_any()
         }
         Part::Resume { start_up } => {
