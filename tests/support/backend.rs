@@ -198,6 +198,19 @@ impl BackendProcess {
             .expect("json")
     }
 
+    /// Ends the `--fault-401-after` 401s, as signing in again would.
+    pub fn reauth(&self) {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let answer = agent
+            .post(&format!("{}/api/__test/reauth", self.backend_url))
+            .send_empty()
+            .expect("reauth");
+        assert_eq!(answer.status(), 204, "reauth");
+    }
+
     /// What the contract proxy found so far that does not match openapi.yaml.
     pub fn contract_violations(&self) -> Vec<String> {
         self.proxy
