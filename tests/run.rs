@@ -355,3 +355,48 @@ fn the_live_region_announces_progress_paced_while_the_visible_counts_follow_ever
     );
     b.assert_no_console_errors();
 }
+
+#[test]
+fn a_ledger_the_browser_cannot_keep_is_said_and_the_run_still_finishes() {
+    // Slow enough batches (14 of 20) that the admin reads the warning while the run goes on.
+    let backend = BackendProcess::start(&[
+        "--items-per-batch",
+        "20",
+        "--latency-ms",
+        "150",
+        "--fault-path",
+        "/batches",
+    ]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    // The browser's storage is full for the run's ledger, as when its quota is used up.
+    b.exec(
+        "const set = Storage.prototype.setItem;
+         Storage.prototype.setItem = function (key, value) {
+           if (String(key).includes('.run|')) {
+             throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+           }
+           return set.call(this, key, value);
+         };",
+        vec![],
+    );
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("此浏览器未能保存执行进度");
+    let alert = b.css_all(".hoc-run [role=alert]");
+    assert!(
+        alert
+            .iter()
+            .any(|a| b.text(a).contains("执行完毕前请勿关闭或刷新此页面")),
+        "said as an alert, with what to do"
+    );
+    assert!(count(&b, "remaining") > 0, "said while the run goes on");
+    b.wait_text("全部已提交并被接受");
+    assert_accounted(&b, &backend);
+    let kept = b.exec(
+        "return Object.keys(localStorage).filter(k => k.includes('.run|')).length",
+        vec![],
+    );
+    assert_eq!(kept, serde_json::json!(0), "nothing of the ledger was kept");
+    b.assert_no_console_errors();
+}

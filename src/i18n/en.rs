@@ -243,6 +243,7 @@ pub const MESSAGES: Messages = Messages {
     signin_still_out: "You are still signed out. Sign in, then choose Resume.",
     signin_other_admin: |now, owner| format!("You are signed in as {now}, but {owner} started this run. Sign in as {owner} to resume it."),
     leave_while_sending: "Batches are still being sent. Leave this page?",
+    run_not_saved: "This browser could not save the run's progress (its storage is full or turned off). The run goes on and the server records every batch it took; do not close or reload this page until the run has finished.",
     // ---- records, a handover's page, approvals (issue #10) ----
     handover_heading: "Handover",
     handover_title: |d, s, date| format!("{d} → {s}, {date}"),

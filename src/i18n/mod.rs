@@ -379,6 +379,8 @@ pub struct Messages {
     pub signin_other_admin: fn(&str, &str) -> String,
     /// What `beforeunload` says where a browser still shows the page's text.
     pub leave_while_sending: &'static str,
+    /// The browser refused to keep the run's ledger (storage full or blocked).
+    pub run_not_saved: &'static str,
     // ---- records, a handover's page, approvals (issue #10) ----
     /// Title of a handover's page until it has loaded.
     pub handover_heading: &'static str,
@@ -783,6 +785,7 @@ impl Messages {
             m.signin_checking,
             m.signin_still_out,
             m.leave_while_sending,
+            m.run_not_saved,
         ]
     }
 }

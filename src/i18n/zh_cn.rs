@@ -246,6 +246,7 @@ pub const MESSAGES: Messages = Messages {
     signin_still_out: "仍未登录。请先登录，再点击“继续”。",
     signin_other_admin: |now, owner| format!("当前登录的是 {now}，但此执行由 {owner} 开始。请以 {owner} 的身份登录后再继续。"),
     leave_while_sending: "批次仍在提交中，确定要离开此页面吗？",
+    run_not_saved: "此浏览器未能保存执行进度（存储空间已满或被禁用）。执行仍在继续，已提交的批次记录在服务器上；执行完毕前请勿关闭或刷新此页面。",
     // ---- records, a handover's page, approvals (issue #10) ----
     handover_heading: "交接详情",
     handover_title: |d, s, date| format!("{d} → {s}（{date}）"),

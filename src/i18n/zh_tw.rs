@@ -260,6 +260,7 @@ pub const MESSAGES: Messages = Messages {
         format!("目前登入的是 {now}，但此執行由 {owner} 開始。請以 {owner} 的身份登入後再繼續。")
     },
     leave_while_sending: "批次仍在送出中，確定要離開此頁面嗎？",
+    run_not_saved: "此瀏覽器未能儲存執行進度（儲存空間已滿或被停用）。執行仍在繼續，已送出的批次記錄在伺服器上；執行完畢前請勿關閉或重新整理此頁面。",
     // ---- records, a handover's page, approvals (issue #10) ----
     handover_heading: "交接詳情",
     handover_title: |d, s, date| format!("{d} → {s}（{date}）"),

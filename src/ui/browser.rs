@@ -103,6 +103,14 @@ pub fn local_set(key: &str, value: &str) {
     }
 }
 
+/// `local_set`, saying whether the browser kept it (storage can be full, or turned off): only
+/// the run asks (its ledger), so the first screen's module does not carry it.
+pub fn local_keep(key: &str, value: &str) -> bool {
+    window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .is_some_and(|s| s.set_item(&stored_key(key), value).is_ok())
+}
+
 /// `navigator.languages`, most preferred first.
 pub fn languages() -> Vec<String> {
     window()

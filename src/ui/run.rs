@@ -105,6 +105,8 @@ pub struct Run {
     save_waits: StoredValue<bool>,
     /// A run was started and the page has not been told yet (`start`, `show`).
     unshown: StoredValue<bool>,
+    /// The browser refused the last save of the ledger.
+    pub(super) unsaved: RwSignal<bool>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
 }
@@ -157,6 +159,7 @@ impl Run {
             quiet_jobs: StoredValue::new_local((0, VecDeque::new())),
             save_waits: StoredValue::new(false),
             unshown: StoredValue::new(false),
+            unsaved: RwSignal::new(false),
             in_flight,
         }
     }
@@ -371,7 +374,10 @@ fn save_at(ctx: Ctx, force: bool) {
     let Some(json) = json else {
         return;
     };
-    browser::local_set(&key, &json);
+    let kept = browser::local_keep(&key, &json);
+    if run.unsaved.get_untracked() == kept {
+        run.unsaved.set(!kept);
+    }
     run.save_cost.set_value(js_sys::Date::now() - now);
     browser::measure("run:save", "run-save");
     let note = DrivingNote {
@@ -1146,6 +1152,9 @@ pub fn RunPanel() -> impl IntoView {
             <p class="hoc-visually-hidden" role="status" aria-live="polite">
                 {move || announced.get().and_then(sentence)}
             </p>
+            <Show when=move || run.unsaved.get() && !finished()>
+                <p role="alert" class="hoc-warning">{move || lang.t().run_not_saved}</p>
+            </Show>
             <div class="hoc-bulk">
                 <Show when=move || here() && !finished() && !halted()>
                     <button type="button" class="hoc-button" on:click=move |_| {
