@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use support::backend::BackendProcess;
-use support::flows::create;
+use support::flows::{create, d004_created};
 use support::runs::{assert_accounted, batch_events, count, status};
 use support::seed::name_of;
 use support::server::StaticServer;
@@ -143,10 +143,7 @@ fn a_saved_run_is_offered_only_to_the_admin_who_started_it() {
 
 #[test]
 fn a_second_tab_shows_the_run_and_sends_nothing() {
-    let backend = BackendProcess::start(&["--fault-path", "/batches", "--latency-ms", "600"]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
+    let (backend, b) = d004_created(&["--fault-path", "/batches", "--latency-ms", "600"]);
     b.click(&b.by_role("button", "开始执行"));
     b.wait_until("batches in flight: leaving asks first", asks_before_leaving);
 
@@ -251,7 +248,7 @@ fn wait_backend_finished(backend: &BackendProcess) {
 #[test]
 fn a_tab_that_goes_away_mid_run_hands_the_run_to_the_other_tab() {
     // Batches of 20 (14 of them), slow: most are still to send when the first tab goes.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--items-per-batch",
         "20",
         "--fault-path",
@@ -259,9 +256,6 @@ fn a_tab_that_goes_away_mid_run_hands_the_run_to_the_other_tab() {
         "--latency-ms",
         "1500",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     b.click(&b.by_role("button", "开始执行"));
     b.wait_until("batches in flight", asks_before_leaving);
     b.exec(
@@ -378,7 +372,7 @@ fn without_web_locks_tabs_agree_over_a_broadcast_channel() {
 #[test]
 fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
     // Batches of 20 (14 of them for d004), slow enough that the 401 lands mid-run.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--items-per-batch",
         "20",
         "--fault-401-after",
@@ -388,9 +382,6 @@ fn an_expired_session_asks_to_sign_in_and_the_run_finishes_with_nothing_lost() {
         "--fault-path",
         "/batches",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     b.click(&b.by_role("button", "开始执行"));
     let mut expired = 0;
     loop {

@@ -7,7 +7,7 @@ mod support;
 use std::collections::HashSet;
 
 use support::backend::BackendProcess;
-use support::flows::create;
+use support::flows::{create, d004_created};
 use support::runs::{self, batch_events, count, status};
 use support::seed::{name_of, roomy};
 use support::server::StaticServer;
@@ -104,10 +104,7 @@ fn a_looping_cursor_stops_the_list_with_a_clear_error() {
 
 #[test]
 fn an_outcome_left_out_is_asked_again_before_the_run_says_accepted() {
-    let backend = BackendProcess::start(&["--fault-drop-item"]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
+    let (backend, b) = d004_created(&["--fault-drop-item"]);
     b.click(&b.by_role("button", "开始执行"));
     b.wait_text("全部已提交并被接受");
     assert_eq!(count(&b, "accepted"), count(&b, "submitted"));
@@ -117,10 +114,7 @@ fn an_outcome_left_out_is_asked_again_before_the_run_says_accepted() {
 
 #[test]
 fn batches_follow_the_sessions_items_per_batch() {
-    let backend = BackendProcess::start(&["--items-per-batch", "50"]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
+    let (backend, b) = d004_created(&["--items-per-batch", "50"]);
     b.click(&b.by_role("button", "开始执行"));
     b.wait_text("全部已提交并被接受");
     assert_accounted(&b, &backend);
@@ -139,7 +133,7 @@ fn batches_follow_the_sessions_items_per_batch() {
 #[test]
 fn an_expired_session_pauses_the_run_and_resume_finishes_it() {
     // Batches of 20 (14 of them for d004), slow enough that the 401 lands mid-run.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--items-per-batch",
         "20",
         "--fault-401-after",
@@ -149,9 +143,6 @@ fn an_expired_session_pauses_the_run_and_resume_finishes_it() {
         "--fault-path",
         "/batches",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     b.click(&b.by_role("button", "开始执行"));
     let mut expired = 0;
     loop {
@@ -184,16 +175,13 @@ fn an_expired_session_pauses_the_run_and_resume_finishes_it() {
 #[test]
 fn without_totals_progress_is_indeterminate_never_of_zero() {
     // Item pages are slow, so the handover's page shows its loading progress for a while.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--fault-no-total",
         "--latency-ms",
         "1500",
         "--fault-path",
         "/items",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     b.click(&b.by_role("button", "开始执行"));
     b.wait_text("全部已提交并被接受");
     assert_accounted(&b, &backend);
@@ -218,7 +206,7 @@ fn without_totals_progress_is_indeterminate_never_of_zero() {
 fn a_run_through_429_bursts_and_5xx_accounts_for_every_item() {
     // Batch requests 3 to 5, 8 to 10, … answer 429, and about one in ten 503: the four batches
     // cannot all get through without retries.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--fault-path",
         "/batches",
         "--burst-429",
@@ -228,9 +216,6 @@ fn a_run_through_429_bursts_and_5xx_accounts_for_every_item() {
         "--retry-after",
         "0",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     b.click(&b.by_role("button", "开始执行"));
     b.wait_text("全部已提交并被接受");
     let total = count(&b, "submitted");
@@ -261,10 +246,7 @@ fn a_run_through_429_bursts_and_5xx_accounts_for_every_item() {
 
 #[test]
 fn a_reload_in_the_middle_of_a_run_resumes_and_sends_no_batch_twice() {
-    let backend = BackendProcess::start(&["--fault-path", "/batches", "--latency-ms", "700"]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
+    let (backend, b) = d004_created(&["--fault-path", "/batches", "--latency-ms", "700"]);
     b.click(&b.by_role("button", "开始执行"));
     std::thread::sleep(std::time::Duration::from_millis(300));
     b.refresh();
@@ -304,7 +286,7 @@ fn offline_pauses_and_rejections_show_their_reasons() {
 #[test]
 fn the_live_region_announces_progress_paced_while_the_visible_counts_follow_every_answer() {
     // 52 batches of 5 for d004's 260 customers: dozens of answers in under two seconds.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--items-per-batch",
         "5",
         "--latency-ms",
@@ -312,9 +294,6 @@ fn the_live_region_announces_progress_paced_while_the_visible_counts_follow_ever
         "--fault-path",
         "/batches",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     // Every text the run's live region and its visible sentence take, in order.
     b.exec(
         "window.__said = []; window.__shown = [];
@@ -359,7 +338,7 @@ fn the_live_region_announces_progress_paced_while_the_visible_counts_follow_ever
 #[test]
 fn a_ledger_the_browser_cannot_keep_is_said_and_the_run_still_finishes() {
     // Slow enough batches (14 of 20) that the admin reads the warning while the run goes on.
-    let backend = BackendProcess::start(&[
+    let (backend, b) = d004_created(&[
         "--items-per-batch",
         "20",
         "--latency-ms",
@@ -367,9 +346,6 @@ fn a_ledger_the_browser_cannot_keep_is_said_and_the_run_still_finishes() {
         "--fault-path",
         "/batches",
     ]);
-    let b = Browser::launch("zh-CN,zh");
-    b.goto(&backend.base_url);
-    create(&b, "d004", true);
     // The browser's storage is full for the run's ledger, as when its quota is used up.
     b.exec(
         "const set = Storage.prototype.setItem;

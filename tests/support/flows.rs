@@ -1,6 +1,7 @@
 //! What several end-to-end files do the same way, written once: walking the wizard to the
 //! summary and creating a handover that needs no approval.
 
+use super::backend::BackendProcess;
 use super::seed::{name_of, roomy};
 use super::webdriver::Browser;
 
@@ -33,4 +34,14 @@ pub fn create(b: &Browser, departed: &str, customers: bool) {
     b.type_text(&b.by_role("textbox", "验证码"), "246810");
     b.click(&b.by_role("button", "验证并确认交接"));
     b.by_role("heading", "交接已创建");
+}
+
+/// A backend started with `extra` and a browser (zh-CN) on d004's created handover of its
+/// customers, ready to start: what most run tests begin with.
+pub fn d004_created(extra: &[&str]) -> (BackendProcess, Browser) {
+    let backend = BackendProcess::start(extra);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&backend.base_url);
+    create(&b, "d004", true);
+    (backend, b)
 }
