@@ -785,6 +785,9 @@ impl Ledger {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::api::types::Assignment;
+    use crate::domain::plan::plan;
 
     fn progress(submitted: usize) -> RunStatus {
         RunStatus::Progress {
@@ -822,10 +825,6 @@ mod tests {
             "the end at once"
         );
     }
-
-    use super::*;
-    use crate::api::types::Assignment;
-    use crate::domain::plan::plan;
 
     fn ledger(n: usize) -> Ledger {
         let a = Assignment {

@@ -1,7 +1,7 @@
 //! Views: thin components that read state and send intents to `domain`.
 
 pub mod browser;
-pub(crate) mod config_panel;
+mod config_panel;
 pub(crate) mod events;
 mod fetch_all;
 pub mod format;

@@ -106,7 +106,7 @@ pub struct Run {
     /// A run was started and the page has not been told yet (`start`, `show`).
     unshown: StoredValue<bool>,
     /// The browser refused the last save of the ledger.
-    pub(super) unsaved: RwSignal<bool>,
+    unsaved: RwSignal<bool>,
     /// Batches in flight at once (host setting `in-flight`, default 4).
     in_flight: usize,
 }
