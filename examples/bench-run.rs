@@ -237,6 +237,10 @@ fn one_run(b: &Browser) -> (f64, f64, Value) {
            save_at: saves.map(x => [Math.round(x.startTime - start), Math.round(x.duration)]),
            saves: saves.length,
            save_ms: saves.reduce((a, x) => a + x.duration, 0),
+           // What the finished run left in local storage (its ledger, with the handover).
+           saved_kib: Object.keys(localStorage)
+             .filter(k => k.includes('handover-console.run|'))
+             .reduce((a, k) => a + localStorage.getItem(k).length, 0) / 1024,
            request_ms_p50: at(d, 0.5),
            request_ms_p90: at(d, 0.9),
            request_ms_max: at(d, 1),

@@ -14,6 +14,8 @@ use super::plan::BatchSpec;
 use crate::api::types::{BatchResult, ItemKind, ItemOutcome};
 use crate::api::ApiError;
 
+mod saved;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BatchState {
     Pending,
@@ -174,21 +176,21 @@ impl Tally {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// One batch of the run: its spec, where it stands and its answers (`saved` has its stored
+/// form).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(try_from = "saved::StoredEntry")]
 pub struct Entry {
     pub spec: BatchSpec,
     pub state: BatchState,
     pub attempts: u32,
     /// Why it waits, as ledgers saved before errors were kept as kinds said it (already
     /// worded); read only when `failure` is missing.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
     /// Why it waits: the error itself (kind, status, code), worded when shown.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<ApiError>,
     pub outcomes: Vec<ItemOutcome>,
     /// Times the batch was asked again for outcomes an answer left out.
-    #[serde(default)]
     pub reasks: u32,
 }
 
@@ -230,7 +232,7 @@ pub struct Rejection {
 /// recounted over the whole ledger. Only the record itself is saved; the summary is rebuilt when
 /// a saved ledger is read back.
 #[derive(Clone, Debug, Serialize, Deserialize)]
-#[serde(from = "StoredLedger")]
+#[serde(from = "saved::StoredLedger")]
 pub struct Ledger {
     pub handover_id: String,
     entries: Vec<Entry>,
@@ -238,26 +240,6 @@ pub struct Ledger {
     pub planned: usize,
     #[serde(skip)]
     index: Index,
-}
-
-/// A ledger as saved (the same fields, without the summary).
-#[derive(Deserialize)]
-struct StoredLedger {
-    handover_id: String,
-    entries: Vec<Entry>,
-    planned: usize,
-}
-
-impl From<StoredLedger> for Ledger {
-    fn from(s: StoredLedger) -> Ledger {
-        let index = Index::build(&s.entries);
-        Ledger {
-            handover_id: s.handover_id,
-            entries: s.entries,
-            planned: s.planned,
-            index,
-        }
-    }
 }
 
 /// Two ledgers are equal when their records are (the summary follows from the record).

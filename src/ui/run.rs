@@ -223,8 +223,9 @@ pub(super) fn who(ctx: Ctx) -> Option<(String, Admin)> {
 /// Saves are spaced at least this far apart while batches come back (a forced save — pause,
 /// an expired session, the page hidden or left, the end — is written at once).
 const SAVE_EVERY_MS: f64 = 2_000.0;
-/// … and further apart when a save itself takes long (a 20,000-item ledger is ~2.5 MB of
-/// JSON): saving takes at most one part in this many of the run's time.
+/// … and further apart when a save itself takes long (a 20,000-item ledger is ~330 KB of
+/// JSON, a few ms; more on a slow device): saving takes at most one part in this many of the
+/// run's time.
 const SAVE_SHARE: f64 = 50.0;
 
 /// Writes the ledger to local storage, spaced (`SAVE_EVERY_MS`, `SAVE_SHARE`) while the run
