@@ -55,10 +55,7 @@ impl DemoBackend {
     }
 
     fn save(&self) {
-        if let (Some(s), Ok(json)) = (
-            storage(),
-            serde_json::to_string(self.store.borrow().state()),
-        ) {
+        if let (Some(s), Ok(json)) = (storage(), self.store.borrow().state().to_saved_json()) {
             let _ = s.set_item(STORAGE_KEY, &json);
         }
     }

@@ -2,6 +2,7 @@
 
 pub mod approval;
 pub mod backup;
+pub mod by_position;
 pub mod codes;
 pub mod csv;
 pub mod events;

@@ -6,6 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::types::{Assignment, HandoverItem, ItemKind, ItemStatus, NewBatch};
+use crate::domain::by_position::Lists;
 
 /// WeCom's per-call maximum of customers or groups.
 pub const WECOM_MAX_PER_CALL: usize = 100;
@@ -52,6 +53,11 @@ pub struct BatchSpec {
 }
 
 impl BatchSpec {
+    /// Its ids as `by_position` counts them.
+    pub fn lists(&self) -> Lists<'_> {
+        [(&self.ids, self.kind), (&[], self.kind)]
+    }
+
     pub fn to_request(&self) -> NewBatch {
         let (customer_ids, group_ids) = match self.kind {
             ItemKind::Customer => (self.ids.clone(), Vec::new()),

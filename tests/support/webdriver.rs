@@ -540,10 +540,20 @@ impl Browser {
     }
 
     /// Polls until `check` holds, or fails with `what`.
-    pub fn wait_until(&self, what: &str, mut check: impl FnMut(&Browser) -> bool) {
+    pub fn wait_until(&self, what: &str, check: impl FnMut(&Browser) -> bool) {
+        self.wait_until_for(what, WAIT, check);
+    }
+
+    /// `wait_until` for something that takes longer than most (a 20,000-item run).
+    pub fn wait_until_for(
+        &self,
+        what: &str,
+        limit: Duration,
+        mut check: impl FnMut(&Browser) -> bool,
+    ) {
         let start = Instant::now();
         while !check(self) {
-            assert!(start.elapsed() < WAIT, "timed out waiting for: {what}");
+            assert!(start.elapsed() < limit, "timed out waiting for: {what}");
             std::thread::sleep(Duration::from_millis(50));
         }
     }

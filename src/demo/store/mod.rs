@@ -7,6 +7,7 @@ mod bookkeeping;
 mod customers;
 mod policy;
 mod records;
+mod saved;
 mod transfer;
 mod validate;
 mod views;

@@ -31,7 +31,9 @@ pub(super) struct TokenRec {
     pub expires: i64,
 }
 
+/// Read through `saved::StoredHandover`: the demo's own saves may leave the items out.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(try_from = "super::saved::StoredHandover")]
 pub(super) struct HandoverRec {
     /// As received, minus the verification token.
     pub request: NewHandover,
@@ -150,13 +152,15 @@ pub(super) enum Fate {
     Unknown,
 }
 
-#[derive(Clone, Debug, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub(super) enum Sent {
     Accepted { takeover_at: i64, fate: Fate },
     Rejected { code: u32 },
 }
 
+/// Read through `saved::StoredBatch`: the demo's own saves keep the answer by position.
 #[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(try_from = "super::saved::StoredBatch")]
 pub(super) struct BatchRec {
     pub request: NewBatch,
     /// Answered again, unchanged, when the same batch is sent twice.

@@ -513,3 +513,122 @@ fn a_handover_part_holds_what_is_new() {
     assert_eq!(some.record["items"].as_array().map(Vec::len), Some(2));
     assert_eq!(some.record["batches"].as_array().map(Vec::len), Some(0));
 }
+
+/// The demo's biggest member (d005), every transferable customer that needs no approval handed
+/// over in batches of 100, and a small handover of d004 left waiting for approval.
+fn after_a_big_run() -> Store {
+    let mut s = store();
+    let departed = "d005";
+    let mut ids = Vec::new();
+    let mut cursor = None;
+    loop {
+        let q = PageQuery {
+            cursor: cursor.clone(),
+            limit: Some(1000),
+        };
+        let page = s.customers(ME, departed, &q, NOW).unwrap();
+        let usable = page
+            .items
+            .into_iter()
+            .filter(|c| c.transferable && !c.important);
+        ids.extend(usable.map(|c| c.id));
+        cursor = page.next_cursor;
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert!(ids.len() > 15_000, "{}", ids.len());
+    let to = successor(&s, departed);
+    create_for(&mut s, "h-big", departed, &to, ids.clone());
+    let approver = ADMINS.iter().find(|a| a.id != ME && a.may_approve).unwrap();
+    s.approve(approver.id, "h-big", NOW).unwrap();
+    for (k, chunk) in ids.chunks(100).enumerate() {
+        let b = NewBatch {
+            seq: k as u32 + 1,
+            successor: to.clone(),
+            customer_ids: chunk.to_vec(),
+            group_ids: vec![],
+        };
+        s.submit_batch(ME, "h-big", &b, NOW).unwrap();
+    }
+    let few = pick(&s, "d004", 3, true);
+    create(&mut s, "h-small", "d004", few);
+    s
+}
+
+fn read_saved(json: &str) -> Option<State> {
+    serde_json::from_str(json).ok()
+}
+
+/// The state as `State` serializes (what backends persist): equal states, equal values.
+fn as_stored(state: &State) -> serde_json::Value {
+    serde_json::to_value(state).unwrap()
+}
+
+#[test]
+fn a_demo_after_its_biggest_run_fits_in_local_storage_and_reads_back_the_same() {
+    let s = after_a_big_run();
+    let whole = serde_json::to_string(s.state()).unwrap();
+    let saved = s.state().to_saved_json().unwrap();
+    // Browsers give an origin about 5 MB of local storage; the state as it is takes all of it.
+    assert!(whole.len() > 4_500_000, "{}", whole.len());
+    assert!(
+        saved.len() < whole.len() / 5,
+        "{} bytes saved for {} bytes of state",
+        saved.len(),
+        whole.len()
+    );
+    let back = read_saved(&saved).unwrap();
+    assert_eq!(as_stored(&back), as_stored(s.state()));
+    // The restored store answers as the saved one did.
+    let again = Store::with_state(Options::default(), back);
+    let later = NOW + Options::default().takeover_delay_ms + 1;
+    for id in ["h-big", "h-small"] {
+        assert_eq!(
+            again.handover(ME, id, later).unwrap(),
+            s.handover(ME, id, later).unwrap()
+        );
+    }
+}
+
+#[test]
+fn demos_saved_as_the_state_still_load_and_a_damaged_save_starts_afresh() {
+    let s = after_a_big_run();
+    let old = serde_json::to_string(s.state()).unwrap();
+    let back = read_saved(&old).unwrap();
+    assert_eq!(as_stored(&back), as_stored(s.state()));
+
+    let saved: serde_json::Value =
+        serde_json::from_str(&s.state().to_saved_json().unwrap()).unwrap();
+    let mut short = saved.clone();
+    short["handovers"][0]["runs"][0] = serde_json::json!(1);
+    let mut no_answer = saved.clone();
+    let batch = short["handovers"][0]["batches"][0].clone();
+    assert!(
+        batch.get("answers").is_some() && batch.get("result").is_none(),
+        "{batch}"
+    );
+    no_answer["handovers"][0]["batches"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("answers");
+    for damaged in [short, no_answer] {
+        assert!(read_saved(&damaged.to_string()).is_none(), "{damaged}");
+    }
+}
+
+#[test]
+fn items_and_answers_of_another_shape_are_saved_whole() {
+    let mut s = after_a_big_run();
+    let h = &mut s.state.handovers[0];
+    h.items.swap(0, 1);
+    h.batches[0].result.outcomes.swap(0, 1);
+    let saved: serde_json::Value =
+        serde_json::from_str(&s.state().to_saved_json().unwrap()).unwrap();
+    let h = &saved["handovers"][0];
+    assert!(h.get("items").is_some() && h.get("sent").is_none());
+    assert!(h["batches"][0].get("result").is_some());
+    assert!(h["batches"][1].get("answers").is_some());
+    let back = read_saved(&saved.to_string()).unwrap();
+    assert_eq!(as_stored(&back), as_stored(s.state()));
+}

@@ -1,9 +1,8 @@
-//! The ledger as local storage keeps it. An answered batch's outcomes mostly repeat what its
-//! spec already holds (the same ids, in order, the same kind, one takeover time), so they are
-//! saved by position: a 20,000-item ledger is about a sixth of the JSON it was, which keeps a
-//! save short (it runs every 2 s during a run) and leaves room in the origin's storage quota
-//! for other runs. Outcomes that do not fit that shape are saved whole, and ledgers saved
-//! whole by earlier versions still load.
+//! The ledger as local storage keeps it: an answered batch's outcomes by their position in its
+//! spec (`by_position`), so a 20,000-item ledger is about a seventh of the JSON it was. That
+//! keeps a save short (one runs every 2 s during a run) and leaves room in the origin's storage
+//! quota (about 5 MB) for other runs and the demo's state. Outcomes of another shape are saved
+//! whole, and ledgers saved whole by earlier versions still load.
 
 use serde::ser::SerializeStruct;
 use serde::{Deserialize, Serialize, Serializer};
@@ -11,6 +10,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::{BatchState, Entry, Index, Ledger};
 use crate::api::types::ItemOutcome;
 use crate::api::ApiError;
+use crate::domain::by_position::{by_position, outcomes, ByPosition};
 use crate::domain::plan::BatchSpec;
 
 /// A ledger as saved (the same fields, without the summary, which is rebuilt).
@@ -33,106 +33,9 @@ impl From<StoredLedger> for Ledger {
     }
 }
 
-/// A batch's outcomes by position in its spec's ids.
-#[derive(Default, Serialize, Deserialize)]
-struct Answers<S> {
-    /// Per takeover time: the accepted positions, as `[from, to)` pairs, flattened.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    accepted: Vec<(S, Vec<u32>)>,
-    /// Position, code, message.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    rejected: Vec<(u32, u32, S)>,
-}
-
-/// The outcomes by position, when every one names an item of the spec, of its kind, in the
-/// spec's order, each at most once (what a backend answers); `None` otherwise.
-fn by_position<'a>(spec: &BatchSpec, outcomes: &'a [ItemOutcome]) -> Option<Answers<&'a str>> {
-    let mut answers = Answers::default();
-    // Positions before this one are behind us: an id found again or out of order is not
-    // found, so the outcomes are saved whole.
-    let mut next = 0;
-    for o in outcomes {
-        let (id, kind) = match o {
-            ItemOutcome::Accepted { id, kind, .. } | ItemOutcome::Rejected { id, kind, .. } => {
-                (id, *kind)
-            }
-        };
-        if kind != spec.kind {
-            return None;
-        }
-        let at = next + spec.ids.get(next..)?.iter().position(|x| x == id)?;
-        next = at + 1;
-        let at = u32::try_from(at).ok()?;
-        match o {
-            ItemOutcome::Accepted { takeover_at, .. } => {
-                let group = match answers
-                    .accepted
-                    .iter()
-                    .rposition(|(t, _)| *t == takeover_at.as_str())
-                {
-                    Some(g) => g,
-                    None => {
-                        answers.accepted.push((takeover_at.as_str(), Vec::new()));
-                        answers.accepted.len() - 1
-                    }
-                };
-                let ranges = &mut answers.accepted[group].1;
-                match ranges.last_mut() {
-                    Some(end) if *end == at => *end = at + 1,
-                    _ => ranges.extend([at, at + 1]),
-                }
-            }
-            ItemOutcome::Rejected { code, message, .. } => {
-                answers.rejected.push((at, *code, message.as_str()))
-            }
-        }
-    }
-    Some(answers)
-}
-
-/// The outcomes again, in the spec's order; an error names what a damaged save got wrong.
-fn outcomes(spec: &BatchSpec, answers: Answers<String>) -> Result<Vec<ItemOutcome>, String> {
-    let mut found: Vec<(u32, ItemOutcome)> = Vec::new();
-    let id = |at: u32| {
-        spec.ids
-            .get(at as usize)
-            .cloned()
-            .ok_or_else(|| format!("batch {}: no item at position {at}", spec.seq))
-    };
-    for (takeover_at, ranges) in answers.accepted {
-        if ranges.len() % 2 != 0 {
-            return Err(format!("batch {}: a range without its end", spec.seq));
-        }
-        for pair in ranges.chunks_exact(2) {
-            for at in pair[0]..pair[1] {
-                let outcome = ItemOutcome::Accepted {
-                    id: id(at)?,
-                    kind: spec.kind,
-                    takeover_at: takeover_at.clone(),
-                };
-                found.push((at, outcome));
-            }
-        }
-    }
-    for (at, code, message) in answers.rejected {
-        let outcome = ItemOutcome::Rejected {
-            id: id(at)?,
-            kind: spec.kind,
-            code,
-            message,
-        };
-        found.push((at, outcome));
-    }
-    found.sort_unstable_by_key(|(at, _)| *at);
-    if found.windows(2).any(|w| w[0].0 == w[1].0) {
-        return Err(format!("batch {}: two outcomes for one item", spec.seq));
-    }
-    Ok(found.into_iter().map(|(_, o)| o).collect())
-}
-
 impl Serialize for Entry {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let answers = by_position(&self.spec, &self.outcomes);
+        let answers = by_position(&self.spec.lists(), &self.outcomes);
         let mut s = serializer.serialize_struct("Entry", 6)?;
         s.serialize_field("spec", &self.spec)?;
         s.serialize_field("state", &self.state)?;
@@ -144,7 +47,7 @@ impl Serialize for Entry {
             s.serialize_field("failure", failure)?;
         }
         match answers {
-            Some(a) if a.accepted.is_empty() && a.rejected.is_empty() => {}
+            Some(a) if a.is_empty() => {}
             Some(a) => s.serialize_field("answers", &a)?,
             None => s.serialize_field("outcomes", &self.outcomes)?,
         }
@@ -167,18 +70,18 @@ pub(super) struct StoredEntry {
     #[serde(default)]
     outcomes: Vec<ItemOutcome>,
     #[serde(default)]
-    answers: Option<Answers<String>>,
+    answers: Option<ByPosition<String>>,
     /// Ledgers saved before re-asks existed have none.
     #[serde(default)]
     reasks: u32,
 }
 
 impl TryFrom<StoredEntry> for Entry {
-    type Error = String;
+    type Error = &'static str;
 
-    fn try_from(s: StoredEntry) -> Result<Entry, String> {
+    fn try_from(s: StoredEntry) -> Result<Entry, &'static str> {
         let outcomes = match s.answers {
-            Some(answers) => outcomes(&s.spec, answers)?,
+            Some(answers) => outcomes(&s.spec.lists(), answers)?,
             None => s.outcomes,
         };
         Ok(Entry {
@@ -254,8 +157,10 @@ mod tests {
         assert_eq!(
             e["answers"],
             serde_json::json!({
-                "accepted": [["2026-11-27T10:00:00Z", [0, 3, 4, 7, 9, 10]], ["2026-11-27T10:00:01Z", [7, 8]]],
-                "rejected": [[3, 40096, "<b>40096</b> \"quoted\""]],
+                "times": ["2026-11-27T10:00:00Z", "2026-11-27T10:00:01Z"],
+                "accepted": [3, 0, 3, 4, 7, 9, 10, 1, 7, 8],
+                "rejected": [3, 40096],
+                "messages": ["<b>40096</b> \"quoted\""],
             })
         );
         let back = read_back(&l);
