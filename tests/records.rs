@@ -180,6 +180,17 @@ fn created_id(b: &Browser) -> String {
         .expect("id")
 }
 
+/// A second demo admin (admin-2) approves handover `id` and starts its run.
+fn approve_and_start(b: &Browser, server: &StaticServer, id: &str) {
+    b.goto(&format!(
+        "{}/?demo=1&as=admin-2&handover={id}",
+        server.base_url
+    ));
+    b.click(&b.by_role("button", "审批通过"));
+    b.wait_text("待执行");
+    b.click(&b.by_role("button", "开始执行"));
+}
+
 #[test]
 fn a_second_admin_approves_what_the_creator_cannot() {
     let server = StaticServer::start(support::dist_dir());
@@ -196,14 +207,8 @@ fn a_second_admin_approves_what_the_creator_cannot() {
         b.all_by_role("button", "审批通过").is_empty(),
         "the creator cannot approve"
     );
-    b.goto(&format!(
-        "{}/?demo=1&as=admin-2&handover={id}",
-        server.base_url
-    ));
-    b.click(&b.by_role("button", "审批通过"));
-    b.wait_text("待执行");
     // The approver may start the run.
-    b.click(&b.by_role("button", "开始执行"));
+    approve_and_start(&b, &server, &id);
     b.wait_text("全部已提交并被接受");
     b.assert_no_console_errors();
 }
@@ -235,13 +240,7 @@ fn the_demos_biggest_handover_is_kept_across_a_reload() {
     create(&b, "d005", "");
     b.wait_text("此交接需要另一位有审批权限的管理员审批后才能执行。");
     let id = created_id(&b);
-    b.goto(&format!(
-        "{}/?demo=1&as=admin-2&handover={id}",
-        server.base_url
-    ));
-    b.click(&b.by_role("button", "审批通过"));
-    b.wait_text("待执行");
-    b.click(&b.by_role("button", "开始执行"));
+    approve_and_start(&b, &server, &id);
     b.wait_until_for("the run's end", Duration::from_secs(90), |b| {
         runs::count(b, "submitted") > 0 && runs::count(b, "remaining") == 0
     });

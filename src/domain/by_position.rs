@@ -156,10 +156,11 @@ pub fn outcomes(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn accepted(id: &str, kind: ItemKind, at: &str) -> ItemOutcome {
+    /// An acceptance, for the tests of what saves outcomes this way.
+    pub(crate) fn accepted(id: &str, kind: ItemKind, at: &str) -> ItemOutcome {
         ItemOutcome::Accepted {
             id: id.into(),
             kind,

@@ -76,9 +76,10 @@ pub struct RecordPart {
     pub events: usize,
 }
 
-/// `HandoverRec` as it serializes, with some of its items, batches and events.
+/// `HandoverRec`'s own fields as they serialize, shared by the forms of it that carry its items
+/// and batches differently (a part of it here, the demo's saved form in `saved`).
 #[derive(Serialize)]
-struct Part<'a> {
+pub(super) struct Head<'a> {
     request: &'a NewHandover,
     created_by: &'a str,
     created_at: i64,
@@ -87,6 +88,28 @@ struct Part<'a> {
     important_count: u32,
     decided_by: &'a Option<String>,
     rejection_reason: &'a Option<String>,
+}
+
+impl HandoverRec {
+    pub(super) fn head(&self) -> Head<'_> {
+        Head {
+            request: &self.request,
+            created_by: &self.created_by,
+            created_at: self.created_at,
+            state: self.state,
+            approval_reasons: &self.approval_reasons,
+            important_count: self.important_count,
+            decided_by: &self.decided_by,
+            rejection_reason: &self.rejection_reason,
+        }
+    }
+}
+
+/// `HandoverRec` as it serializes, with some of its items, batches and events.
+#[derive(Serialize)]
+struct Part<'a> {
+    #[serde(flatten)]
+    head: Head<'a>,
     items: Vec<&'a ItemRec>,
     batches: &'a [BatchRec],
     events: &'a [EventRec],
@@ -385,14 +408,7 @@ impl State {
                 .collect(),
         };
         let part = Part {
-            request: &h.request,
-            created_by: &h.created_by,
-            created_at: h.created_at,
-            state: h.state,
-            approval_reasons: &h.approval_reasons,
-            important_count: h.important_count,
-            decided_by: &h.decided_by,
-            rejection_reason: &h.rejection_reason,
+            head: h.head(),
             items,
             batches,
             events: &h.events[events_from.min(h.events.len())..],

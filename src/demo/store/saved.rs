@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::records::{BatchRec, EventRec, HandoverRec, ItemRec, Sent, State, TokenRec};
+use super::records::{BatchRec, EventRec, HandoverRec, Head, ItemRec, Sent, State, TokenRec};
 use crate::api::types::{
     ApprovalReason, BatchResult, HandoverState, ItemKind, NewBatch, NewHandover,
 };
@@ -31,14 +31,8 @@ struct SavedRef<'a> {
 
 #[derive(Serialize)]
 struct HandoverRef<'a> {
-    request: &'a NewHandover,
-    created_by: &'a str,
-    created_at: i64,
-    state: HandoverState,
-    approval_reasons: &'a [ApprovalReason],
-    important_count: u32,
-    decided_by: &'a Option<String>,
-    rejection_reason: &'a Option<String>,
+    #[serde(flatten)]
+    head: Head<'a>,
     /// What was sent of the request's items, in its order, as runs: each run's length in
     /// `runs`, its value in `sent` (flat lists: their decoders are the first module's anyway).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -168,14 +162,7 @@ impl State {
                 None => (Vec::new(), None),
             };
             HandoverRef {
-                request: &h.request,
-                created_by: &h.created_by,
-                created_at: h.created_at,
-                state: h.state,
-                approval_reasons: &h.approval_reasons,
-                important_count: h.important_count,
-                decided_by: &h.decided_by,
-                rejection_reason: &h.rejection_reason,
+                head: h.head(),
                 items: sent.is_none().then_some(h.items.as_slice()),
                 runs,
                 sent,

@@ -51,6 +51,19 @@ fn successor(s: &Store, departed: &str) -> String {
     m.map(|m| m.id).unwrap_or_default()
 }
 
+/// Sends `ids` to `to` in batches of `size`, numbered from 1.
+fn send_in_batches(s: &mut Store, id: &str, to: &str, ids: &[String], size: usize) {
+    for (k, chunk) in ids.chunks(size).enumerate() {
+        let b = NewBatch {
+            seq: k as u32 + 1,
+            successor: to.into(),
+            customer_ids: chunk.to_vec(),
+            group_ids: vec![],
+        };
+        s.submit_batch(ME, id, &b, NOW).unwrap();
+    }
+}
+
 fn create(s: &mut Store, id: &str, departed: &str, customers: Vec<String>) -> Handover {
     let to = successor(s, departed);
     create_for(s, id, departed, &to, customers)
@@ -419,15 +432,7 @@ fn batches_after_batches_respect_the_successors_room() {
     let ids = pick(&s, departed, n.min(900), false);
     let n = ids.len();
     create_for(&mut s, "h-room", departed, &near.id, ids.clone());
-    for (k, chunk) in ids.chunks(40).enumerate() {
-        let b = NewBatch {
-            seq: k as u32 + 1,
-            successor: near.id.clone(),
-            customer_ids: chunk.to_vec(),
-            group_ids: vec![],
-        };
-        s.submit_batch(ME, "h-room", &b, NOW).unwrap();
-    }
+    send_in_batches(&mut s, "h-room", &near.id, &ids, 40);
     let later = NOW + Options::default().takeover_delay_ms + 1;
     let c = s.handover(ME, "h-room", later).unwrap().counts;
     assert!(
@@ -468,15 +473,7 @@ fn a_handover_part_holds_what_is_new() {
         .unwrap();
     assert_eq!(whole.record["items"].as_array().map(Vec::len), Some(300));
     assert_eq!(whole.batches, 0);
-    for (k, chunk) in ids.chunks(100).enumerate() {
-        let b = NewBatch {
-            seq: k as u32 + 1,
-            successor: to.clone(),
-            customer_ids: chunk.to_vec(),
-            group_ids: vec![],
-        };
-        s.submit_batch(ME, &h.id, &b, NOW).unwrap();
-    }
+    send_in_batches(&mut s, &h.id, &to, &ids, 100);
     let part = s
         .state()
         .handover_part(&h.id, 2, whole.events, PartItems::Answered)
@@ -542,15 +539,7 @@ fn after_a_big_run() -> Store {
     create_for(&mut s, "h-big", departed, &to, ids.clone());
     let approver = ADMINS.iter().find(|a| a.id != ME && a.may_approve).unwrap();
     s.approve(approver.id, "h-big", NOW).unwrap();
-    for (k, chunk) in ids.chunks(100).enumerate() {
-        let b = NewBatch {
-            seq: k as u32 + 1,
-            successor: to.clone(),
-            customer_ids: chunk.to_vec(),
-            group_ids: vec![],
-        };
-        s.submit_batch(ME, "h-big", &b, NOW).unwrap();
-    }
+    send_in_batches(&mut s, "h-big", &to, &ids, 100);
     let few = pick(&s, "d004", 3, true);
     create(&mut s, "h-small", "d004", few);
     s

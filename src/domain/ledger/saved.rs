@@ -100,15 +100,8 @@ impl TryFrom<StoredEntry> for Entry {
 mod tests {
     use super::*;
     use crate::api::types::{Assignment, BatchResult, ItemKind};
+    use crate::domain::by_position::tests::accepted;
     use crate::domain::plan::plan;
-
-    fn accepted(id: &str, kind: ItemKind, at: &str) -> ItemOutcome {
-        ItemOutcome::Accepted {
-            id: id.into(),
-            kind,
-            takeover_at: at.into(),
-        }
-    }
 
     fn rejected(id: &str, code: u32) -> ItemOutcome {
         ItemOutcome::Rejected {
