@@ -91,20 +91,15 @@ pub(super) struct StoredBatch {
     takeover_at: i64,
 }
 
-/// The items a handover's request names, in its order (how the store creates them), unsent.
-fn request_items(request: &NewHandover) -> impl Iterator<Item = ItemRec> + '_ {
+/// The items a handover's request names, in its order (the order the store creates them in):
+/// id, kind, successor.
+fn named(request: &NewHandover) -> impl Iterator<Item = (&String, ItemKind, &String)> {
     request.assignments.iter().flat_map(|a| {
-        let item = move |id: &String, kind| ItemRec {
-            id: id.clone(),
-            kind,
-            successor: a.successor.clone(),
-            sent: None,
-        };
-        let customers = a
-            .customer_ids
-            .iter()
-            .map(move |id| item(id, ItemKind::Customer));
-        customers.chain(a.group_ids.iter().map(move |id| item(id, ItemKind::Group)))
+        let customers = a.customer_ids.iter().map(|id| (id, ItemKind::Customer));
+        let groups = a.group_ids.iter().map(|id| (id, ItemKind::Group));
+        customers
+            .chain(groups)
+            .map(move |(id, kind)| (id, kind, &a.successor))
     })
 }
 
@@ -112,32 +107,22 @@ fn request_items(request: &NewHandover) -> impl Iterator<Item = ItemRec> + '_ {
 type Runs<'a> = (Vec<u32>, Vec<&'a Option<Sent>>);
 
 fn runs(h: &HandoverRec) -> Option<Runs<'_>> {
-    let named = h.request.assignments.iter();
-    let n: usize = named
-        .map(|a| a.customer_ids.len() + a.group_ids.len())
-        .sum();
-    if n != h.items.len() {
-        return None;
-    }
     let (mut lengths, mut values): Runs = (Vec::new(), Vec::new());
-    let mut items = h.items.iter();
-    for a in &h.request.assignments {
-        let ids = a.customer_ids.iter().map(|id| (id, ItemKind::Customer));
-        for (id, kind) in ids.chain(a.group_ids.iter().map(|id| (id, ItemKind::Group))) {
-            let it = items.next()?;
-            if it.id != *id || it.kind != kind || it.successor != a.successor {
-                return None;
-            }
-            match (lengths.last_mut(), values.last()) {
-                (Some(n), Some(sent)) if **sent == it.sent => *n += 1,
-                _ => {
-                    lengths.push(1);
-                    values.push(&it.sent);
-                }
+    let mut named = named(&h.request);
+    for it in &h.items {
+        let (id, kind, successor) = named.next()?;
+        if it.id != *id || it.kind != kind || it.successor != *successor {
+            return None;
+        }
+        match (lengths.last_mut(), values.last()) {
+            (Some(n), Some(sent)) if **sent == it.sent => *n += 1,
+            _ => {
+                lengths.push(1);
+                values.push(&it.sent);
             }
         }
     }
-    Some((lengths, values))
+    named.next().is_none().then_some((lengths, values))
 }
 
 fn batch_ref(b: &BatchRec) -> BatchRef<'_> {
@@ -190,13 +175,20 @@ impl TryFrom<StoredHandover> for HandoverRec {
                 if values.len() != h.runs.len() {
                     return Err("runs without their length");
                 }
-                let mut items: Vec<ItemRec> = request_items(&h.request).collect();
+                let unsent = |(id, kind, successor): (&String, ItemKind, &String)| ItemRec {
+                    id: id.clone(),
+                    kind,
+                    successor: successor.clone(),
+                    sent: None,
+                };
+                let mut items: Vec<ItemRec> = named(&h.request).map(unsent).collect();
                 let mut at = 0;
                 for (count, sent) in h.runs.into_iter().zip(values) {
-                    let end = at + count as usize;
-                    let run = items.get_mut(at..end).ok_or("more sent than items")?;
+                    let count = count as usize;
+                    let run = items.get_mut(at..).and_then(|rest| rest.get_mut(..count));
+                    let run = run.ok_or("more sent than items")?;
                     run.iter_mut().for_each(|it| it.sent.clone_from(&sent));
-                    at = end;
+                    at += count;
                 }
                 if at != items.len() {
                     return Err("fewer sent than items");

@@ -591,6 +591,8 @@ fn demos_saved_as_the_state_still_load_and_a_damaged_save_starts_afresh() {
         serde_json::from_str(&s.state().to_saved_json().unwrap()).unwrap();
     let mut short = saved.clone();
     short["handovers"][0]["runs"][0] = serde_json::json!(1);
+    let mut long = saved.clone();
+    long["handovers"][0]["runs"][0] = serde_json::json!(u32::MAX);
     let mut no_answer = saved.clone();
     let batch = short["handovers"][0]["batches"][0].clone();
     assert!(
@@ -601,7 +603,7 @@ fn demos_saved_as_the_state_still_load_and_a_damaged_save_starts_afresh() {
         .as_object_mut()
         .unwrap()
         .remove("answers");
-    for damaged in [short, no_answer] {
+    for damaged in [short, long, no_answer] {
         assert!(read_saved(&damaged.to_string()).is_none(), "{damaged}");
     }
 }
