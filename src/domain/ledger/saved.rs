@@ -102,6 +102,7 @@ mod tests {
     use crate::api::types::{Assignment, BatchResult, ItemKind};
     use crate::domain::by_position::tests::accepted;
     use crate::domain::plan::plan;
+    use serde_json::json;
 
     fn rejected(id: &str, code: u32) -> ItemOutcome {
         ItemOutcome::Rejected {
@@ -221,24 +222,38 @@ mod tests {
     fn a_damaged_save_is_an_error_not_a_crash() {
         let l = answered(vec![accepted("c0", ItemKind::Customer, "t")]);
         let json = serde_json::to_value(&l).unwrap();
+        let with = |answers: serde_json::Value| {
+            let mut saved = json.clone();
+            saved["entries"][0]["answers"] = answers;
+            serde_json::from_value::<Ledger>(saved)
+        };
+        let whole = with(serde_json::json!({"times": ["t"], "accepted": [1, 0, 1]}));
+        assert_eq!(whole.ok(), Some(l), "undamaged");
         for (what, answers) in [
             (
                 "past the batch",
-                serde_json::json!({"accepted": [["t", [9, 11]]]}),
+                json!({"times": ["t"], "accepted": [1, 9, 11]}),
+            ),
+            (
+                "to the end of numbers",
+                json!({"times": ["t"], "accepted": [1, 0, u32::MAX]}),
             ),
             (
                 "a range without its end",
-                serde_json::json!({"accepted": [["t", [1]]]}),
+                json!({"times": ["t"], "accepted": [1, 1]}),
+            ),
+            ("a time without its ranges", json!({"times": ["t"]})),
+            ("ranges without their time", json!({"accepted": [1, 0, 1]})),
+            (
+                "a rejection without its message",
+                json!({"rejected": [1, 40096]}),
             ),
             (
                 "one item twice",
-                serde_json::json!({"accepted": [["t", [0, 2]]], "rejected": [[1, 1, "m"]]}),
+                json!({"times": ["t"], "accepted": [1, 0, 2], "rejected": [1, 1], "messages": ["m"]}),
             ),
         ] {
-            let mut damaged = json.clone();
-            damaged["entries"][0]["answers"] = answers;
-            let read = serde_json::from_value::<Ledger>(damaged);
-            assert!(read.is_err(), "{what}");
+            assert!(with(answers).is_err(), "{what}");
         }
     }
 
