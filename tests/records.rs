@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use serde_json::json;
 use support::backend::BackendProcess;
+use support::flows;
 use support::runs;
 use support::seed::{name_of, roomy};
 use support::server::StaticServer;
@@ -271,5 +272,52 @@ fn the_demos_biggest_handover_is_kept_across_a_reload() {
         "{shown} items shown after the reload, {submitted} sent"
     );
     assert!(b.page_text().contains(&id));
+    b.assert_no_console_errors();
+}
+
+/// When the browser refuses to keep the demo's data (its storage full, or turned off), the page
+/// says so, since a reload would lose what was done, and the demo goes on; once a save is kept
+/// again, or the demo is reset, the warning goes.
+#[test]
+fn a_demo_the_browser_cannot_keep_is_said_and_goes_on() {
+    let server = StaticServer::start(support::dist_dir());
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/?demo=1", server.base_url));
+    b.exec(
+        "const set = Storage.prototype.setItem;
+         window.__full = true;
+         Storage.prototype.setItem = function (key, value) {
+           if (window.__full && String(key).includes('demo-state')) {
+             throw new DOMException('the quota has been exceeded', 'QuotaExceededError');
+           }
+           return set.call(this, key, value);
+         };",
+        vec![],
+    );
+    let warning = "此浏览器未能保存演示数据";
+    let said = |b: &Browser| {
+        b.css_all("[role=alert]")
+            .iter()
+            .any(|a| b.text(a).contains(warning) && b.text(a).contains("重置演示数据"))
+    };
+    create(&b, "d002", "");
+    b.wait_until("the warning, as an alert with a way forward", said);
+    // The demo goes on: the run is answered, and still said unsaved.
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_text("全部已提交并被接受");
+    assert!(said(&b));
+    // Room again: the next change is kept, and the warning goes.
+    b.exec("window.__full = false", vec![]);
+    b.click(&b.by_role("button", "重新开始"));
+    flows::create(&b, "d004", true);
+    b.wait_until("the warning gone", |b| !b.page_text().contains(warning));
+    // Full again, then reset: nothing is left to lose.
+    b.exec("window.__full = true", vec![]);
+    b.click(&b.by_role("button", "开始执行"));
+    b.wait_until("the warning again", said);
+    b.click(&b.by_role("button", "重置演示数据"));
+    b.wait_until("the warning gone after the reset", |b| {
+        !b.page_text().contains(warning)
+    });
     b.assert_no_console_errors();
 }

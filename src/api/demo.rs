@@ -11,6 +11,9 @@ use crate::ui::browser::{now_ms, sleep};
 
 const STORAGE_KEY: &str = "handover-console.demo-state";
 
+/// Told whether the demo's saves are kept (`DemoBackend::on_saved`).
+type Tell = Box<dyn Fn(bool)>;
+
 pub struct DemoBackend {
     store: RefCell<Store>,
     actor: String,
@@ -20,6 +23,9 @@ pub struct DemoBackend {
     expires_in: Cell<Option<u32>>,
     /// The simulated session has expired: every call answers 401 until `sign_in_again`.
     expired: Cell<bool>,
+    /// Told whether each save was kept, when that changes (`on_saved`).
+    on_saved: RefCell<Option<Tell>>,
+    kept: Cell<bool>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -43,6 +49,8 @@ impl DemoBackend {
             calls: Cell::new(0),
             expires_in: Cell::new(None),
             expired: Cell::new(false),
+            on_saved: RefCell::new(None),
+            kept: Cell::new(true),
         }
     }
 
@@ -52,12 +60,31 @@ impl DemoBackend {
             let _ = s.remove_item(STORAGE_KEY);
         }
         *self.store.borrow_mut() = Store::new(Options::default(), now_ms());
+        // Nothing is left unsaved: the seeded data needs no save.
+        self.report(true);
     }
 
+    /// Keeps the demo in local storage; a browser that refuses (storage full or turned off)
+    /// is reported through `on_saved`, since a reload would then lose what was done.
     fn save(&self) {
-        if let (Some(s), Ok(json)) = (storage(), self.store.borrow().state().to_saved_json()) {
-            let _ = s.set_item(STORAGE_KEY, &json);
+        let kept = match (storage(), self.store.borrow().state().to_saved_json()) {
+            (Some(s), Ok(json)) => s.set_item(STORAGE_KEY, &json).is_ok(),
+            _ => false,
+        };
+        self.report(kept);
+    }
+
+    fn report(&self, kept: bool) {
+        if kept != self.kept.replace(kept) {
+            if let Some(tell) = &*self.on_saved.borrow() {
+                tell(kept);
+            }
         }
+    }
+
+    /// `tell(kept)` each time the demo's saves start or stop being kept.
+    pub fn on_saved(&self, tell: impl Fn(bool) + 'static) {
+        *self.on_saved.borrow_mut() = Some(Box::new(tell));
     }
 
     /// Demo only: the session expires after `batches` more answered batches, as a real one

@@ -107,6 +107,16 @@ impl Locale {
     }
 }
 
+/// Demo mode, when the browser does not keep the demo's data. Not in the tables: only the
+/// later module shows it (a demo whose saves are kept never does).
+pub fn demo_unsaved(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "此浏览器未能保存演示数据（存储空间已满或被禁用）。刷新或关闭此页面后，最近的演示操作将会丢失；可使用“重置演示数据”重新开始。",
+        Locale::ZhTw => "此瀏覽器未能儲存演示資料（儲存空間已滿或被停用）。重新整理或關閉此頁面後，最近的演示操作將會遺失；可使用「重設演示資料」重新開始。",
+        Locale::En => "This browser could not save the demo's data (its storage is full or turned off). Reloading or closing this page will lose the latest demo changes; “Reset demo data” starts afresh.",
+    }
+}
+
 /// Picks the locale: the `lang` query parameter, then the saved choice, then the browser's
 /// preferences in order, then the default.
 pub fn negotiate<S: AsRef<str>>(query: Option<&str>, saved: Option<&str>, browser: &[S]) -> Locale {
@@ -1288,6 +1298,8 @@ mod tests {
             let s = codes::code_text(Locale::ZhTw, code);
             assert!(!s.chars().any(|c| SIMPLIFIED.contains(c)), "{s}");
         }
+        let s = demo_unsaved(Locale::ZhTw);
+        assert!(!s.chars().any(|c| SIMPLIFIED.contains(c)), "{s}");
     }
 
     #[test]
@@ -1319,7 +1331,12 @@ mod tests {
             "菜單",
             "返回內容",
         ];
-        for s in everything(Locale::ZhTw.messages()) {
+        let tw = everything(Locale::ZhTw.messages());
+        for s in tw
+            .iter()
+            .map(|s| s.as_ref())
+            .chain([demo_unsaved(Locale::ZhTw)])
+        {
             for word in MAINLAND {
                 assert!(!s.contains(word), "{word:?} in {s:?}");
             }

@@ -25,6 +25,7 @@ use crate::api::types::Handover;
 use crate::api::ApiError;
 use crate::config::Problem;
 use crate::domain::wizard::Step;
+use crate::i18n;
 
 /// One view that lives in the later module.
 #[derive(Clone, Debug)]
@@ -42,6 +43,8 @@ pub enum Part {
     },
     /// What is wrong with the host page's configuration (instead of the console).
     ConfigProblems(Vec<Problem>),
+    /// Demo mode: the browser does not keep the demo's data.
+    DemoUnsaved,
 }
 
 type Rendered = Result<AnyView, SplitLoaderError>;
@@ -79,6 +82,13 @@ fn view_of(part: Part) -> AnyView {
             // follow the language (the panel's own text does).
             config_panel::log(untrack(|| use_lang().locale()), &problems);
             view! { <ConfigPanel problems=problems /> }.into_any()
+        }
+        Part::DemoUnsaved => {
+            let lang = use_lang();
+            view! {
+                <p role="alert" class="hoc-warning">{move || i18n::demo_unsaved(lang.locale())}</p>
+            }
+            .into_any()
         }
         Part::Resume { start_up } => {
             if start_up {

@@ -12,6 +12,7 @@ use super::steps::StepBody;
 use super::use_lang;
 use super::widgets::error::ErrorNotice;
 use super::widgets::stepper::Stepper;
+use crate::api::Backend;
 use crate::config::{Config, Route};
 use crate::domain::wizard::{Blocker, Step, Wizard};
 use crate::i18n::errors::blocker_text;
@@ -269,7 +270,14 @@ fn DemoBanner() -> impl IntoView {
     let lang = use_lang();
     let ctx = use_ctx();
     let said = RwSignal::new(false);
+    // Set while the browser refuses to keep the demo (its words come with the later module:
+    // a demo whose saves are kept never shows them).
+    let unsaved = RwSignal::new(false);
+    if let Backend::Demo(d) = ctx.backend() {
+        d.on_saved(move |kept| unsaved.set(!kept));
+    }
     view! {
+        {move || unsaved.get().then(|| view! { <Later part=Part::DemoUnsaved quiet=true /> })}
         <div class="hoc-demo-banner" role="note">
             <span>{move || lang.t().demo_banner}</span>
             <button
