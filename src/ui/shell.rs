@@ -274,7 +274,9 @@ fn DemoBanner() -> impl IntoView {
     // a demo whose saves are kept never shows them).
     let unsaved = RwSignal::new(false);
     if let Backend::Demo(d) = ctx.backend() {
-        d.on_saved(move |kept| unsaved.set(!kept));
+        d.on_saved(move |kept| {
+            unsaved.try_set(!kept);
+        });
     }
     view! {
         {move || unsaved.get().then(|| view! { <Later part=Part::DemoUnsaved quiet=true /> })}
