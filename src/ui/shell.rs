@@ -275,7 +275,7 @@ fn DemoBanner() -> impl IntoView {
     let unsaved = RwSignal::new(false);
     if let Backend::Demo(d) = ctx.backend() {
         d.on_saved(move |kept| {
-            unsaved.try_set(!kept);
+            unsaved.set(!kept);
         });
     }
     view! {
