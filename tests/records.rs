@@ -231,8 +231,8 @@ fn reset_demo_data_forgets_every_demo_handover() {
 
 /// The demo's biggest member handed over whole (20,000 customers, so a second admin approves)
 /// is still there after a reload: the demo's state and the run's ledger fit in the origin's
-/// local storage together. Saved as they were (5 MB of state and 2 MB of ledger), they did not,
-/// and a reload forgot the handover.
+/// local storage together. Saved as they were (5 MB of state and 2 MB of ledger), they did not:
+/// the last saves failed, and a reload lost the answers of the last few thousand items.
 #[test]
 fn the_demos_biggest_handover_is_kept_across_a_reload() {
     let server = StaticServer::start(support::dist_dir());
