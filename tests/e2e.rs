@@ -132,9 +132,11 @@ fn browser_language_then_saved_choice_decide_without_a_query() {
     b.goto(&format!("{}/", server.base_url));
     b.by_role("heading", "Departed-member handover");
 
-    // Switching keeps the current step and survives a reload.
-    let first = b.css_all("input[name=hoc-departed]:not([disabled])");
-    b.click(&first[0]);
+    // Switching keeps the current step and survives a reload. (The heading comes before the
+    // list's first answer.)
+    let choosable = |b: &Browser| b.css_all("input[name=hoc-departed]:not([disabled])");
+    b.wait_until("the departed members", |b| !choosable(b).is_empty());
+    b.click(&choosable(&b)[0]);
     b.click(&b.by_role("button", "Next"));
     b.by_role("heading", "Customers and groups");
     let select = b.by_role("combobox", "Language");

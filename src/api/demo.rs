@@ -3,6 +3,8 @@
 
 use std::cell::{Cell, RefCell};
 
+use leptos::wasm_split::SplitLoaderError;
+
 use super::types::{BatchResult, Problem};
 use super::ApiError;
 use crate::demo::{Options, State, Store};
@@ -16,6 +18,8 @@ type Tell = Box<dyn Fn(bool)>;
 
 pub struct DemoBackend {
     store: RefCell<Store>,
+    /// The saved demo, not read yet (`restore`).
+    saved: RefCell<Option<String>>,
     actor: String,
     latency_ms: u32,
     calls: Cell<u32>,
@@ -33,17 +37,14 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 impl DemoBackend {
-    /// Restores the saved demo, or starts a fresh one when there is none or it does not parse.
+    /// The demo as saved in this browser, or a fresh one: the saved one is read by the first
+    /// call (`restore`).
     pub fn load(actor: &str, latency_ms: u32) -> DemoBackend {
-        let saved = storage()
-            .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten())
-            .and_then(|json| serde_json::from_str::<State>(&json).ok());
-        let store = match saved {
-            Some(state) => Store::with_state(Options::default(), state),
-            None => Store::new(Options::default(), now_ms()),
-        };
+        let saved = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let store = Store::new(Options::default(), now_ms());
         DemoBackend {
             store: RefCell::new(store),
+            saved: RefCell::new(saved),
             actor: actor.into(),
             latency_ms,
             calls: Cell::new(0),
@@ -59,6 +60,7 @@ impl DemoBackend {
         if let Some(s) = storage() {
             let _ = s.remove_item(STORAGE_KEY);
         }
+        self.saved.borrow_mut().take();
         *self.store.borrow_mut() = Store::new(Options::default(), now_ms());
         // Nothing is left unsaved: the seeded data needs no save.
         self.report(true);
@@ -138,9 +140,54 @@ impl DemoBackend {
         let n = self.calls.get().wrapping_add(1);
         self.calls.set(n);
         sleep(self.latency_ms + (n * 37) % 20).await;
+        self.restore().await?;
         if self.expired.get() {
             return Err(Problem::new(401, "unauthenticated", "The session has expired").into());
         }
         op(&mut self.store.borrow_mut(), &self.actor, now_ms()).map_err(ApiError::from)
     }
+
+    /// Reads the saved demo before any call answers. Its decoder comes with the later module
+    /// (`read_saved`): a first visit has nothing saved, so the first download does not carry
+    /// it. Every caller waits for the module; the first then reads the save, which completes
+    /// without yielding, so no call answers from the fresh demo meanwhile. A save that does not
+    /// parse leaves the fresh demo.
+    async fn restore(&self) -> Result<(), ApiError> {
+        if self.saved.borrow().is_none() {
+            return Ok(());
+        }
+        preload_saved()
+            .await
+            .map_err(|_| ApiError::Network("the later module did not load".into()))?;
+        let Some(json) = self.saved.borrow_mut().take() else {
+            return Ok(());
+        };
+        if let Ok(Some(state)) = read_saved(json).await {
+            *self.store.borrow_mut() = Store::with_state(Options::default(), state);
+        }
+        Ok(())
+    }
+}
+
+/// A saved demo (its own form, or `State`'s from earlier versions); `None` when it does not
+/// parse.
+#[cfg(all(feature = "split", target_family = "wasm"))]
+#[leptos::wasm_split::wasm_split(
+    later,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_saved),
+    fallible
+)]
+fn read_saved(json: String) -> Result<Option<State>, SplitLoaderError> {
+    Ok(serde_json::from_str(&json).ok())
+}
+
+#[cfg(not(all(feature = "split", target_family = "wasm")))]
+async fn read_saved(json: String) -> Result<Option<State>, SplitLoaderError> {
+    Ok(serde_json::from_str(&json).ok())
+}
+
+#[cfg(not(all(feature = "split", target_family = "wasm")))]
+async fn preload_saved() -> Result<(), SplitLoaderError> {
+    Ok(())
 }
