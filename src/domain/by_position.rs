@@ -20,8 +20,7 @@ pub fn of_request(b: &NewBatch) -> Lists<'_> {
     ]
 }
 
-/// A batch's outcomes by position (see the module's doc). Flat lists of numbers and strings,
-/// whose decoders the first module has anyway (demo mode reads its saved state at start-up).
+/// A batch's outcomes by position (see the module's doc), as flat lists of numbers and strings.
 #[derive(Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ByPosition<S> {
     /// The takeover times of accepted items.

@@ -1,10 +1,10 @@
 //! The demo's state as local storage keeps it. Saved as it is, one run of the demo's
 //! 20,000-customer member made it 5 MB, each customer's id four times over, which is the whole
-//! quota browsers give an origin's local storage: the save failed, and a reload forgot the
-//! handover. This form keeps what is sent of each item in the order the request
+//! quota browsers give an origin's local storage: the last saves failed, and a reload lost the
+//! end of the run. This form keeps what is sent of each item in the order the request
 //! names the items, run-length, and each batch's answer by position (`by_position`); a
 //! handover or batch of another shape is kept whole. `State`'s decoder reads both forms, so demos
-//! saved before still load, and the first module has one decoder for them.
+//! saved before still load with one decoder (the later module's: `api::demo::read_saved`).
 //!
 //! Backends that persist the store take it apart by `State`'s own format, which is unchanged.
 
@@ -34,7 +34,7 @@ struct HandoverRef<'a> {
     #[serde(flatten)]
     head: Head<'a>,
     /// What was sent of the request's items, in its order, as runs: each run's length in
-    /// `runs`, its value in `sent` (flat lists: their decoders are the first module's anyway).
+    /// `runs`, its value in `sent`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     runs: Vec<u32>,
     #[serde(skip_serializing_if = "Option::is_none")]
