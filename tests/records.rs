@@ -12,6 +12,7 @@ use support::flows;
 use support::runs;
 use support::seed::{name_of, roomy};
 use support::server::StaticServer;
+use support::site::EmbedSite;
 use support::webdriver::Browser;
 
 /// Creates a handover of everything `departed` has, with `note`.
@@ -318,6 +319,43 @@ fn a_demo_the_browser_cannot_keep_is_said_and_goes_on() {
     b.click(&b.by_role("button", "重置演示数据"));
     b.wait_until("the warning gone after the reset", |b| {
         !b.page_text().contains(warning)
+    });
+    b.assert_no_console_errors();
+}
+
+/// Two consoles on one origin with their own `storagePrefix` keep two demos: what one console's
+/// demo did is not in the other's records, and is still in its own after a reload.
+#[test]
+fn each_storage_prefix_keeps_its_own_demo() {
+    let site = EmbedSite::start(None, &[]);
+    let b = Browser::launch("zh-CN,zh");
+    let mount_tenant = |b: &Browser| {
+        b.goto(&site.page("portal.html?demo=1&manual=1"));
+        b.wait_until("the portal's script", |b| {
+            b.exec("return !!window.hocPortal", vec![]) == json!(true)
+        });
+        b.exec(
+            "window.hocPortal.mount({ storagePrefix: 'tenant-a' })",
+            vec![],
+        );
+    };
+    mount_tenant(&b);
+    create(&b, "d002", "");
+    let keys = b.exec(
+        "return Object.keys(localStorage).filter(k => k.endsWith('demo-state'))",
+        vec![],
+    );
+    assert_eq!(keys, json!(["tenant-a.demo-state"]));
+
+    // The standalone page on the same origin, with the default prefix: a demo of its own.
+    b.goto(&format!("{}/?demo=1", site.backend.base_url));
+    b.click(&b.by_role("link", "分配记录"));
+    b.wait_text("还没有交接记录。");
+
+    mount_tenant(&b);
+    b.click(&b.by_role("link", "分配记录"));
+    b.wait_until("tenant-a's record", |b| {
+        b.css_all("table tbody tr").len() == 1
     });
     b.assert_no_console_errors();
 }

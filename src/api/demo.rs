@@ -8,8 +8,9 @@ use leptos::wasm_split::SplitLoaderError;
 use super::types::{BatchResult, Problem};
 use super::ApiError;
 use crate::demo::{Options, State, Store};
-// The demo store runs only in the browser build, so it shares the UI's timing helpers.
-use crate::ui::browser::{now_ms, sleep};
+// The demo store runs only in the browser build, so it shares the UI's timing and storage
+// helpers (the latter apply `storagePrefix`, so two consoles on one origin keep two demos).
+use crate::ui::browser::{local_get, local_keep, local_remove, now_ms, sleep};
 
 const STORAGE_KEY: &str = "handover-console.demo-state";
 
@@ -32,15 +33,11 @@ pub struct DemoBackend {
     kept: Cell<bool>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok()?
-}
-
 impl DemoBackend {
     /// The demo as saved in this browser, or a fresh one: the saved one is read by the first
     /// call (`restore`).
     pub fn load(actor: &str, latency_ms: u32) -> DemoBackend {
-        let saved = storage().and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
+        let saved = local_get(STORAGE_KEY);
         let store = Store::new(Options::default(), now_ms());
         DemoBackend {
             store: RefCell::new(store),
@@ -57,9 +54,7 @@ impl DemoBackend {
 
     /// Forgets every demo handover and starts from the seeded data again.
     pub fn reset(&self) {
-        if let Some(s) = storage() {
-            let _ = s.remove_item(STORAGE_KEY);
-        }
+        local_remove(STORAGE_KEY);
         self.saved.borrow_mut().take();
         *self.store.borrow_mut() = Store::new(Options::default(), now_ms());
         // Nothing is left unsaved: the seeded data needs no save.
@@ -69,9 +64,9 @@ impl DemoBackend {
     /// Keeps the demo in local storage; a browser that refuses (storage full or turned off)
     /// is reported through `on_saved`, since a reload would then lose what was done.
     fn save(&self) {
-        let kept = match (storage(), self.store.borrow().state().to_saved_json()) {
-            (Some(s), Ok(json)) => s.set_item(STORAGE_KEY, &json).is_ok(),
-            _ => false,
+        let kept = match self.store.borrow().state().to_saved_json() {
+            Ok(json) => local_keep(STORAGE_KEY, &json),
+            Err(_) => false,
         };
         self.report(kept);
     }

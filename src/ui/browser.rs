@@ -103,8 +103,8 @@ pub fn local_set(key: &str, value: &str) {
     }
 }
 
-/// `local_set`, saying whether the browser kept it (storage can be full, or turned off): only
-/// the run asks (its ledger), so the first screen's module does not carry it.
+/// `local_set`, saying whether the browser kept it (storage can be full, or turned off): the
+/// run's ledger and the demo's state, whose loss the page must tell the admin about.
 pub fn local_keep(key: &str, value: &str) -> bool {
     window()
         .and_then(|w| w.local_storage().ok().flatten())
