@@ -2,7 +2,8 @@
 //! app (the standalone page, `mountHandover`, `<handover-console>`).
 
 use handover_console::config::{Layer, Page};
-use handover_console::ui::mount::{self, Mounted};
+use handover_console::ui::first::{self, Started};
+use handover_console::ui::mount;
 use wasm_bindgen::prelude::*;
 
 fn main() {
@@ -11,7 +12,7 @@ fn main() {
 
 /// A mounted console, as JavaScript holds it.
 #[wasm_bindgen]
-pub struct MountedConsole(Mounted);
+pub struct MountedConsole(Started);
 
 #[wasm_bindgen]
 impl MountedConsole {
@@ -55,5 +56,5 @@ pub fn mount_console(
         mount::options_layer(&options),
     ];
     handover_console::ui::panic::watch(&element);
-    MountedConsole(mount::mount(element, layers, page))
+    MountedConsole(first::mount(element, layers, page))
 }

@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::domain::host_events::{HostEvent, RunReporter};
 use crate::domain::wizard::Wizard;
 
-fn unauthenticated(e: &ApiError) -> bool {
+pub(crate) fn unauthenticated(e: &ApiError) -> bool {
     matches!(
         e,
         ApiError::Status { status: 401, .. } | ApiError::BadProblem { status: 401, .. }
@@ -33,7 +33,8 @@ pub fn created(h: &crate::api::types::Handover) {
     }
 }
 
-pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
+/// `told`: the first screen has told the host it is ready and on step 1 (`ui::first`).
+pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: bool) {
     let Some(host) = host::current() else {
         return;
     };
@@ -42,7 +43,7 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
     };
     let demo = config.is_demo();
     Effect::new(move |done: Option<()>| {
-        if done.is_none() {
+        if done.is_none() && !told {
             emit(HostEvent::Ready {
                 demo,
                 locale: lang.locale().tag(),
@@ -57,7 +58,7 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config) {
                 emit(HostEvent::Step(*step))
             }
         },
-        true,
+        !told,
     );
     let reporter = StoredValue::new(RunReporter::default());
     let trailing = StoredValue::new(false);

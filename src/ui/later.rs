@@ -23,7 +23,8 @@ use super::use_lang;
 use super::widgets::error::ErrorNotice;
 use crate::api::types::Handover;
 use crate::api::ApiError;
-use crate::config::Problem;
+use super::first::{App, Seed};
+use crate::config::{Problem, Resolved};
 use crate::domain::wizard::Step;
 use crate::i18n;
 
@@ -97,6 +98,44 @@ fn view_of(part: Part) -> AnyView {
             view! { <ResumeOffers /> }.into_any()
         }
     }
+}
+
+/// The split point of the whole app: the first screen's module (`ui::first`) holds no Leptos,
+/// and mounts the app through this once the admin leaves step 1 (or at once, for a visit that
+/// does not open on a fresh step 1).
+#[cfg(all(feature = "split", target_family = "wasm"))]
+#[leptos::wasm_split::wasm_split(
+    later,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_app),
+    fallible
+)]
+pub(crate) fn app(
+    host: web_sys::HtmlElement,
+    resolved: Resolved,
+    seed: Option<Seed>,
+) -> Result<Box<dyn App>, SplitLoaderError> {
+    Ok(mount_app(host, resolved, seed))
+}
+
+#[cfg(not(all(feature = "split", target_family = "wasm")))]
+pub(crate) async fn app(
+    host: web_sys::HtmlElement,
+    resolved: Resolved,
+    seed: Option<Seed>,
+) -> Result<Box<dyn App>, SplitLoaderError> {
+    Ok(mount_app(host, resolved, seed))
+}
+
+#[cfg(not(all(feature = "split", target_family = "wasm")))]
+pub(crate) async fn preload_app() -> Result<(), SplitLoaderError> {
+    Ok(())
+}
+
+fn mount_app(host: web_sys::HtmlElement, resolved: Resolved, seed: Option<Seed>) -> Box<dyn App> {
+    // This code runs from the later module: its parts render at once.
+    LOADED.set(true);
+    Box::new(super::mount::mount(host, resolved, seed))
 }
 
 /// The second split point, in the same module: what the first module asks of a run.

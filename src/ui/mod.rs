@@ -4,6 +4,7 @@ pub mod browser;
 mod config_panel;
 pub(crate) mod events;
 mod fetch_all;
+pub mod first;
 pub mod format;
 mod handover;
 pub mod host;
@@ -30,7 +31,7 @@ use crate::i18n::{self, Locale, Messages};
 pub const SEARCH_DEBOUNCE_MS: u64 = 200;
 
 /// Storage key of the admin's language choice.
-const LANG_KEY: &str = "handover-console.lang";
+pub(crate) const LANG_KEY: &str = "handover-console.lang";
 
 /// The UI language, shared through context.
 #[derive(Clone, Copy)]
@@ -99,19 +100,26 @@ pub fn App() -> impl IntoView {
         query: browser::query(),
     };
     let resolved = config::resolve(&[mount::meta_layer()], &page);
-    view! { <Console resolved=resolved host=None /> }
+    view! { <Console resolved=resolved host=None seed=None /> }
 }
 
 /// The app under its root element, for a resolved configuration: the configuration-error panel
 /// when the configuration has problems, the console otherwise.
 #[component]
-pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl IntoView {
+pub fn Console(
+    resolved: Resolved,
+    host: Option<web_sys::HtmlElement>,
+    /// What the first screen (`ui::first`) hands over, when it was there before.
+    seed: Option<first::Seed>,
+) -> impl IntoView {
     let Resolved { config, problems } = resolved;
-    let locale = i18n::negotiate(
-        config.locale.map(Locale::tag),
-        browser::local_get(LANG_KEY).as_deref(),
-        &browser::languages(),
-    );
+    let locale = seed.as_ref().map(|s| s.locale).unwrap_or_else(|| {
+        i18n::negotiate(
+            config.locale.map(Locale::tag),
+            browser::local_get(LANG_KEY).as_deref(),
+            &browser::languages(),
+        )
+    });
     let lang = Lang {
         locale: RwSignal::new(locale),
         in_query: config.routing == Routing::Query,
@@ -152,7 +160,10 @@ pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl I
         later::with_run(ctx, run::Task::Workers);
     });
     run::prepare(ctx, lang, &config);
-    events::wire(ctx, lang, &config);
+    events::wire(ctx, lang, &config, seed.is_some());
+    if let Some(seed) = seed {
+        carry_on(ctx, seed);
+    }
     mount::publish(ctx, lang);
     if let Some(h) = host::current() {
         h.with_value(|h| h.on_parent_token(move |token| mount::renew(&ctx, &lang, &token)));
@@ -165,4 +176,26 @@ pub fn Console(resolved: Resolved, host: Option<web_sys::HtmlElement>) -> impl I
         </div>
     }
     .into_any()
+}
+
+/// Goes on from what the first screen handed over: the member chosen there (its lists start
+/// loading now), then Next or another page, as the admin asked there.
+fn carry_on(ctx: state::Ctx, seed: first::Seed) {
+    if let Some(member) = seed.chosen {
+        ctx.wizard.update(|w| w.choose_member(member));
+        lists::ensure_loaded(ctx);
+    }
+    match seed.intent {
+        first::Intent::Stay => {}
+        // After the first drawing, so the step's change moves focus to its heading.
+        first::Intent::Next => request_animation_frame(move || {
+            ctx.wizard.update(|w| {
+                let _ = w.try_next();
+            })
+        }),
+        first::Intent::Go(route) => {
+            ctx.navigate(route);
+            request_animation_frame(|| browser::focus("#hoc-page-heading, #hoc-step-heading"));
+        }
+    }
 }

@@ -11,7 +11,8 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::lifetime::Lifetime;
 use super::state::Ctx;
 use super::{browser, host, later, run, Console, Lang};
-use crate::config::{self, Layer, Page, Raw, Source};
+use super::first::{App, Seed};
+use crate::config::{Layer, Raw, Resolved, Source};
 use crate::i18n::Locale;
 
 /// `<meta name="handover-console:KEY" content="…">` tags of the page.
@@ -175,20 +176,22 @@ pub struct Mounted {
     slot: Slot,
 }
 
-/// Mounts the app into `host`. `page` says whether this is the standalone page (whose query
-/// string configures too) or a host page.
-pub fn mount(host: web_sys::HtmlElement, layers: Vec<Layer>, page: Page) -> Mounted {
-    let resolved = config::resolve(&layers, &page);
+/// Mounts the whole app into `host` (through `ui::first`, which resolved the configuration).
+/// `seed`: the first screen was there before, and hands over what the admin chose; the token
+/// the host gave it stays.
+pub fn mount(host: web_sys::HtmlElement, resolved: Resolved, seed: Option<Seed>) -> Mounted {
     browser::set_storage_prefix(&resolved.config.storage_prefix);
-    host::set_token(None);
-    crate::api::Backend::forget_renewal();
+    if seed.is_none() {
+        host::set_token(None);
+        crate::api::Backend::forget_renewal();
+    }
     let life = Lifetime::default();
     let slot: Slot = Rc::new(RefCell::new(None));
     let (l, s, el) = (life.clone(), slot.clone(), host.clone());
     let handle = leptos::mount::mount_to(host, move || {
         provide_context(StoredValue::new_local(l));
         provide_context(StoredValue::new_local(s));
-        view! { <Console resolved=resolved host=Some(el) /> }
+        view! { <Console resolved=resolved host=Some(el) seed=seed /> }
     });
     Mounted {
         life,
@@ -244,6 +247,20 @@ impl Mounted {
             }
             None => false,
         }
+    }
+}
+
+impl App for Mounted {
+    fn unmount(&mut self) {
+        Mounted::unmount(self);
+    }
+
+    fn set_token(&self, token: &str) -> bool {
+        Mounted::set_token(self, token)
+    }
+
+    fn set_locale(&self, tag: &str) -> bool {
+        Mounted::set_locale(self, tag)
     }
 }
 

@@ -25,7 +25,7 @@ use crate::domain::csv;
 use crate::domain::permissions::{may_approve, may_approve_head};
 
 /// The handovers awaiting approval that `s` may approve, in every page the backend has.
-async fn awaiting(b: Backend, s: Session) -> Result<Vec<HandoverHead>, ApiError> {
+pub(crate) async fn awaiting(b: Backend, s: Session) -> Result<Vec<HandoverHead>, ApiError> {
     if !s.permissions.may_approve {
         return Ok(Vec::new());
     }

@@ -96,19 +96,29 @@ pub fn new_handover_id() -> String {
     format!("ho-{:x}-{rand:x}", js_sys::Date::now() as u64)
 }
 
+/// The backend a configuration names: the demo store or the HTTP client.
+pub fn backend_for(config: &Config) -> Backend {
+    match &config.mode {
+        Mode::Demo => Backend::Demo(Rc::new(DemoBackend::load(
+            &config.demo_admin,
+            DEMO_LATENCY_MS,
+        ))),
+        Mode::Http { base_url } => Backend::Http(Rc::new(HttpClient::from_config(
+            base_url.clone(),
+            config,
+            config.auth.clone(),
+        ))),
+    }
+}
+
+/// This tab keeps a wizard draft: the page opens where it was.
+pub fn draft_saved() -> bool {
+    browser::session_get(WIZARD_KEY).is_some()
+}
+
 impl Ctx {
     pub fn new(config: &Config, router: &Router) -> Ctx {
-        let backend = match &config.mode {
-            Mode::Demo => Backend::Demo(Rc::new(DemoBackend::load(
-                &config.demo_admin,
-                DEMO_LATENCY_MS,
-            ))),
-            Mode::Http { base_url } => Backend::Http(Rc::new(HttpClient::from_config(
-                base_url.clone(),
-                config,
-                config.auth.clone(),
-            ))),
-        };
+        let backend = backend_for(config);
         let backend = StoredValue::new_local(backend);
         let life = lifetime::current();
         let session = LocalResource::new(move || load_session(backend.get_value(), life.clone()));
