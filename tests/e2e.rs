@@ -214,9 +214,9 @@ fn the_first_byte_shows_the_app_loading_and_a_failed_load_says_so() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-/// Steps 2–5 and the records come in a second module, downloaded when first needed. When it
-/// cannot be downloaded, the step says so in the admin's language with Retry, and nothing the
-/// admin chose is lost; Retry, once the module can be had, shows the step.
+/// The whole app (steps 2–5, the records) comes in a second module, downloaded when first
+/// needed. When it cannot be downloaded, step 1 stays and says so in the admin's language with
+/// Retry, and nothing the admin chose is lost; Retry, once the module can be had, shows step 2.
 #[test]
 fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
     let (dir, held_back) = partial_dist("nolater", |name| {
@@ -233,12 +233,14 @@ fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
     let chosen = b.attr(&first[0], "id");
     b.click(&first[0]);
     b.click(&b.by_role("button", "下一步"));
-    b.by_role("heading", "客户和客户群");
+    // The first screen stays, says why, and keeps the choice.
     b.wait_until("the failed download is said", |b| {
         b.css_all("[role=alert]")
             .iter()
             .any(|a| b.text(a).contains("无法连接服务器"))
     });
+    b.by_role("heading", "离职成员");
+    assert_eq!(b.attr(&b.css_all("input[name=hoc-departed]:checked")[0], "id"), chosen);
     let retry = b.by_role("button", "重试");
 
     for path in &held_back {

@@ -11,7 +11,7 @@ use super::{browser, host, Lang};
 use crate::api::ApiError;
 use crate::config::Config;
 use crate::domain::host_events::{HostEvent, RunReporter};
-use crate::domain::wizard::Wizard;
+use crate::domain::wizard::{Step, Wizard};
 
 pub(crate) fn unauthenticated(e: &ApiError) -> bool {
     matches!(
@@ -33,8 +33,9 @@ pub fn created(h: &crate::api::types::Handover) {
     }
 }
 
-/// `told`: the first screen has told the host it is ready and on step 1 (`ui::first`).
-pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: bool) {
+/// `told`: the step the first screen (`ui::first`) told the host it was on, after telling it
+/// the console is ready.
+pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: Option<Step>) {
     let Some(host) = host::current() else {
         return;
     };
@@ -43,7 +44,7 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: bool) {
     };
     let demo = config.is_demo();
     Effect::new(move |done: Option<()>| {
-        if done.is_none() && !told {
+        if done.is_none() && told.is_none() {
             emit(HostEvent::Ready {
                 demo,
                 locale: lang.locale().tag(),
@@ -54,11 +55,11 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: bool) {
         move || ctx.wizard.with(Wizard::step),
         // Every change to the wizard notifies; only a new step is told.
         move |step, before, _| {
-            if before != Some(step) {
+            if before.or(told.as_ref()) != Some(step) {
                 emit(HostEvent::Step(*step))
             }
         },
-        !told,
+        true,
     );
     let reporter = StoredValue::new(RunReporter::default());
     let trailing = StoredValue::new(false);

@@ -160,7 +160,12 @@ pub fn Console(
         later::with_run(ctx, run::Task::Workers);
     });
     run::prepare(ctx, lang, &config);
-    events::wire(ctx, lang, &config, seed.is_some());
+    events::wire(
+        ctx,
+        lang,
+        &config,
+        seed.as_ref().map(|_| crate::domain::wizard::Step::Member),
+    );
     if let Some(seed) = seed {
         carry_on(ctx, seed);
     }
@@ -187,12 +192,17 @@ fn carry_on(ctx: state::Ctx, seed: first::Seed) {
     }
     match seed.intent {
         first::Intent::Stay => {}
-        // After the first drawing, so the step's change moves focus to its heading.
-        first::Intent::Next => request_animation_frame(move || {
+        // Step 2 from the first drawing (step 1 was the first screen's); focus to its heading
+        // once drawn, as a step change does.
+        first::Intent::Next => {
             ctx.wizard.update(|w| {
                 let _ = w.try_next();
-            })
-        }),
+            });
+            request_animation_frame(|| {
+                browser::focus("#hoc-step-heading");
+                browser::measure("step:customers:ready", "step-start");
+            });
+        }
         first::Intent::Go(route) => {
             ctx.navigate(route);
             request_animation_frame(|| browser::focus("#hoc-page-heading, #hoc-step-heading"));

@@ -71,7 +71,9 @@ impl<T: HasId + Clone + Send + Sync + 'static> Pager<T> {
         this.error.set(None);
         life.spawn(async move {
             let result = fetch(cursor).await;
-            if this.generation.get_untracked() != generation {
+            // A newer load replaced this one, or the list's view is gone (Next was pressed
+            // while a page was on its way): the answer has nowhere to go.
+            if this.generation.try_get_untracked() != Some(generation) {
                 return;
             }
             this.loading.set(false);
