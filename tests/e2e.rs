@@ -240,7 +240,10 @@ fn a_later_module_that_does_not_load_says_so_and_retry_brings_it() {
             .any(|a| b.text(a).contains("无法连接服务器"))
     });
     b.by_role("heading", "离职成员");
-    assert_eq!(b.attr(&b.css_all("input[name=hoc-departed]:checked")[0], "id"), chosen);
+    assert_eq!(
+        b.attr(&b.css_all("input[name=hoc-departed]:checked")[0], "id"),
+        chosen
+    );
     let retry = b.by_role("button", "重试");
 
     for path in &held_back {

@@ -437,6 +437,13 @@ fn configuration_merges_every_source_in_order_and_bad_values_are_listed() {
     );
     let en = Locale::En.messages();
     b.by_role("heading", en.app_title);
+    let before = host_address(&b);
+    b.click(&b.by_role("link", en.nav_records));
+    b.by_role("heading", en.records_title);
+    // The whole app keeps the wizard's draft (the first screen stores nothing).
+    b.wait_until("the draft saved", |b| {
+        b.exec("return sessionStorage.length", vec![]) != json!(0)
+    });
     let stored = b.exec("return Object.keys(sessionStorage)", vec![]);
     let keys: Vec<&str> = stored
         .as_array()
@@ -451,9 +458,6 @@ fn configuration_merges_every_source_in_order_and_bad_values_are_listed() {
                 .any(|k| k.starts_with("from-file") || k.starts_with("handover-console")),
         "storagePrefix: element over file: {keys:?}"
     );
-    let before = host_address(&b);
-    b.click(&b.by_role("link", en.nav_records));
-    b.by_role("heading", en.records_title);
     assert_eq!(
         hash(&b),
         "#/opts/records",
@@ -878,15 +882,6 @@ fn the_custom_element_takes_its_attributes_and_lives_as_long_as_the_element() {
         ),
         json!(["en", "light"])
     );
-    let keys = b.exec("return Object.keys(sessionStorage)", vec![]);
-    assert!(
-        keys.as_array()
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-            .any(|k| k.starts_with("portal-element.")),
-        "{keys}"
-    );
     // Themed by the portal's stylesheet on the element.
     let next = b.by_role("button", en.next);
     let colour = b.exec(
@@ -909,6 +904,19 @@ fn the_custom_element_takes_its_attributes_and_lives_as_long_as_the_element() {
     assert_eq!(
         b.exec("return window.__seen[0]", vec![]),
         json!([true, true, "hoc-element", "customers"])
+    );
+    // The wizard's draft, under the element's storage prefix.
+    b.wait_until("the draft saved", |b| {
+        b.exec("return sessionStorage.length", vec![]) != json!(0)
+    });
+    let keys = b.exec("return Object.keys(sessionStorage)", vec![]);
+    assert!(
+        keys.as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .any(|k| k.starts_with("portal-element.")),
+        "{keys}"
     );
     b.click(&b.by_role("link", en.nav_records));
     b.by_role("heading", en.records_title);

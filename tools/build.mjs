@@ -1,19 +1,23 @@
 // Trunk post-build hook: the part of the app's pipeline Trunk 0.21's has no place for.
 //
 // Trunk has built the crate with the `split` feature (relocations kept, .cargo/config.toml).
-// 1. `wasm-split-cli` (wasm_split_cli_support) moves what only `ui::later::render` reaches into
-//    a second module, downloaded when the admin first leaves step 1 (issue 12);
+// 1. `wasm-split-cli` (wasm_split_cli_support) moves what only the split points reach (the
+//    whole Leptos app, `ui::later`) into a second module, downloaded when the admin first
+//    leaves step 1 (issue 12);
 // 2. `wasm-bindgen` again on the split main module, then `wasm-opt -Oz` on every module in a
 //    release build (binaryen 132 from npm);
-// 3. content-hashed names, and the stable entry `handover-console.js`: the split loader, the
-//    wasm-bindgen module and js/entry.js in one file (one request, no inline script: a strict
-//    Content-Security-Policy with script-src 'self' allows it). Trunk's own glue, wasm and
-//    inline loader, made for the unsplit module, are removed;
+// 3. short names for the main module's imports (tools/short-imports.mjs), content-hashed
+//    names, and the stable entry `handover-console.js`: the split loader, the wasm-bindgen
+//    module and js/entry.js in one file (one request, no inline script: a strict
+//    Content-Security-Policy with script-src 'self' allows it), minified in a release build.
+//    Trunk's own glue, wasm and inline loader, made for the unsplit module, are removed;
 // 4. index.html loads that entry and preloads the main wasm.
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { transformSync } from "esbuild";
+import { shortImports } from "./short-imports.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error("run me as a Trunk post_build hook (TRUNK_STAGING_DIR is unset)");
@@ -65,8 +69,13 @@ if (release) {
   }
 }
 
-// 3. Hashed names, and the entry.
-const mainData = readFileSync(modules[0]);
+// 3. Short import names (tools/short-imports.mjs), hashed names, and the entry.
+const short = shortImports(
+  readFileSync(modules[0]),
+  readFileSync(join(bg, `${name}.js`), "utf8"),
+  `./${name}_bg.js`,
+);
+const mainData = short.wasm;
 const mainWasm = `${name}-${hash(mainData)}_bg.wasm`;
 writeFileSync(join(staging, mainWasm), mainData);
 let loader = readFileSync(join(work, "__wasm_split.js"), "utf8");
@@ -80,7 +89,7 @@ for (const c of chunks) {
 const css = readdirSync(staging).filter((f) => /^app-[0-9a-f]+\.css$/.test(f));
 if (css.length !== 1) throw new Error(`expected one stylesheet in ${staging}, found ${css}`);
 
-let glue = readFileSync(join(bg, `${name}.js`), "utf8");
+let glue = short.glue;
 {
   // The loader imports `initSync` from the entry, and the glue imports the loader: in one file
   // both are plain bindings of the same module.
@@ -97,8 +106,13 @@ let glue = readFileSync(join(bg, `${name}.js`), "utf8");
 const entry = readFileSync(join(root, "js/entry.js"), "utf8")
   .replaceAll("__WASM__", `./${mainWasm}`)
   .replaceAll("__CSS__", `./${css[0]}`);
-// The loader first: the glue binds its exports at evaluation.
-writeFileSync(join(staging, `${name}.js`), `${loader}\n${glue}\n${entry}`);
+// The loader first: the glue binds its exports at evaluation. A release build's entry is
+// minified (esbuild): it is part of every first load.
+const entryCode = `${loader}\n${glue}\n${entry}`;
+writeFileSync(
+  join(staging, `${name}.js`),
+  release ? transformSync(entryCode, { minify: true, format: "esm", loader: "js" }).code : entryCode,
+);
 
 // 4. index.html, without Trunk's inline loader and preloads.
 const indexPath = join(staging, "index.html");

@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos::wasm_split::SplitLoaderError;
 
 use super::config_panel::{self, ConfigPanel};
+use super::first::{App, Seed};
 use super::handover::HandoverPage;
 use super::records::Records;
 use super::resume::ResumeOffers;
@@ -23,7 +24,6 @@ use super::use_lang;
 use super::widgets::error::ErrorNotice;
 use crate::api::types::Handover;
 use crate::api::ApiError;
-use super::first::{App, Seed};
 use crate::config::{Problem, Resolved};
 use crate::domain::wizard::Step;
 use crate::i18n;

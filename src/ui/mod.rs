@@ -149,7 +149,10 @@ pub fn Console(
     }
     let router = router::Router::new(config.routing, config.hash_prefix.clone());
     provide_context(router.clone());
-    let ctx = state::Ctx::new(&config, &router);
+    let handed = seed
+        .as_ref()
+        .map(|s| (s.backend.clone(), s.session.clone()));
+    let ctx = state::Ctx::new(&config, &router, handed);
     provide_context(ctx);
     provide_context(config.clone());
     router.follow(ctx.route);

@@ -8,10 +8,10 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::first::{App, Seed};
 use super::lifetime::Lifetime;
 use super::state::Ctx;
 use super::{browser, host, later, run, Console, Lang};
-use super::first::{App, Seed};
 use crate::config::{Layer, Raw, Resolved, Source};
 use crate::i18n::Locale;
 

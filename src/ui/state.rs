@@ -117,11 +117,31 @@ pub fn draft_saved() -> bool {
 }
 
 impl Ctx {
-    pub fn new(config: &Config, router: &Router) -> Ctx {
-        let backend = backend_for(config);
+    /// `handed`: the backend the first screen used, and the session it loaded (or failed to),
+    /// so that the app neither asks again nor forgets that it failed.
+    pub fn new(
+        config: &Config,
+        router: &Router,
+        handed: Option<(Backend, Option<Result<Session, ApiError>>)>,
+    ) -> Ctx {
+        let (backend, known) = match handed {
+            Some((b, s)) => (b, s),
+            None => (backend_for(config), None),
+        };
         let backend = StoredValue::new_local(backend);
+        // Taken by the first load; a refetch (Retry) asks the backend.
+        let known = StoredValue::new_local(known);
         let life = lifetime::current();
-        let session = LocalResource::new(move || load_session(backend.get_value(), life.clone()));
+        let session = LocalResource::new(move || {
+            let known = known.try_update_value(Option::take).flatten();
+            let (b, life) = (backend.get_value(), life.clone());
+            async move {
+                match known {
+                    Some(s) => s,
+                    None => load_session(b, life).await,
+                }
+            }
+        });
         let saved =
             browser::session_get(WIZARD_KEY).and_then(|j| serde_json::from_str::<Wizard>(&j).ok());
         let wizard = RwSignal::new(saved.unwrap_or_else(|| Wizard::new(new_handover_id())));

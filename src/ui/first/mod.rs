@@ -22,7 +22,7 @@ use self::screen::{Screen, Shared};
 use super::host::{self, Host};
 use super::router::Router;
 use super::{browser, later, run, state, LANG_KEY};
-use crate::api::types::DepartedMember;
+use crate::api::types::{DepartedMember, Session};
 use crate::api::{ApiError, Backend};
 use crate::config::{self, Layer, Page, Resolved, Route};
 use crate::domain::host_events::HostEvent;
@@ -41,11 +41,16 @@ pub enum Intent {
 }
 
 /// What the first screen hands the whole app.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Seed {
     pub locale: Locale,
     pub chosen: Option<DepartedMember>,
     pub intent: Intent,
+    /// The backend the first screen used (the demo's state, a token the host renewed).
+    pub backend: Backend,
+    /// The session as the first screen loaded it, or its failure (the app says so, with
+    /// Retry, rather than asking again unseen); `None` while it was still loading.
+    pub session: Option<Result<Session, ApiError>>,
 }
 
 /// The whole app, mounted (`ui::mount::Mounted`, in the later module).
@@ -108,7 +113,9 @@ pub fn mount(host: HtmlElement, layers: Vec<Layer>, page: Page) -> Started {
     let leave = {
         let (stage, screen, host) = (stage.clone(), Rc::downgrade(&screen), host.clone());
         Rc::new(move |intent: Intent| {
-            let Some(screen) = screen.upgrade() else { return };
+            let Some(screen) = screen.upgrade() else {
+                return;
+            };
             let seed = {
                 let mut s = screen.borrow_mut();
                 if s.leaving || !s.is_alive() {
@@ -119,13 +126,21 @@ pub fn mount(host: HtmlElement, layers: Vec<Layer>, page: Page) -> Started {
                     locale: s.locale,
                     chosen: s.chosen_member(),
                     intent,
+                    backend: s.backend.clone(),
+                    session: s.session.clone(),
                 }
             };
             let resolved = Resolved {
                 config: screen.borrow().config.clone(),
                 problems: Vec::new(),
             };
-            take_over(&stage, host.clone(), resolved, Some(seed.clone()), seed.locale);
+            take_over(
+                &stage,
+                host.clone(),
+                resolved,
+                Some(seed.clone()),
+                seed.locale,
+            );
         })
     };
     screen.borrow_mut().leave = Some(leave);
@@ -213,8 +228,11 @@ fn take_over(
 fn focused_id() -> Option<String> {
     let el = dom::document()?.active_element()?;
     let id = el.id();
-    (!id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)))
-        .then_some(id)
+    (!id.is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_".contains(c)))
+    .then_some(id)
 }
 
 /// The whole app could not be fetched: the first screen stays and says so (the admin's choices

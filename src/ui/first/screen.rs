@@ -14,7 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
 
-use super::dom::{fill, listen, value_of, Listener, Node};
+use super::dom::{self, fill, listen, value_of, Listener, Node};
 use super::Intent;
 use crate::api::types::{AccountState, DepartedMember, DepartedQuery, Department, Session};
 use crate::api::{ApiError, Backend};
@@ -26,6 +26,7 @@ use crate::domain::wizard::{Blocker, Step};
 use crate::i18n::errors::{blocker_text, error_text, reason_text, tech_label};
 use crate::i18n::{Locale, Messages};
 use crate::ui::host::Host;
+use crate::ui::lifetime::Lifetime;
 use crate::ui::router::Router;
 use crate::ui::{browser, format, LANG_KEY, SEARCH_DEBOUNCE_MS};
 
@@ -35,6 +36,8 @@ const AWAITING_EVERY_MS: i32 = 30_000;
 /// The parts of the page that change after they are drawn.
 struct Regions {
     nav: Element,
+    /// Shown in `nav` while the admin may approve.
+    approvals: Element,
     department: Element,
     session_error: Element,
     banner_status: Element,
@@ -64,6 +67,9 @@ pub struct Screen {
     sort: String,
     departments: Vec<Department>,
     pub(super) items: Vec<DepartedMember>,
+    /// How many of `items` have cards on the page (a first page redraws them all, "load more"
+    /// adds its own), so a card is not redrawn under the admin's pointer.
+    carded: usize,
     next: Option<String>,
     guard: PageGuard,
     repeats: usize,
@@ -72,7 +78,7 @@ pub struct Screen {
     generation: u32,
     pub(super) chosen: Option<String>,
     tried: bool,
-    session: Option<Result<Session, ApiError>>,
+    pub(super) session: Option<Result<Session, ApiError>>,
     awaiting: Option<usize>,
     demo_reset: bool,
     shown: bool,
@@ -80,6 +86,8 @@ pub struct Screen {
     /// Set while the whole app is being fetched to take over.
     pub(super) leaving: bool,
     regions: Option<Regions>,
+    /// Its requests: ending it drops them, which aborts them.
+    life: Lifetime,
     /// Each region's listeners, dropped when it is drawn again (`Keep`).
     keeps: [Vec<Listener>; 6],
     window_listeners: Vec<(&'static str, Listener)>,
@@ -96,7 +104,7 @@ pub type Shared = Rc<RefCell<Screen>>;
 #[derive(Clone, Copy)]
 enum Keep {
     Drawing,
-    Nav,
+    Cards,
     Session,
     Summary,
     List,
@@ -126,6 +134,7 @@ impl Screen {
             sort: "departed_at_desc".into(),
             departments: Vec::new(),
             items: Vec::new(),
+            carded: 0,
             next: None,
             guard: PageGuard::default(),
             repeats: 0,
@@ -141,6 +150,7 @@ impl Screen {
             alive: true,
             leaving: false,
             regions: None,
+            life: Lifetime::default(),
             keeps: Default::default(),
             window_listeners: Vec::new(),
             search_timer: None,
@@ -163,6 +173,7 @@ impl Screen {
     /// Stops what the screen runs (timers, listeners, answers still to come) and empties it.
     pub fn end(&mut self) {
         self.alive = false;
+        self.life.end();
         self.generation = self.generation.wrapping_add(1);
         if let Some(w) = web_sys::window() {
             if let Some((id, _)) = self.search_timer.take() {
@@ -179,6 +190,14 @@ impl Screen {
         self.host.set_text_content(None);
         // Dropped only now: nothing they listened on is on the page any more.
         self.keeps = Default::default();
+    }
+
+    /// Runs `task` until it finishes or the screen ends (a request it awaits is then aborted).
+    fn spawn(&self, task: impl std::future::Future<Output = ()> + 'static) {
+        let task = self.life.within(task);
+        wasm_bindgen_futures::spawn_local(async move {
+            task.await;
+        });
     }
 
     fn keep(&mut self, region: Keep, listeners: Vec<Listener>) {
@@ -253,7 +272,18 @@ pub fn draw(screen: &Shared) {
     let m = s.t();
     let mut keep = Vec::new();
 
-    let nav = Node::new("nav").class("hoc-nav").attr("aria-label", m.app_title);
+    let nav = Node::new("nav")
+        .class("hoc-nav")
+        .attr("aria-label", m.app_title)
+        .child(nav_link(&s, Route::Wizard, m.nav_wizard, &weak, &mut keep))
+        .child(nav_link(
+            &s,
+            Route::Records,
+            m.nav_records,
+            &weak,
+            &mut keep,
+        ));
+    let approvals = nav_link(&s, Route::Approvals, m.nav_approvals, &weak, &mut keep);
     let languages = Locale::ALL.into_iter().map(|l| {
         Node::new("option")
             .attr("value", l.tag())
@@ -400,15 +430,12 @@ pub fn draw(screen: &Shared) {
     if let Some(b) = banner {
         shell = shell.child(b);
     }
-    let shell = shell
-        .child(session_error.el())
-        .child(stepper)
-        .child(
-            Node::new("main")
-                .class("hoc-main")
-                .child(step)
-                .child(step_nav),
-        );
+    let shell = shell.child(session_error.el()).child(stepper).child(
+        Node::new("main")
+            .class("hoc-main")
+            .child(step)
+            .child(step_nav),
+    );
     let app = Node::new("div")
         .class("hoc-app")
         .attr("data-scheme", s.config.color_scheme.as_str())
@@ -421,8 +448,10 @@ pub fn draw(screen: &Shared) {
     }
     // The previous drawing's listeners went with its elements.
     s.keep(Keep::Drawing, keep);
+    s.carded = 0;
     s.regions = Some(Regions {
         nav: nav.el(),
+        approvals: approvals.el(),
         department,
         session_error: session_error.el(),
         banner_status: banner_status.el(),
@@ -499,16 +528,20 @@ fn filters(
             load(&s, false);
         }
     };
-    let department = Node::new("select")
-        .children(departments)
-        .on("change", keep, filter(weak, |s, v| s.department = v));
-    let from = Node::new("input")
-        .attr("type", "date")
-        .on("change", keep, filter(weak, |s, v| s.from = v));
+    let department = Node::new("select").children(departments).on(
+        "change",
+        keep,
+        filter(weak, |s, v| s.department = v),
+    );
+    let from =
+        Node::new("input")
+            .attr("type", "date")
+            .on("change", keep, filter(weak, |s, v| s.from = v));
     set_value(&from.0, &s.from);
-    let to = Node::new("input")
-        .attr("type", "date")
-        .on("change", keep, filter(weak, |s, v| s.to = v));
+    let to =
+        Node::new("input")
+            .attr("type", "date")
+            .on("change", keep, filter(weak, |s, v| s.to = v));
     set_value(&to.0, &s.to);
     let orders = [
         ("departed_at_desc", m.sort_recent),
@@ -645,7 +678,7 @@ fn load(screen: &Shared, more: bool) {
     };
     paint_list(screen);
     let weak = Rc::downgrade(screen);
-    wasm_bindgen_futures::spawn_local(async move {
+    screen.borrow().spawn(async move {
         let result = b.departed_members(&query).await;
         let Some(screen) = weak.upgrade() else { return };
         {
@@ -664,6 +697,7 @@ fn load(screen: &Shared, more: bool) {
                         s.items.extend(fresh);
                     } else {
                         s.items = fresh;
+                        s.carded = 0;
                     }
                     s.repeats = s.guard.progress().repeats;
                     match next {
@@ -689,8 +723,7 @@ fn load(screen: &Shared, more: bool) {
 fn load_departments(screen: Shared) {
     let b = screen.borrow().backend.clone();
     let weak = Rc::downgrade(&screen);
-    drop(screen);
-    wasm_bindgen_futures::spawn_local(async move {
+    screen.borrow().spawn(async move {
         let departments = b.departments().await.unwrap_or_default();
         let Some(s) = weak.upgrade() else { return };
         if !s.borrow().alive {
@@ -711,8 +744,7 @@ fn load_session(screen: Shared) {
     };
     let b = screen.borrow().backend.clone();
     let weak = Rc::downgrade(&screen);
-    drop(screen);
-    wasm_bindgen_futures::spawn_local(async move {
+    screen.borrow().spawn(async move {
         let mut attempts = 0;
         let result = loop {
             attempts += 1;
@@ -756,8 +788,7 @@ fn load_awaiting(screen: Shared) {
     let Some(session) = session else { return };
     let b = screen.borrow().backend.clone();
     let weak = Rc::downgrade(&screen);
-    drop(screen);
-    wasm_bindgen_futures::spawn_local(async move {
+    screen.borrow().spawn(async move {
         let count = crate::ui::records::awaiting(b, session)
             .await
             .ok()
@@ -771,65 +802,72 @@ fn load_awaiting(screen: Shared) {
     });
 }
 
-/// The links to the app's pages; the approvals link when this admin may approve, with the
-/// count of what awaits them.
+/// A link to one of the app's pages: its own page is the whole app's (`Intent::Go`), which
+/// starts downloading when the link is pointed at or focused.
+fn nav_link(
+    s: &Screen,
+    route: Route,
+    label: &str,
+    weak: &Weak<RefCell<Screen>>,
+    keep: &mut Vec<Listener>,
+) -> Node {
+    let here = route == Route::Wizard;
+    let w = weak.clone();
+    Node::new("a")
+        .class("hoc-nav-link")
+        .attr("href", &s.router.href(&route))
+        .attr_if(here, "aria-current", "page")
+        .text(label)
+        .on("pointerenter", keep, |_| super::prefetch())
+        .on("focus", keep, |_| super::prefetch())
+        .on("click", keep, move |e| {
+            e.prevent_default();
+            if route != Route::Wizard {
+                leave(&w, Intent::Go(route.clone()));
+            }
+        })
+}
+
+/// The approvals link, there while this admin may approve, with the count of what awaits
+/// them (updated in place, as the whole app does).
 fn paint_nav(screen: &Shared) {
-    let weak = Rc::downgrade(screen);
-    let mut s = screen.borrow_mut();
-    let Some(nav) = s.regions.as_ref().map(|r| r.nav.clone()) else {
+    let s = screen.borrow();
+    let Some((nav, link)) = s
+        .regions
+        .as_ref()
+        .map(|r| (r.nav.clone(), r.approvals.clone()))
+    else {
         return;
     };
     let m = s.t();
     let may_approve = matches!(&s.session, Some(Ok(x)) if x.permissions.may_approve);
-    let mut routes = vec![
-        (Route::Wizard, m.nav_wizard, None),
-        (Route::Records, m.nav_records, None),
-    ];
-    if may_approve {
-        routes.push((
-            Route::Approvals,
-            m.nav_approvals,
-            s.awaiting.filter(|n| *n > 0),
-        ));
+    if !may_approve {
+        link.remove();
+        return;
     }
-    let mut keep = Vec::new();
-    let links: Vec<Node> = routes
-        .into_iter()
-        .map(|(route, label, count)| {
-            let here = route == Route::Wizard;
-            let href = s.router.href(&route);
-            let w = weak.clone();
-            let mut link = Node::new("a")
-                .class("hoc-nav-link")
-                .attr("href", &href)
-                .attr_if(here, "aria-current", "page")
-                .text(label)
-                .on("pointerenter", &mut keep, |_| super::prefetch())
-                .on("focus", &mut keep, |_| super::prefetch())
-                .on("click", &mut keep, move |e| {
-                    e.prevent_default();
-                    if route != Route::Wizard {
-                        leave(&w, Intent::Go(route.clone()));
-                    }
-                });
-            if let Some(n) = count {
-                link = link
-                    .attr(
-                        "aria-label",
-                        &format!("{}{}", label, (m.approvals_n)(n)),
-                    )
-                    .child(
-                        Node::new("span")
-                            .class("hoc-nav-count")
-                            .attr("aria-hidden", "true")
-                            .text(&format::number(s.locale, n as u32)),
-                    );
-            }
-            link
-        })
-        .collect();
-    fill(&nav, links);
-    s.keep(Keep::Nav, keep);
+    match s.awaiting.filter(|n| *n > 0) {
+        Some(n) => {
+            let _ = link.set_attribute(
+                "aria-label",
+                &format!("{}{}", m.nav_approvals, (m.approvals_n)(n)),
+            );
+            dom::fill(
+                &link,
+                [Node::new("span")
+                    .class("hoc-nav-count")
+                    .attr("aria-hidden", "true")
+                    .text(&format::number(s.locale, n as u32))],
+            );
+            let _ = link.insert_adjacent_text("afterbegin", m.nav_approvals);
+        }
+        None => {
+            let _ = link.remove_attribute("aria-label");
+            link.set_text_content(Some(m.nav_approvals));
+        }
+    }
+    if link.parent_node().is_none() {
+        let _ = nav.append_child(&link);
+    }
 }
 
 fn paint_session(screen: &Shared) {
@@ -969,12 +1007,16 @@ fn paint_list(screen: &Shared) {
     );
     let m = s.t();
     let mut keep = Vec::new();
-    let cards: Vec<Node> = s
-        .items
-        .iter()
-        .map(|member| card(&s, member, &weak, &mut keep))
-        .collect();
-    fill(&list, cards);
+    if s.carded == 0 {
+        list.set_text_content(None);
+        s.keep(Keep::Cards, Vec::new());
+    }
+    let mut cards = Vec::new();
+    for member in &s.items[s.carded.min(s.items.len())..] {
+        let _ = list.append_child(&card(&s, member, &weak, &mut cards).el());
+    }
+    s.carded = s.items.len();
+    s.keeps[Keep::Cards as usize].extend(cards);
     let _ = fieldset.set_attribute("aria-busy", if s.loading { "true" } else { "false" });
     let nothing = !s.loading && s.error.is_none() && s.items.is_empty();
     fill(
@@ -1005,11 +1047,17 @@ fn paint_list(screen: &Shared) {
     });
     fill(&more, load_more);
     let error = s.error.clone();
-    notice(&mut s, &error_region, error.as_ref(), &mut keep, move || {
-        if let Some(s) = weak.upgrade() {
-            load(&s, false);
-        }
-    });
+    notice(
+        &mut s,
+        &error_region,
+        error.as_ref(),
+        &mut keep,
+        move || {
+            if let Some(s) = weak.upgrade() {
+                load(&s, false);
+            }
+        },
+    );
     s.keep(Keep::List, keep);
 }
 
@@ -1039,10 +1087,7 @@ fn card(
     let mut info = Node::new("span")
         .class("hoc-card-info")
         .attr("id", &info_id)
-        .child(Node::new("span").text(&format!(
-            "{} · {}",
-            member.department.name, member.position
-        )))
+        .child(Node::new("span").text(&format!("{} · {}", member.department.name, member.position)))
         .child(Node::new("span").text(&format!(
             "{} {}",
             m.departed_on,
@@ -1074,7 +1119,10 @@ fn card(
     }
     Node::new("li")
         .class("hoc-card")
-        .attr("data-disabled", if member.eligible { "false" } else { "true" })
+        .attr(
+            "data-disabled",
+            if member.eligible { "false" } else { "true" },
+        )
         .child(radio)
         .child(
             Node::new("label")
@@ -1119,10 +1167,7 @@ pub fn renew(screen: &Shared, token: &str) {
                 crate::config::Auth::Bearer(token.to_string()),
             ));
         }
-        (
-            matches!(s.session, Some(Err(_))),
-            s.error.is_some(),
-        )
+        (matches!(s.session, Some(Err(_))), s.error.is_some())
     };
     if retry_session {
         screen.borrow_mut().session = None;
