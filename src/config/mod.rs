@@ -216,7 +216,7 @@ impl Raw {
     fn show(&self) -> String {
         let s = match self {
             Raw::Text(t) => format!("\"{t}\""),
-            Raw::Number(n) => n.to_string(),
+            Raw::Number(n) => crate::i18n::plain_number(*n),
             Raw::Bool(b) => b.to_string(),
             Raw::Map(_) => "{…}".into(),
             Raw::Other(what) => (*what).into(),

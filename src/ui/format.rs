@@ -159,7 +159,8 @@ pub fn date_time_zone(locale: Locale, iso: &str) -> String {
 /// A count with the language's digit grouping (20,000).
 pub fn number(locale: Locale, n: impl Into<f64>) -> String {
     let n: f64 = n.into();
-    apply(locale, Kind::Number, &JsValue::from_f64(n)).unwrap_or_else(|| n.to_string())
+    apply(locale, Kind::Number, &JsValue::from_f64(n))
+        .unwrap_or_else(|| crate::i18n::plain_number(n))
 }
 
 /// How far `iso` is from `now_ms`, said the language's way ("in 23 hours", "23 小时后").

@@ -217,7 +217,7 @@ impl Screen {
 /// Starts the screen: draws it, then asks for the session, the departments and the first page.
 pub fn start(screen: &Shared) {
     draw(screen);
-    watch_other_tabs(screen);
+    watch_window(screen);
     load_session(screen.clone());
     load_departments(screen.clone());
     load(screen, false);
@@ -237,8 +237,9 @@ pub fn start(screen: &Shared) {
     }
 }
 
-/// Another tab saving a run: the whole app offers it (as it does at start-up).
-fn watch_other_tabs(screen: &Shared) {
+/// Another tab saving a run: the whole app offers it (as it does at start-up); the address
+/// naming another page: the whole app shows it.
+fn watch_window(screen: &Shared) {
     let Some(w) = web_sys::window() else { return };
     let weak = Rc::downgrade(screen);
     let mut keep = Vec::new();
@@ -251,10 +252,22 @@ fn watch_other_tabs(screen: &Shared) {
             leave(&weak, Intent::Stay);
         }
     });
+    let mut events = vec!["storage"; keep.len()];
+    // The address names another page (Back, Forward, an edited hash): that page is the app's.
+    for event in ["hashchange", "popstate"] {
+        let weak = Rc::downgrade(screen);
+        listen(&w, event, &mut keep, move |_| {
+            let route = weak.upgrade().map(|s| s.borrow().router.read());
+            if let Some(route) = route.filter(|r| *r != Route::Wizard) {
+                leave(&weak, Intent::Go(route));
+            }
+        });
+        events.push(event);
+    }
     screen
         .borrow_mut()
         .window_listeners
-        .extend(keep.into_iter().map(|l| ("storage", l)));
+        .extend(events.into_iter().zip(keep));
 }
 
 fn leave(weak: &Weak<RefCell<Screen>>, intent: Intent) {
