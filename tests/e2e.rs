@@ -5,6 +5,9 @@ mod support;
 
 use std::path::PathBuf;
 
+use handover_console::domain::wizard::{Blocker, Step};
+use handover_console::i18n::errors::blocker_text;
+use handover_console::i18n::Locale;
 use support::server::StaticServer;
 use support::webdriver::{Browser, Element};
 
@@ -277,20 +280,91 @@ fn pointing_at_a_page_link_fetches_the_later_module() {
     b.wait_until("members listed", |b| {
         !b.css_all("input[name=hoc-departed]").is_empty()
     });
-    let fetched = |b: &Browser| {
-        b.exec(
-            "return performance.getEntriesByType('resource').some(r => r.name.includes('split_later'))",
-            vec![],
-        ) == true
-    };
-    assert!(!fetched(&b), "step 1 runs without the later module");
+    assert!(!later_fetched(&b), "step 1 runs without the later module");
     let records = b.by_role("link", "分配记录");
     b.hover(&records);
-    b.wait_until("the later module is fetched", fetched);
+    b.wait_until("the later module is fetched", later_fetched);
     b.click(&records);
     b.by_role("heading", "分配记录");
     b.wait_until("the records page shows", |b| {
         !b.page_text().contains("正在加载…")
     });
+    b.assert_no_console_errors();
+}
+
+fn later_fetched(b: &Browser) -> bool {
+    b.exec(
+        "return performance.getEntriesByType('resource').some(r => r.name.includes('split_later'))",
+        vec![],
+    ) == true
+}
+
+/// A fresh visit's step 1 is the first screen (`ui::first`), which the first download holds
+/// without the whole app: the language switch, the search, the demo's reset and Next's summary
+/// all work before the later module comes. Choosing a member and Next bring it: step 2 opens
+/// with focus on its heading, in the language chosen, and Back shows the member still chosen.
+#[test]
+fn step_1_works_before_the_whole_app_is_downloaded() {
+    let server = app();
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&format!("{}/", server.base_url));
+    let eligible = "input[name=hoc-departed]:not([disabled])";
+    b.wait_until("members listed", |b| !b.css_all(eligible).is_empty());
+
+    let en = Locale::En.messages();
+    b.select_option(&b.by_role("combobox", "语言"), "English");
+    b.by_role("heading", en.step_title(Step::Member));
+    assert_eq!(html_lang(&b), "en");
+    assert_eq!(
+        b.active(),
+        b.by_role("combobox", en.language),
+        "focus stays on the language switch"
+    );
+    b.wait_until("the cards in English", |b| {
+        b.page_text().contains(en.pending_customers)
+    });
+
+    let name = support::seed::name_of("d002");
+    let all = b.css_all("input[name=hoc-departed]").len();
+    b.type_text(&b.by_role("searchbox", en.search), &name);
+    b.wait_until("one match", |b| {
+        b.css_all("input[name=hoc-departed]").len() == 1
+    });
+    assert!(b.page_text().contains(&name));
+    b.clear(&b.by_role("searchbox", en.search));
+    b.wait_until("every member again", |b| {
+        b.css_all("input[name=hoc-departed]").len() == all
+    });
+
+    b.click(&b.by_role("button", en.reset_demo));
+    b.wait_text(en.demo_was_reset);
+
+    let next = b.by_role("button", en.next);
+    b.click(&next);
+    let link = b.by_role("link", blocker_text(en, Blocker::NoMember));
+    assert_eq!(b.active(), next, "focus stays on Next");
+    b.click(&link);
+    assert_eq!(
+        b.attr(&b.active(), "name").as_deref(),
+        Some("hoc-departed"),
+        "the summary's link takes focus to the list"
+    );
+    assert!(!later_fetched(&b), "step 1 ran without the later module");
+
+    let first = b.css_all(eligible);
+    let chosen = b.attr(&first[0], "id");
+    b.click(&first[0]);
+    b.click(&b.by_role("button", en.next));
+    let heading = b.by_role("heading", en.step_title(Step::Customers));
+    assert!(later_fetched(&b));
+    assert_eq!(b.active(), heading, "focus on step 2's heading");
+    assert!(b.all_by_role("link", blocker_text(en, Blocker::NoMember)).is_empty());
+
+    b.click(&b.by_role("button", en.back));
+    b.by_role("heading", en.step_title(Step::Member));
+    b.wait_until("the list is back", |b| !b.css_all(eligible).is_empty());
+    let again = b.css_all("input[name=hoc-departed]:checked");
+    assert_eq!(again.len(), 1, "one member is still chosen");
+    assert_eq!(b.attr(&again[0], "id"), chosen);
     b.assert_no_console_errors();
 }

@@ -1,13 +1,13 @@
 //! Sentences for what went wrong, in the admin's language. Codes stay visible for support.
 
-use super::Messages;
+use super::First;
 use crate::api::error::TechField;
 use crate::api::types::{ApprovalReason, DepartedReason, SuccessorReason};
 use crate::api::ApiError;
 use crate::domain::wizard::Blocker;
 
 /// The label of one row of "Technical details".
-pub fn tech_label(m: &Messages, f: TechField) -> &'static str {
+pub fn tech_label(m: &First, f: TechField) -> &'static str {
     match f {
         TechField::Status => m.tech_status,
         TechField::Code => m.tech_code,
@@ -20,7 +20,7 @@ pub fn tech_label(m: &Messages, f: TechField) -> &'static str {
 }
 
 /// One sentence (plus field details for 422) for an error a request met.
-pub fn error_text(m: &Messages, e: &ApiError) -> String {
+pub fn error_text(m: &First, e: &ApiError) -> String {
     match e {
         ApiError::Network(_) | ApiError::Aborted => m.err_network.to_string(),
         ApiError::Timeout { after_ms } => (m.timeout)(*after_ms),
@@ -55,7 +55,7 @@ pub fn error_text(m: &Messages, e: &ApiError) -> String {
     }
 }
 
-pub fn blocker_text(m: &Messages, b: Blocker) -> &'static str {
+pub fn blocker_text(m: &First, b: Blocker) -> &'static str {
     match b {
         Blocker::NoMember => m.blocker_no_member,
         Blocker::MemberIneligible => m.blocker_member_ineligible,
@@ -71,11 +71,11 @@ pub fn blocker_text(m: &Messages, b: Blocker) -> &'static str {
 /// A reason the UI explains: one message per variant, and a generic one for a tag this build
 /// does not know, so the raw tag never reaches the screen.
 pub trait ReasonText {
-    fn text(&self, m: &Messages) -> &'static str;
+    fn text(&self, m: &First) -> &'static str;
 }
 
 impl ReasonText for DepartedReason {
-    fn text(&self, m: &Messages) -> &'static str {
+    fn text(&self, m: &First) -> &'static str {
         match self {
             DepartedReason::DepartedOverAYear => m.reason_over_a_year,
             DepartedReason::NoPermission => m.reason_no_permission,
@@ -85,7 +85,7 @@ impl ReasonText for DepartedReason {
 }
 
 impl ReasonText for SuccessorReason {
-    fn text(&self, m: &Messages) -> &'static str {
+    fn text(&self, m: &First) -> &'static str {
         match self {
             SuccessorReason::IsDepartedMember => m.reason_is_departed,
             SuccessorReason::ContactDisabled => m.reason_contact_disabled,
@@ -97,7 +97,7 @@ impl ReasonText for SuccessorReason {
 }
 
 impl ReasonText for ApprovalReason {
-    fn text(&self, m: &Messages) -> &'static str {
+    fn text(&self, m: &First) -> &'static str {
         match self {
             ApprovalReason::ImportantCustomers => m.approval_reason_important,
             ApprovalReason::LargeHandover => m.approval_reason_large,
@@ -107,7 +107,7 @@ impl ReasonText for ApprovalReason {
 }
 
 /// Why a departed member or a successor cannot be chosen, or why a handover needs approval.
-pub fn reason_text(m: &Messages, reason: &impl ReasonText) -> &'static str {
+pub fn reason_text(m: &First, reason: &impl ReasonText) -> &'static str {
     reason.text(m)
 }
 

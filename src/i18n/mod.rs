@@ -108,6 +108,15 @@ impl Locale {
         }
     }
 
+    /// The first screen's words (and the errors'), without the rest of the app's.
+    pub fn first(self) -> &'static First {
+        match self {
+            Locale::ZhCn => &zh_cn::FIRST,
+            Locale::ZhTw => &zh_tw::FIRST,
+            Locale::En => &en::FIRST,
+        }
+    }
+
     pub fn messages(self) -> &'static Messages {
         match self {
             Locale::ZhCn => &zh_cn::MESSAGES,
@@ -141,8 +150,9 @@ pub fn negotiate<S: AsRef<str>>(query: Option<&str>, saved: Option<&str>, browse
         .unwrap_or_default()
 }
 
-/// Every visible string of the UI, for one locale.
-pub struct Messages {
+/// What the first screen (`ui::first`) says, and every error sentence, for one locale: a table
+/// of its own, so the first download carries these and not the whole app's words.
+pub struct First {
     pub app_title: &'static str,
     pub demo_banner: &'static str,
     pub language: &'static str,
@@ -164,6 +174,81 @@ pub struct Messages {
     /// Time left until a waiting customer is taken over.
     pub nav_wizard: &'static str,
     pub nav_records: &'static str,
+    pub reset_demo: &'static str,
+    pub loading: &'static str,
+    pub retry: &'static str,
+    pub load_more: &'static str,
+    pub search: &'static str,
+    pub department: &'static str,
+    pub all_departments: &'static str,
+    pub departed_from: &'static str,
+    pub departed_to: &'static str,
+    pub sort: &'static str,
+    pub sort_recent: &'static str,
+    pub sort_oldest: &'static str,
+    pub sort_pending: &'static str,
+    pub no_departed: &'static str,
+    pub departed_members_list: &'static str,
+    pub departed_on: &'static str,
+    pub pending_customers: &'static str,
+    pub pending_groups: &'static str,
+    pub account_active_warning: &'static str,
+    pub reason_over_a_year: &'static str,
+    pub reason_no_permission: &'static str,
+    pub reason_is_departed: &'static str,
+    pub reason_contact_disabled: &'static str,
+    pub reason_not_verified: &'static str,
+    pub reason_inactive: &'static str,
+    /// A reason this build does not know (a newer or third-party backend).
+    pub reason_other: &'static str,
+    /// Heading of the error summary shown when Next is pressed on an incomplete step.
+    pub error_summary_title: &'static str,
+    /// The disclosure under an error notice, and its rows (see `errors::tech_label`).
+    pub technical_details: &'static str,
+    pub tech_status: &'static str,
+    pub tech_code: &'static str,
+    pub tech_detail: &'static str,
+    pub tech_instance: &'static str,
+    pub tech_request_id: &'static str,
+    pub tech_path: &'static str,
+    pub tech_body: &'static str,
+    pub approval_reason_important: &'static str,
+    pub approval_reason_large: &'static str,
+    pub approval_reason_other: &'static str,
+    pub err_network: &'static str,
+    pub err_unauthenticated: &'static str,
+    pub err_forbidden: &'static str,
+    pub err_not_found: &'static str,
+    pub err_conflict: &'static str,
+    pub err_invalid: &'static str,
+    pub err_verification: &'static str,
+    pub err_server: &'static str,
+    pub err_bad_problem: &'static str,
+    pub err_decode: &'static str,
+    pub err_wrong_code: &'static str,
+    pub blocker_no_member: &'static str,
+    pub blocker_member_ineligible: &'static str,
+    pub blocker_nothing_selected: &'static str,
+    pub blocker_no_successor: &'static str,
+    pub blocker_successor_ineligible: &'static str,
+    pub blocker_days_invalid: &'static str,
+    pub retry_after: fn(u32) -> String,
+    pub timeout: fn(u32) -> String,
+    /// A list with repeated entries, each kept once (a notice, not an error).
+    pub repeated_entries: fn(usize) -> String,
+    pub paging_loop: fn(usize) -> String,
+    /// Records the signed-in admin may approve (`?view=approvals`).
+    pub nav_approvals: &'static str,
+    /// The navigation badge's words for screen readers, after the link's name.
+    pub approvals_n: fn(usize) -> String,
+    pub blocker_too_few_successors: &'static str,
+    pub blocker_lists_loading: &'static str,
+}
+
+/// Every visible string of the UI, for one locale: the first screen's (`First`, which this
+/// derefs to, so `m.app_title` reads the same everywhere) and the rest.
+pub struct Messages {
+    pub first: &'static First,
     pub records_title: &'static str,
     pub all_states: &'static str,
     pub created_from: &'static str,
@@ -222,29 +307,8 @@ pub struct Messages {
     pub run_done_some: fn(usize) -> String,
     pub progress_announce: fn(usize, usize) -> String,
     pub batch_label: fn(u32) -> String,
-    pub reset_demo: &'static str,
     pub demo_was_reset: &'static str,
     pub start_over: &'static str,
-    pub loading: &'static str,
-    pub retry: &'static str,
-    pub load_more: &'static str,
-    pub search: &'static str,
-    pub department: &'static str,
-    pub all_departments: &'static str,
-    pub departed_from: &'static str,
-    pub departed_to: &'static str,
-    pub sort: &'static str,
-    pub sort_recent: &'static str,
-    pub sort_oldest: &'static str,
-    pub sort_pending: &'static str,
-    pub no_departed: &'static str,
-    pub departed_members_list: &'static str,
-    pub departed_on: &'static str,
-    pub pending_customers: &'static str,
-    pub pending_groups: &'static str,
-    pub account_active_warning: &'static str,
-    pub reason_over_a_year: &'static str,
-    pub reason_no_permission: &'static str,
     pub customers: &'static str,
     pub groups: &'static str,
     pub cancel: &'static str,
@@ -271,12 +335,6 @@ pub struct Messages {
     pub spare_capacity: &'static str,
     pub successors_list: &'static str,
     pub no_members: &'static str,
-    pub reason_is_departed: &'static str,
-    pub reason_contact_disabled: &'static str,
-    pub reason_not_verified: &'static str,
-    pub reason_inactive: &'static str,
-    /// A reason this build does not know (a newer or third-party backend).
-    pub reason_other: &'static str,
     pub trim_selection: &'static str,
     pub scope_none: &'static str,
     pub scope_recent: &'static str,
@@ -295,8 +353,6 @@ pub struct Messages {
     pub approval_not_needed: &'static str,
     /// The session did not load, so the approval rule is not known.
     pub approval_unknown: &'static str,
-    /// Heading of the error summary shown when Next is pressed on an incomplete step.
-    pub error_summary_title: &'static str,
     /// "12 customers (3 of them important) · 2 groups", punctuated per language.
     pub customers_summary: fn(String, String, String) -> String,
     /// "Label: value" with the language's colon.
@@ -306,15 +362,6 @@ pub struct Messages {
     /// (per day, over): groups beyond what WeCom moves from one member a day.
     pub groups_over_daily_limit: fn(usize, usize) -> String,
     pub trim_groups: &'static str,
-    /// The disclosure under an error notice, and its rows (see `errors::tech_label`).
-    pub technical_details: &'static str,
-    pub tech_status: &'static str,
-    pub tech_code: &'static str,
-    pub tech_detail: &'static str,
-    pub tech_instance: &'static str,
-    pub tech_request_id: &'static str,
-    pub tech_path: &'static str,
-    pub tech_body: &'static str,
     /// Step 2: download every customer and group of the member before handing anything over.
     pub export_backup: &'static str,
     pub backup_help: &'static str,
@@ -322,9 +369,6 @@ pub struct Messages {
     pub backup_header: [&'static str; 9],
     pub yes: &'static str,
     pub no: &'static str,
-    pub approval_reason_important: &'static str,
-    pub approval_reason_large: &'static str,
-    pub approval_reason_other: &'static str,
     pub capacity_after: &'static str,
     pub confirm_handover: &'static str,
     pub verification: &'static str,
@@ -340,29 +384,10 @@ pub struct Messages {
     pub handover_id: &'static str,
     pub state: &'static str,
     pub submitting: &'static str,
-    pub err_network: &'static str,
-    pub err_unauthenticated: &'static str,
-    pub err_forbidden: &'static str,
-    pub err_not_found: &'static str,
-    pub err_conflict: &'static str,
-    pub err_invalid: &'static str,
-    pub err_verification: &'static str,
-    pub err_server: &'static str,
-    pub err_bad_problem: &'static str,
-    pub err_decode: &'static str,
-    pub err_wrong_code: &'static str,
-    pub blocker_no_member: &'static str,
-    pub blocker_member_ineligible: &'static str,
-    pub blocker_nothing_selected: &'static str,
-    pub blocker_no_successor: &'static str,
-    pub blocker_successor_ineligible: &'static str,
-    pub blocker_days_invalid: &'static str,
     pub loaded_of: fn(usize, usize) -> String,
     pub selected_of: fn(usize, usize) -> String,
     pub overflow_warning: fn(usize) -> String,
     pub demo_code_hint: fn(&str) -> String,
-    pub retry_after: fn(u32) -> String,
-    pub timeout: fn(u32) -> String,
     pub customers_n: fn(usize) -> String,
     pub groups_n: fn(usize) -> String,
     pub important_n: fn(usize) -> String,
@@ -374,9 +399,6 @@ pub struct Messages {
     pub unconfirmed_batch: fn(usize) -> String,
     /// Live status when only batches that wait for the admin are left.
     pub run_held: fn(usize) -> String,
-    /// A list with repeated entries, each kept once (a notice, not an error).
-    pub repeated_entries: fn(usize) -> String,
-    pub paging_loop: fn(usize) -> String,
     /// Loading progress when the backend gives no total.
     pub loaded_n: fn(usize) -> String,
     /// The start-up offer of saved runs (safe resume): its label, the sentence per run
@@ -467,11 +489,7 @@ pub struct Messages {
     /// When the clipboard is not available: the link is selected for the admin to copy.
     pub copy_manual: &'static str,
     pub approver_link: &'static str,
-    /// Records the signed-in admin may approve (`?view=approvals`).
-    pub nav_approvals: &'static str,
     pub no_approvals: &'static str,
-    /// The navigation badge's words for screen readers, after the link's name.
-    pub approvals_n: fn(usize) -> String,
     pub decided_by: &'static str,
     /// The items table's pages.
     pub page_prev: &'static str,
@@ -516,12 +534,40 @@ pub struct Messages {
     pub undo_moves: &'static str,
     pub moved_n: fn(usize) -> String,
     pub not_assigned: &'static str,
-    pub blocker_too_few_successors: &'static str,
-    pub blocker_lists_loading: &'static str,
     /// The run's and the handover page's tables per successor; the records' filter.
     pub run_by_successor: &'static str,
     pub outcomes_by_successor: &'static str,
     pub successor_id: &'static str,
+}
+
+impl First {
+    pub fn step_intro(&self, step: Step) -> &'static str {
+        match step {
+            Step::Member => self.intro_member,
+            Step::Customers => self.intro_customers,
+            Step::Successor => self.intro_successor,
+            Step::ChatHistory => self.intro_chat_history,
+            Step::Confirm => self.intro_confirm,
+        }
+    }
+
+    pub fn step_title(&self, step: Step) -> &'static str {
+        match step {
+            Step::Member => self.step_member,
+            Step::Customers => self.step_customers,
+            Step::Successor => self.step_successor,
+            Step::ChatHistory => self.step_chat_history,
+            Step::Confirm => self.step_confirm,
+        }
+    }
+}
+
+impl std::ops::Deref for Messages {
+    type Target = First;
+
+    fn deref(&self) -> &First {
+        self.first
+    }
 }
 
 impl Messages {
@@ -550,25 +596,7 @@ impl Messages {
         }
     }
 
-    pub fn step_title(&self, step: Step) -> &'static str {
-        match step {
-            Step::Member => self.step_member,
-            Step::Customers => self.step_customers,
-            Step::Successor => self.step_successor,
-            Step::ChatHistory => self.step_chat_history,
-            Step::Confirm => self.step_confirm,
-        }
-    }
 
-    pub fn step_intro(&self, step: Step) -> &'static str {
-        match step {
-            Step::Member => self.intro_member,
-            Step::Customers => self.intro_customers,
-            Step::Successor => self.intro_successor,
-            Step::ChatHistory => self.intro_chat_history,
-            Step::Confirm => self.intro_confirm,
-        }
-    }
 }
 
 impl Messages {

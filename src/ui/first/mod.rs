@@ -245,7 +245,7 @@ fn failed(
     locale: Locale,
     screen: Option<Shared>,
 ) {
-    let m = locale.messages();
+    let m = locale.first();
     let error = ApiError::Network("the app's code did not load".into());
     let retry = {
         let (stage, host) = (stage.clone(), host.clone());

@@ -24,7 +24,7 @@ use crate::domain::paging::{Admitted, PageGuard};
 use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::wizard::{Blocker, Step};
 use crate::i18n::errors::{blocker_text, error_text, reason_text, tech_label};
-use crate::i18n::{Locale, Messages};
+use crate::i18n::{First, Locale};
 use crate::ui::host::Host;
 use crate::ui::lifetime::Lifetime;
 use crate::ui::router::Router;
@@ -160,8 +160,8 @@ impl Screen {
         }
     }
 
-    fn t(&self) -> &'static Messages {
-        self.locale.messages()
+    fn t(&self) -> &'static First {
+        self.locale.first()
     }
 
     pub fn emit(&self, e: HostEvent) {
