@@ -358,7 +358,9 @@ fn step_1_works_before_the_whole_app_is_downloaded() {
     let heading = b.by_role("heading", en.step_title(Step::Customers));
     assert!(later_fetched(&b));
     assert_eq!(b.active(), heading, "focus on step 2's heading");
-    assert!(b.all_by_role("link", blocker_text(en, Blocker::NoMember)).is_empty());
+    assert!(b
+        .all_by_role("link", blocker_text(en, Blocker::NoMember))
+        .is_empty());
 
     b.click(&b.by_role("button", en.back));
     b.by_role("heading", en.step_title(Step::Member));

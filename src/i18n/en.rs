@@ -21,6 +21,7 @@ pub static FIRST: First = First {
     intro_confirm: "Check the handover, verify your identity, then confirm.",
     step_position: |n, total| format!("Step {n} of {total}"),
     reset_demo: "Reset demo data",
+    demo_was_reset: "Demo data was reset.",
     loading: "Loading…",
     retry: "Retry",
     load_more: "Load more",
@@ -81,6 +82,7 @@ pub static FIRST: First = First {
     nav_records: "Handover records",
     repeated_entries: |n| format!("The backend sent {n} repeated entries; each entry is listed once."),
     paging_loop: |n| format!("The backend's paging looped; the list stopped at {n} entries. Try again, or tell the backend's operators."),
+    keep: "Keep it",
     nav_approvals: "Awaiting my approval",
     approvals_n: |n| format!(" ({n} awaiting)"),
     blocker_too_few_successors: "Choose at least 2 successors.",
@@ -89,7 +91,6 @@ pub static FIRST: First = First {
 
 pub static MESSAGES: Messages = Messages {
     first: &FIRST,
-    demo_was_reset: "Demo data was reset.",
     start_over: "Start over",
     customers: "Customers",
     groups: "Customer groups",
@@ -290,7 +291,6 @@ pub static MESSAGES: Messages = Messages {
     withdraw_title: "Withdraw this handover?",
     withdraw_text: "Nothing has been sent to WeCom yet. Withdrawing cancels this handover for good; the records keep who withdrew it and when.",
     withdraw_confirm: "Withdraw",
-    keep: "Keep it",
     withdrawn_done: "The handover was withdrawn.",
     withdraw_too_late: "Batches were already submitted, so this handover can no longer be withdrawn.",
     again: "Hand over the rejected items again",

@@ -160,7 +160,7 @@ mod tests {
     }
 
     /// Each known reason's sentences, then the generic one for an unknown tag.
-    fn sentences<R: ReasonText>(m: &Messages, all: &[R], other: R) -> Vec<&'static str> {
+    fn sentences<R: ReasonText>(m: &First, all: &[R], other: R) -> Vec<&'static str> {
         let mut v: Vec<&'static str> = all.iter().map(|r| reason_text(m, r)).collect();
         v.push(reason_text(m, &other));
         v

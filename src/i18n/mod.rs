@@ -175,6 +175,7 @@ pub struct First {
     pub nav_wizard: &'static str,
     pub nav_records: &'static str,
     pub reset_demo: &'static str,
+    pub demo_was_reset: &'static str,
     pub loading: &'static str,
     pub retry: &'static str,
     pub load_more: &'static str,
@@ -237,6 +238,7 @@ pub struct First {
     /// A list with repeated entries, each kept once (a notice, not an error).
     pub repeated_entries: fn(usize) -> String,
     pub paging_loop: fn(usize) -> String,
+    pub keep: &'static str,
     /// Records the signed-in admin may approve (`?view=approvals`).
     pub nav_approvals: &'static str,
     /// The navigation badge's words for screen readers, after the link's name.
@@ -307,7 +309,6 @@ pub struct Messages {
     pub run_done_some: fn(usize) -> String,
     pub progress_announce: fn(usize, usize) -> String,
     pub batch_label: fn(u32) -> String,
-    pub demo_was_reset: &'static str,
     pub start_over: &'static str,
     pub customers: &'static str,
     pub groups: &'static str,
@@ -475,7 +476,6 @@ pub struct Messages {
     pub withdraw_title: &'static str,
     pub withdraw_text: &'static str,
     pub withdraw_confirm: &'static str,
-    pub keep: &'static str,
     pub withdrawn_done: &'static str,
     pub withdraw_too_late: &'static str,
     /// Handing over the items a handover could not place.
@@ -595,8 +595,6 @@ impl Messages {
             Failed => self.is_failed,
         }
     }
-
-
 }
 
 impl Messages {

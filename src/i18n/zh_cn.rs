@@ -21,6 +21,7 @@ pub static FIRST: First = First {
     intro_confirm: "核对交接内容，完成身份验证后确认交接。",
     step_position: |n, total| format!("第 {n} 步，共 {total} 步"),
     reset_demo: "重置演示数据",
+    demo_was_reset: "演示数据已重置。",
     loading: "正在加载…",
     retry: "重试",
     load_more: "加载更多",
@@ -81,6 +82,7 @@ pub static FIRST: First = First {
     nav_records: "分配记录",
     repeated_entries: |n| format!("后端返回了 {n} 条重复记录，每条只列出一次。"),
     paging_loop: |n| format!("后端分页出现循环，列表停在 {n} 条。请重试，或联系后端运维人员。"),
+    keep: "保留",
     nav_approvals: "待我审批",
     approvals_n: |n| format!("（{n} 项待审批）"),
     blocker_too_few_successors: "请至少选择 2 位接替成员。",
@@ -89,7 +91,6 @@ pub static FIRST: First = First {
 
 pub static MESSAGES: Messages = Messages {
     first: &FIRST,
-    demo_was_reset: "演示数据已重置。",
     start_over: "重新开始",
     customers: "客户",
     groups: "客户群",
@@ -293,7 +294,6 @@ pub static MESSAGES: Messages = Messages {
     withdraw_title: "撤回此交接？",
     withdraw_text: "尚未向企业微信提交任何内容。撤回后此交接将被取消且无法恢复，分配记录会保留撤回人和撤回时间。",
     withdraw_confirm: "确认撤回",
-    keep: "保留",
     withdrawn_done: "交接已撤回。",
     withdraw_too_late: "已有批次提交，此交接无法再撤回。",
     again: "重新交接未成功的项",

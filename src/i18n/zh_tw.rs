@@ -23,6 +23,7 @@ pub static FIRST: First = First {
     intro_confirm: "核對交接內容，完成身份驗證後確認交接。",
     step_position: |n, total| format!("第 {n} 步，共 {total} 步"),
     reset_demo: "重設演示資料",
+    demo_was_reset: "演示資料已重設。",
     loading: "載入中…",
     retry: "重試",
     load_more: "載入更多",
@@ -81,12 +82,9 @@ pub static FIRST: First = First {
     timeout: |ms| format!("伺服器在 {} 秒內沒有回應，請重試。", ms / 1000),
     nav_wizard: "交接精靈",
     nav_records: "分配記錄",
-    repeated_entries: |n| {
-        format!("後端傳回了 {n} 筆重複的資料，每筆只列出一次。")
-    },
-    paging_loop: |n| {
-        format!("後端分頁出現循環，清單停在 {n} 筆。請重試，或聯絡後端的維運人員。")
-    },
+    repeated_entries: |n| format!("後端傳回了 {n} 筆重複的資料，每筆只列出一次。"),
+    paging_loop: |n| format!("後端分頁出現循環，清單停在 {n} 筆。請重試，或聯絡後端的維運人員。"),
+    keep: "保留",
     nav_approvals: "待我審批",
     approvals_n: |n| format!("（{n} 項待審批）"),
     blocker_too_few_successors: "請至少選擇 2 位接替成員。",
@@ -95,7 +93,6 @@ pub static FIRST: First = First {
 
 pub static MESSAGES: Messages = Messages {
     first: &FIRST,
-    demo_was_reset: "演示資料已重設。",
     start_over: "重新開始",
     customers: "客戶",
     groups: "客戶群",
@@ -309,7 +306,6 @@ pub static MESSAGES: Messages = Messages {
     withdraw_title: "要撤回此交接嗎？",
     withdraw_text: "尚未向企業微信送出任何內容。撤回後此交接將被取消且無法復原，分配記錄會保留撤回者與撤回時間。",
     withdraw_confirm: "確認撤回",
-    keep: "保留",
     withdrawn_done: "交接已撤回。",
     withdraw_too_late: "已有批次送出，此交接無法再撤回。",
     again: "重新交接未成功的項目",
