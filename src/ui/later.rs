@@ -111,20 +111,22 @@ fn view_of(part: Part) -> AnyView {
     fallible
 )]
 pub(crate) fn app(
+    into: web_sys::HtmlElement,
     host: web_sys::HtmlElement,
     resolved: Resolved,
     seed: Option<Seed>,
 ) -> Result<Box<dyn App>, SplitLoaderError> {
-    Ok(mount_app(host, resolved, seed))
+    Ok(mount_app(into, host, resolved, seed))
 }
 
 #[cfg(not(all(feature = "split", target_family = "wasm")))]
 pub(crate) async fn app(
+    into: web_sys::HtmlElement,
     host: web_sys::HtmlElement,
     resolved: Resolved,
     seed: Option<Seed>,
 ) -> Result<Box<dyn App>, SplitLoaderError> {
-    Ok(mount_app(host, resolved, seed))
+    Ok(mount_app(into, host, resolved, seed))
 }
 
 #[cfg(not(all(feature = "split", target_family = "wasm")))]
@@ -132,10 +134,15 @@ pub(crate) async fn preload_app() -> Result<(), SplitLoaderError> {
     Ok(())
 }
 
-fn mount_app(host: web_sys::HtmlElement, resolved: Resolved, seed: Option<Seed>) -> Box<dyn App> {
+fn mount_app(
+    into: web_sys::HtmlElement,
+    host: web_sys::HtmlElement,
+    resolved: Resolved,
+    seed: Option<Seed>,
+) -> Box<dyn App> {
     // This code runs from the later module: its parts render at once.
     LOADED.set(true);
-    Box::new(super::mount::mount(host, resolved, seed))
+    Box::new(super::mount::mount(into, host, resolved, seed))
 }
 
 /// The second split point, in the same module: what the first module asks of a run.

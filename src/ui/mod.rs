@@ -190,20 +190,33 @@ pub fn Console(
 /// loading now), then Next or another page, as the admin asked there.
 fn carry_on(ctx: state::Ctx, seed: first::Seed) {
     if let Some(member) = seed.chosen {
-        ctx.wizard.update(|w| w.choose_member(member));
-        lists::ensure_loaded(ctx);
+        adopt(ctx, member);
     }
-    match seed.intent {
+    go_on(ctx, seed.intent, false);
+}
+
+/// The member chosen on the first screen: the wizard takes it, and its lists start loading.
+pub(crate) fn adopt(ctx: state::Ctx, member: crate::api::types::DepartedMember) {
+    ctx.wizard.update(|w| w.choose_member(member));
+    lists::ensure_loaded(ctx);
+}
+
+/// Goes on as the admin asked on the first screen. `drawn`: the app has drawn step 1 (it was
+/// warm, off the page), so a step change moves focus as any does.
+pub(crate) fn go_on(ctx: state::Ctx, intent: first::Intent, drawn: bool) {
+    match intent {
         first::Intent::Stay => {}
-        // Step 2 from the first drawing (step 1 was the first screen's); focus to its heading
-        // once drawn, as a step change does.
         first::Intent::Next => {
             ctx.wizard.update(|w| {
                 let _ = w.try_next();
             });
-            request_animation_frame(|| {
+            // Focus to step 2's heading once drawn (a warm app's own step change may come
+            // before its effects first ran, and step 2 may be the first drawing).
+            request_animation_frame(move || {
                 browser::focus("#hoc-step-heading");
-                browser::measure("step:customers:ready", "step-start");
+                if !drawn {
+                    browser::measure("step:customers:ready", "step-start");
+                }
             });
         }
         first::Intent::Go(route) => {

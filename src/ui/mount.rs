@@ -8,10 +8,11 @@ use std::rc::Rc;
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::first::{App, Seed};
+use super::first::{App, Intent, Seed};
 use super::lifetime::Lifetime;
 use super::state::Ctx;
 use super::{browser, host, later, run, Console, Lang};
+use crate::api::types::DepartedMember;
 use crate::config::{Layer, Raw, Resolved, Source};
 use crate::i18n::Locale;
 
@@ -176,10 +177,16 @@ pub struct Mounted {
     slot: Slot,
 }
 
-/// Mounts the whole app into `host` (through `ui::first`, which resolved the configuration).
-/// `seed`: the first screen was there before, and hands over what the admin chose; the token
-/// the host gave it stays.
-pub fn mount(host: web_sys::HtmlElement, resolved: Resolved, seed: Option<Seed>) -> Mounted {
+/// Mounts the whole app into `into` (through `ui::first`, which resolved the configuration),
+/// telling `host` what happens: `into` is `host`, or an element off the page that `ui::first`
+/// moves into `host` later. `seed`: the first screen was there before, and hands over what the
+/// admin chose; the token the host gave it stays.
+pub fn mount(
+    into: web_sys::HtmlElement,
+    host: web_sys::HtmlElement,
+    resolved: Resolved,
+    seed: Option<Seed>,
+) -> Mounted {
     browser::set_storage_prefix(&resolved.config.storage_prefix);
     if seed.is_none() {
         host::set_token(None);
@@ -188,7 +195,7 @@ pub fn mount(host: web_sys::HtmlElement, resolved: Resolved, seed: Option<Seed>)
     let life = Lifetime::default();
     let slot: Slot = Rc::new(RefCell::new(None));
     let (l, s, el) = (life.clone(), slot.clone(), host.clone());
-    let handle = leptos::mount::mount_to(host, move || {
+    let handle = leptos::mount::mount_to(into, move || {
         provide_context(StoredValue::new_local(l));
         provide_context(StoredValue::new_local(s));
         view! { <Console resolved=resolved host=Some(el) seed=seed /> }
@@ -261,6 +268,18 @@ impl App for Mounted {
 
     fn set_locale(&self, tag: &str) -> bool {
         Mounted::set_locale(self, tag)
+    }
+
+    fn choose(&self, member: DepartedMember) {
+        if let Some(c) = self.slot.borrow().clone() {
+            super::adopt(c.ctx, member);
+        }
+    }
+
+    fn go(&self, intent: Intent) {
+        if let Some(c) = self.slot.borrow().clone() {
+            super::go_on(c.ctx, intent, true);
+        }
     }
 }
 

@@ -15,6 +15,7 @@ mod screen;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 
 use self::dom::Node;
@@ -58,6 +59,10 @@ pub trait App {
     fn unmount(&mut self);
     fn set_token(&self, token: &str) -> bool;
     fn set_locale(&self, tag: &str) -> bool;
+    /// The admin chose another member on the first screen (the app is warm, off the page).
+    fn choose(&self, member: DepartedMember);
+    /// The app took the first screen's place: go on as the admin asked there.
+    fn go(&self, intent: Intent);
 }
 
 enum Stage {
@@ -71,9 +76,26 @@ enum Stage {
     Gone,
 }
 
+/// The whole app mounted off the page while the first screen shows: started when the admin
+/// chooses a member, so that step 2's lists load meanwhile (as they did when step 1 was the
+/// whole app's), and put in the first screen's place when the admin leaves step 1.
+#[derive(Default)]
+struct Warm {
+    app: Option<(Box<dyn App>, HtmlElement)>,
+    starting: bool,
+    /// Leaving step 1 while the app was on its way.
+    pending: Option<Intent>,
+}
+
+struct Console {
+    host: HtmlElement,
+    stage: RefCell<Stage>,
+    warm: RefCell<Warm>,
+}
+
 /// A mounted console, as `mountConsole` hands it to JavaScript.
 pub struct Started {
-    stage: Rc<RefCell<Stage>>,
+    console: Rc<Console>,
 }
 
 /// Mounts into `host`: the first screen for a fresh visit to step 1, the whole app otherwise.
@@ -82,10 +104,14 @@ pub fn mount(host: HtmlElement, layers: Vec<Layer>, page: Page) -> Started {
     browser::set_storage_prefix(&resolved.config.storage_prefix);
     host::set_token(None);
     Backend::forget_renewal();
-    let stage = Rc::new(RefCell::new(Stage::Loading {
-        token: None,
-        locale: None,
-    }));
+    let console = Rc::new(Console {
+        host: host.clone(),
+        stage: RefCell::new(Stage::Loading {
+            token: None,
+            locale: None,
+        }),
+        warm: RefCell::new(Warm::default()),
+    });
     let c = &resolved.config;
     let locale = i18n::negotiate(
         c.locale.map(Locale::tag),
@@ -98,53 +124,34 @@ pub fn mount(host: HtmlElement, layers: Vec<Layer>, page: Page) -> Started {
         && !state::draft_saved()
         && !run::anything_saved();
     if !fresh {
-        take_over(&stage, host, resolved, None, locale);
-        return Started { stage };
+        take_over(&console, resolved, None, locale);
+        return Started { console };
     }
     let events = Host::new(host.clone(), None);
     let (demo, backend) = (c.is_demo(), state::backend_for(c));
     let screen: Shared = Rc::new(RefCell::new(Screen::new(
-        host.clone(),
+        host,
         resolved.config.clone(),
         backend,
         locale,
         Some(events),
     )));
-    let leave = {
-        let (stage, screen, host) = (stage.clone(), Rc::downgrade(&screen), host.clone());
-        Rc::new(move |intent: Intent| {
-            let Some(screen) = screen.upgrade() else {
-                return;
-            };
-            let seed = {
-                let mut s = screen.borrow_mut();
-                if s.leaving || !s.is_alive() {
-                    return;
-                }
-                s.leaving = true;
-                Seed {
-                    locale: s.locale,
-                    chosen: s.chosen_member(),
-                    intent,
-                    backend: s.backend.clone(),
-                    session: s.session.clone(),
-                }
-            };
-            let resolved = Resolved {
-                config: screen.borrow().config.clone(),
-                problems: Vec::new(),
-            };
-            take_over(
-                &stage,
-                host.clone(),
-                resolved,
-                Some(seed.clone()),
-                seed.locale,
-            );
-        })
-    };
-    screen.borrow_mut().leave = Some(leave);
-    *stage.borrow_mut() = Stage::First(screen.clone());
+    {
+        let mut s = screen.borrow_mut();
+        let c = Rc::downgrade(&console);
+        s.leave = Some(Rc::new(move |intent| {
+            if let Some(c) = c.upgrade() {
+                leave(&c, intent);
+            }
+        }));
+        let c = Rc::downgrade(&console);
+        s.chose = Some(Rc::new(move || {
+            if let Some(c) = c.upgrade() {
+                warm_up(&c);
+            }
+        }));
+    }
+    *console.stage.borrow_mut() = Stage::First(screen.clone());
     screen::start(&screen);
     // Told as the whole app tells them: once mounted, then the step it opens on.
     let s = screen.clone();
@@ -158,34 +165,153 @@ pub fn mount(host: HtmlElement, layers: Vec<Layer>, page: Page) -> Started {
             s.emit(HostEvent::Step(Step::Member));
         }
     });
-    Started { stage }
+    Started { console }
+}
+
+/// What the first screen hands the whole app.
+fn seed_of(s: &Screen, intent: Intent) -> Seed {
+    Seed {
+        locale: s.locale,
+        chosen: s.chosen_member(),
+        intent,
+        backend: s.backend.clone(),
+        session: s.session.clone(),
+    }
+}
+
+fn first_screen(c: &Console) -> Option<Shared> {
+    match &*c.stage.borrow() {
+        Stage::First(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// A member was chosen: the whole app starts off the page with it, or takes the new choice.
+fn warm_up(c: &Rc<Console>) {
+    let Some(member) = first_screen(c).and_then(|s| s.borrow().chosen_member()) else {
+        return;
+    };
+    {
+        let warm = c.warm.borrow();
+        if let Some((app, _)) = &warm.app {
+            app.choose(member);
+            return;
+        }
+        // The app takes the member chosen when it mounts.
+        if warm.starting {
+            return;
+        }
+    }
+    c.warm.borrow_mut().starting = true;
+    let c = c.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let loaded = later::preload_app().await.is_ok();
+        let screen = first_screen(&c).filter(|_| loaded);
+        let started = match screen {
+            Some(screen) => {
+                let (seed, config) = {
+                    let s = screen.borrow();
+                    (seed_of(&s, Intent::Stay), s.config.clone())
+                };
+                let into = dom::Node::new("div").el();
+                let into: HtmlElement = into.unchecked_into();
+                let resolved = Resolved {
+                    config,
+                    problems: Vec::new(),
+                };
+                later::app(into.clone(), c.host.clone(), resolved, Some(seed))
+                    .await
+                    .ok()
+                    .map(|app| (app, into))
+            }
+            None => None,
+        };
+        let pending = {
+            let mut warm = c.warm.borrow_mut();
+            warm.starting = false;
+            warm.app = started;
+            warm.pending.take()
+        };
+        if let Some(intent) = pending {
+            // Left while the app was on its way: it takes the first screen's place now, or
+            // (its code did not load) step 1 says so.
+            if let Some(s) = first_screen(&c) {
+                s.borrow_mut().leaving = false;
+            }
+            leave(&c, intent);
+        }
+    });
+}
+
+/// The admin leaves step 1: the warm app takes the first screen's place, or the whole app is
+/// fetched and mounted for it.
+fn leave(c: &Rc<Console>, intent: Intent) {
+    let Some(screen) = first_screen(c) else {
+        return;
+    };
+    if c.warm.borrow().app.is_some() {
+        attach(c, intent);
+        return;
+    }
+    // Once: a second Next while the app is on its way changes nothing (`cannot_leave` allows
+    // the next try).
+    if std::mem::replace(&mut screen.borrow_mut().leaving, true) {
+        return;
+    }
+    if c.warm.borrow().starting {
+        c.warm.borrow_mut().pending = Some(intent);
+        return;
+    }
+    let (seed, config, locale) = {
+        let s = screen.borrow();
+        (seed_of(&s, intent), s.config.clone(), s.locale)
+    };
+    let resolved = Resolved {
+        config,
+        problems: Vec::new(),
+    };
+    take_over(c, resolved, Some(seed), locale);
+}
+
+/// Puts the warm app in the first screen's place and goes on as the admin asked.
+fn attach(c: &Rc<Console>, intent: Intent) {
+    let Some((app, into)) = c.warm.borrow_mut().app.take() else {
+        return;
+    };
+    let focused = (intent == Intent::Stay).then(focused_id).flatten();
+    let before = std::mem::replace(&mut *c.stage.borrow_mut(), Stage::Gone);
+    if let Stage::First(s) = before {
+        s.borrow_mut().end();
+    }
+    while let Some(node) = into.first_child() {
+        let _ = c.host.append_child(&node);
+    }
+    app.go(intent);
+    *c.stage.borrow_mut() = Stage::App(app);
+    if let Some(id) = focused {
+        browser::focus(&format!("#{id}"));
+    }
 }
 
 /// Fetches the whole app and mounts it in place of the first screen (if any). Until it is in,
 /// the first screen stays as it was; if it cannot be fetched, the admin is told, with Retry.
-fn take_over(
-    stage: &Rc<RefCell<Stage>>,
-    host: HtmlElement,
-    resolved: Resolved,
-    seed: Option<Seed>,
-    locale: Locale,
-) {
-    let stage = stage.clone();
+fn take_over(c: &Rc<Console>, resolved: Resolved, seed: Option<Seed>, locale: Locale) {
+    let c = c.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let loaded = later::preload_app().await.is_ok();
-        let screen = match &*stage.borrow() {
+        let screen = match &*c.stage.borrow() {
             Stage::Gone | Stage::App(_) => return,
             Stage::First(s) => Some(s.clone()),
             Stage::Loading { .. } => None,
         };
         if !loaded {
-            failed(&stage, host, resolved, seed, locale, screen);
+            failed(&c, resolved, seed, locale, screen);
             return;
         }
         // The focused control, to focus again once the app has drawn the same one.
         let focused = screen.as_ref().and_then(|_| focused_id());
         let queued = match std::mem::replace(
-            &mut *stage.borrow_mut(),
+            &mut *c.stage.borrow_mut(),
             Stage::Loading {
                 token: None,
                 locale: None,
@@ -196,7 +322,7 @@ fn take_over(
             Stage::First(_) => (None, None),
             Stage::Loading { token, locale } => (token, locale),
             other => {
-                *stage.borrow_mut() = other;
+                *c.stage.borrow_mut() = other;
                 return;
             }
         };
@@ -204,7 +330,7 @@ fn take_over(
             s.borrow_mut().end();
         }
         let stay = seed.as_ref().is_some_and(|s| s.intent == Intent::Stay);
-        match later::app(host, resolved, seed).await {
+        match later::app(c.host.clone(), c.host.clone(), resolved, seed).await {
             Ok(app) => {
                 if let Some(tag) = queued.1 {
                     app.set_locale(&tag);
@@ -212,14 +338,14 @@ fn take_over(
                 if let Some(token) = queued.0 {
                     app.set_token(&token);
                 }
-                *stage.borrow_mut() = Stage::App(app);
+                *c.stage.borrow_mut() = Stage::App(app);
                 if stay {
                     if let Some(id) = focused {
                         browser::focus(&format!("#{id}"));
                     }
                 }
             }
-            Err(_) => *stage.borrow_mut() = Stage::Gone,
+            Err(_) => *c.stage.borrow_mut() = Stage::Gone,
         }
     });
 }
@@ -238,8 +364,7 @@ fn focused_id() -> Option<String> {
 /// The whole app could not be fetched: the first screen stays and says so (the admin's choices
 /// with it); with no first screen, the element says so. Retry tries again.
 fn failed(
-    stage: &Rc<RefCell<Stage>>,
-    host: HtmlElement,
+    c: &Rc<Console>,
     resolved: Resolved,
     seed: Option<Seed>,
     locale: Locale,
@@ -248,8 +373,8 @@ fn failed(
     let m = locale.first();
     let error = ApiError::Network("the app's code did not load".into());
     let retry = {
-        let (stage, host) = (stage.clone(), host.clone());
-        move || take_over(&stage, host.clone(), resolved.clone(), seed.clone(), locale)
+        let c = c.clone();
+        move || take_over(&c, resolved.clone(), seed.clone(), locale)
     };
     match screen {
         Some(s) => screen::cannot_leave(&s, error, retry),
@@ -271,9 +396,9 @@ fn failed(
                     button,
                 ],
             );
-            host.set_text_content(None);
-            let _ = host.append_child(&region.el());
-            // The element and its listener go together when the app mounts or the host unmounts.
+            c.host.set_text_content(None);
+            let _ = c.host.append_child(&region.el());
+            // Kept for the page's life: one small listener per failed attempt.
             std::mem::forget(keep);
         }
     }
@@ -289,7 +414,11 @@ pub fn prefetch() {
 impl Started {
     /// Stops everything the console runs, then removes it from the page.
     pub fn unmount(&mut self) {
-        match std::mem::replace(&mut *self.stage.borrow_mut(), Stage::Gone) {
+        let c = &self.console;
+        if let Some((mut app, _)) = c.warm.borrow_mut().app.take() {
+            app.unmount();
+        }
+        match std::mem::replace(&mut *c.stage.borrow_mut(), Stage::Gone) {
             Stage::First(s) => s.borrow_mut().end(),
             Stage::App(mut app) => app.unmount(),
             Stage::Loading { .. } | Stage::Gone => {}
@@ -302,9 +431,13 @@ impl Started {
         if token.is_empty() || token.chars().any(char::is_control) {
             return false;
         }
-        match &mut *self.stage.borrow_mut() {
+        match &mut *self.console.stage.borrow_mut() {
+            // The warm app shares the first screen's backend; it asks again what failed.
             Stage::First(s) => {
                 screen::renew(s, token);
+                if let Some((app, _)) = &self.console.warm.borrow().app {
+                    app.set_token(token);
+                }
                 true
             }
             Stage::Loading { token: queued, .. } => {
@@ -321,7 +454,10 @@ impl Started {
         let Some(locale) = Locale::from_tag(tag) else {
             return false;
         };
-        let first = match &mut *self.stage.borrow_mut() {
+        if let Some((app, _)) = &self.console.warm.borrow().app {
+            app.set_locale(tag);
+        }
+        let first = match &mut *self.console.stage.borrow_mut() {
             Stage::First(s) => Some(s.clone()),
             Stage::Loading { locale: queued, .. } => {
                 *queued = Some(locale.tag().to_string());

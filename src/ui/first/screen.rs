@@ -94,8 +94,9 @@ pub struct Screen {
     search_timer: Option<(i32, Closure<dyn FnMut()>)>,
     composing: bool,
     awaiting_timer: Option<(i32, Closure<dyn FnMut()>)>,
-    /// What leaving step 1 does: set by `super` (`take_over`).
+    /// What leaving step 1 does, and choosing a member: set by `super`.
     pub(super) leave: Option<Rc<dyn Fn(Intent)>>,
+    pub(super) chose: Option<Rc<dyn Fn()>>,
 }
 
 pub type Shared = Rc<RefCell<Screen>>;
@@ -157,6 +158,7 @@ impl Screen {
             composing: false,
             awaiting_timer: None,
             leave: None,
+            chose: None,
         }
     }
 
@@ -377,9 +379,13 @@ pub fn draw(screen: &Shared) {
     let list_error = Node::new("div");
     let list = Node::new("ul").class("hoc-cards");
     let empty = Node::new("div");
+    // Pointing at the list or tabbing into it starts the whole app's download: a member is
+    // about to be chosen, and step 2 then opens ready sooner.
     let fieldset = Node::new("fieldset")
         .class("hoc-choices")
         .attr("id", "hoc-departed-field")
+        .on("pointerenter", &mut keep, |_| super::prefetch())
+        .on("focusin", &mut keep, |_| super::prefetch())
         .child(
             Node::new("legend")
                 .class("hoc-visually-hidden")
@@ -660,8 +666,11 @@ fn choose(weak: &Weak<RefCell<Screen>>, id: String) {
     let Some(s) = weak.upgrade() else { return };
     s.borrow_mut().chosen = Some(id);
     paint_summary(&s);
-    // The next step's code now, so it opens without a wait.
-    super::prefetch();
+    // The whole app starts now, off the page, so that the next step opens ready.
+    let chose = s.borrow().chose.clone();
+    if let Some(chose) = chose {
+        chose();
+    }
 }
 
 /// Loads the first page (`more == false`) or the next one; an answer to a superseded load is
