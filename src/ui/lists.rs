@@ -48,6 +48,9 @@ pub fn load(ctx: Ctx, departed: String) {
     picks.generation.set(generation);
     picks.member.set(Some(departed.clone()));
     picks.state.set(Load::Loading);
+    // From the member's choice (the whole app starts then, when the first screen showed step 1):
+    // a User Timing measure for the wizard benchmark.
+    super::browser::measure("lists:start", "member-chosen");
     picks.error.set(None);
     picks.cancel.set(false);
     picks.progress.set(Progress::default());

@@ -664,6 +664,7 @@ fn next(weak: &Weak<RefCell<Screen>>) {
 
 fn choose(weak: &Weak<RefCell<Screen>>, id: String) {
     let Some(s) = weak.upgrade() else { return };
+    browser::mark("member-chosen");
     s.borrow_mut().chosen = Some(id);
     paint_summary(&s);
     // The whole app starts now, off the page, so that the next step opens ready.

@@ -163,6 +163,7 @@ fn MemberCard(member: DepartedMember, chosen: Signal<Option<String>>) -> impl In
                 disabled=!member.eligible
                 prop:checked=move || chosen.get().as_deref() == Some(id.as_str())
                 on:change=move |_| {
+                    browser::mark("member-chosen");
                     ctx.wizard.update(|w| w.choose_member(m.clone()));
                     // Start loading the lists and the later steps' code now, so the next step
                     // opens ready.
