@@ -65,7 +65,7 @@ pub fn use_ctx() -> Ctx {
 /// The session, tried again with backoff while the failure is transient: without it the app
 /// knows neither the admin's permissions nor the backend's limits. What is left of the failure
 /// reaches the shell's notice, with a retry.
-async fn load_session(b: Backend, life: Lifetime) -> Result<Session, ApiError> {
+pub(crate) async fn load_session(b: Backend, life: Lifetime) -> Result<Session, ApiError> {
     let policy = RetryPolicy {
         base_ms: 500,
         max_ms: 4_000,

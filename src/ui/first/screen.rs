@@ -21,7 +21,6 @@ use crate::api::{ApiError, Backend};
 use crate::config::{Config, Route, Routing};
 use crate::domain::host_events::HostEvent;
 use crate::domain::paging::{Admitted, PageGuard};
-use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::wizard::{Blocker, Step};
 use crate::i18n::errors::{blocker_text, error_text, reason_text, tech_label};
 use crate::i18n::{First, Locale};
@@ -485,6 +484,7 @@ pub fn draw(screen: &Shared) {
         more: more.el(),
     });
     drop(s);
+    paint_departments(screen);
     paint_nav(screen);
     paint_session(screen);
     paint_banner(screen);
@@ -528,17 +528,6 @@ fn filters(
         }
     });
     set_value(&search.0, &s.q);
-    let departments = std::iter::once(
-        Node::new("option")
-            .attr("value", "")
-            .text(m.all_departments),
-    )
-    .chain(s.departments.iter().map(|d| {
-        Node::new("option")
-            .attr("value", &d.id)
-            .attr_if(d.id == s.department, "selected", "")
-            .text(&d.name)
-    }));
     let filter = |weak: &Weak<RefCell<Screen>>, set: fn(&mut Screen, String)| {
         let w = weak.clone();
         move |e: web_sys::Event| {
@@ -547,11 +536,8 @@ fn filters(
             load(&s, false);
         }
     };
-    let department = Node::new("select").children(departments).on(
-        "change",
-        keep,
-        filter(weak, |s, v| s.department = v),
-    );
+    // Its options: `paint_departments`.
+    let department = Node::new("select").on("change", keep, filter(weak, |s, v| s.department = v));
     let from =
         Node::new("input")
             .attr("type", "date")
@@ -757,33 +743,16 @@ fn load_departments(screen: Shared) {
     });
 }
 
-/// The session, tried again with backoff while the failure is transient (as the whole app
-/// does): it decides whether the approvals link shows.
+/// The session, as the whole app loads it (`state::load_session`, tried again with backoff
+/// while the failure is transient): it decides whether the approvals link shows.
 fn load_session(screen: Shared) {
-    let policy = RetryPolicy {
-        base_ms: 500,
-        max_ms: 4_000,
-        max_attempts: 4,
+    let (b, life) = {
+        let s = screen.borrow();
+        (s.backend.clone(), s.life.clone())
     };
-    let b = screen.borrow().backend.clone();
     let weak = Rc::downgrade(&screen);
     screen.borrow().spawn(async move {
-        let mut attempts = 0;
-        let result = loop {
-            attempts += 1;
-            if !weak.upgrade().is_some_and(|s| s.borrow().alive) {
-                return;
-            }
-            match b.session().await {
-                Err(e) => match policy.decide(&e, attempts, js_sys::Math::random()) {
-                    Decision::Retry { after_ms } => {
-                        browser::sleep(u32::try_from(after_ms).unwrap_or(u32::MAX)).await
-                    }
-                    _ => break Err(e),
-                },
-                Ok(s) => break Ok(s),
-            }
-        };
+        let result = crate::ui::state::load_session(b, life).await;
         let Some(s) = weak.upgrade() else { return };
         if !s.borrow().alive {
             return;
