@@ -380,6 +380,25 @@ fn a_handover_is_told_created_and_completed_once_even_when_a_remount_restores_it
     );
 }
 
+/// A 401 on step 1 is told once: the whole app, taking over from the first screen with that
+/// failure, shows it (with Retry) without asking the host a second time.
+#[test]
+fn a_401_on_step_1_is_told_once_when_the_app_takes_over() {
+    let site = EmbedSite::start(None, &[]);
+    let b = Browser::launch("zh-CN,zh");
+    b.goto(&site.page("portal.html"));
+    wait_events(&b, "handover:unauthenticated", 1);
+    b.click(&b.by_role("link", zh().nav_records));
+    b.by_role("heading", zh().records_title);
+    // The session's failure and the records list's, each with Retry.
+    b.wait_until("the failures shown", |b| {
+        b.all_by_role("button", zh().retry).len() == 2
+    });
+    stays(&b, "told once", Duration::from_millis(800), |b| {
+        details(b, "handover:unauthenticated").len() == 1
+    });
+}
+
 #[test]
 fn a_token_from_the_host_after_a_failed_start_loads_what_failed() {
     // The portal mounts the console before it has a token: the first requests answer 401,

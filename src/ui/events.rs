@@ -34,8 +34,9 @@ pub fn created(h: &crate::api::types::Handover) {
 }
 
 /// `told`: the step the first screen (`ui::first`) told the host it was on, after telling it
-/// the console is ready.
-pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: Option<Step>) {
+/// the console is ready; `told_unauthenticated`: it also told it the session got a 401, and
+/// handed that failure over.
+pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: Option<Step>, told_unauthenticated: bool) {
     let Some(host) = host::current() else {
         return;
     };
@@ -124,10 +125,13 @@ pub fn wire(ctx: Ctx, lang: Lang, config: &Config, told: Option<Step>) {
         when_it_starts,
         false,
     );
+    // Once for the failure the first screen handed over and told already.
+    let already = StoredValue::new(told_unauthenticated);
     Effect::new(move |_| {
         if ctx
             .session
             .with(|s| matches!(s, Some(Err(e)) if unauthenticated(e)))
+            && !already.try_update_value(std::mem::take).unwrap_or(false)
         {
             tell();
         }

@@ -168,6 +168,8 @@ pub fn Console(
         lang,
         &config,
         seed.as_ref().map(|_| crate::domain::wizard::Step::Member),
+        seed.as_ref()
+            .is_some_and(|s| matches!(&s.session, Some(Err(e)) if events::unauthenticated(e))),
     );
     if let Some(seed) = seed {
         carry_on(ctx, seed);
