@@ -1,11 +1,12 @@
 //! The first screen without Leptos (issue 12). A fresh visit opens on step 1, and step 1 needs
 //! none of the reactive runtime, the renderer or the later steps: `screen` draws it with a few
 //! DOM calls, so the first download carries only this, the API client and the configuration.
-//! Leaving step 1 (Next with a member chosen, a link to another page, a run saved in another
-//! tab) fetches the whole app (`ui::later::app`, in the later module) and hands it what the admin
-//! chose; the whole app then draws the page, as it does at once for any other visit (a saved
-//! draft or run, a deep link, a configuration with problems, an iframe that talks to its
-//! parent).
+//! Choosing a member starts the whole app (`ui::later::app`, in the later module) off the page,
+//! so step 2's lists load meanwhile; leaving step 1 (Next, a link to another page, the address
+//! naming one, a run saved in another tab) puts it in the first screen's place, or fetches it
+//! then, and hands it what the admin chose. The whole app draws the page at once for any other
+//! visit (a saved draft or run, a deep link, a configuration with problems, an iframe that
+//! talks to its parent).
 //!
 //! Nothing here may reach Leptos: what this module calls is what the first download holds.
 
