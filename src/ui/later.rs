@@ -213,16 +213,6 @@ async fn fetch() -> bool {
     loaded
 }
 
-/// Starts downloading the later module without waiting for it (when the admin is about to
-/// need it, e.g. a member was picked on step 1).
-pub fn prefetch() {
-    if !LOADED.get() {
-        leptos::task::spawn_local(async {
-            fetch().await;
-        });
-    }
-}
-
 /// `part`, once the later module is in: a loading status meanwhile, and if the download
 /// fails, the network error in the admin's language with Retry (nothing entered is lost: the
 /// wizard's state lives outside this view). `quiet`: no loading status (for a part that is

@@ -54,15 +54,21 @@ impl Lang {
     /// Switches language, remembers it, and keeps the URL's `lang` in step so a reload agrees.
     pub fn set(&self, locale: Locale) {
         self.locale.set(locale);
-        browser::local_set(LANG_KEY, locale.tag());
-        let query = browser::query();
-        if self.in_query && config::query_param(&query, "lang").is_some() {
-            browser::replace_query(&config::with_query_param(
-                &query,
-                "lang",
-                Some(locale.tag()),
-            ));
-        }
+        remember_locale(locale, self.in_query);
+    }
+}
+
+/// Remembers the admin's language choice, and keeps the URL's `lang` in step (`in_query`: the
+/// standalone page's query routing) so a reload agrees. The first screen's switch too.
+pub(crate) fn remember_locale(locale: Locale, in_query: bool) {
+    browser::local_set(LANG_KEY, locale.tag());
+    let query = browser::query();
+    if in_query && config::query_param(&query, "lang").is_some() {
+        browser::replace_query(&config::with_query_param(
+            &query,
+            "lang",
+            Some(locale.tag()),
+        ));
     }
 }
 

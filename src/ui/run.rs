@@ -21,10 +21,9 @@ use super::lifetime;
 use super::state::{use_ctx, Ctx};
 use super::use_lang;
 use super::Lang;
-use crate::api::http::HttpClient;
 use crate::api::types::{Admin, Assignment};
 use crate::api::Backend;
-use crate::config::{Auth, Config, Mode};
+use crate::config::Config;
 use crate::domain::codes::is_retryable;
 use crate::domain::ledger::{Announcer, HeldWhy, Ledger, Phase, Recorded, RunFlags, RunStatus};
 use crate::domain::plan::{batch_size, plan};
@@ -787,27 +786,9 @@ fn resume(ctx: Ctx) {
 /// The host's `setToken` first (it turns cookie auth into a bearer token too); else, with a
 /// bearer token configured, a `<meta>` token the host page updated.
 fn renew_token(ctx: Ctx, backend: &Backend) {
-    let Some(config) = ctx.run.config.get_value() else {
-        return;
-    };
-    let Mode::Http { base_url } = &config.mode else {
-        return;
-    };
-    let from_meta = || {
-        matches!(config.auth, Auth::Bearer(_))
-            .then(|| browser::meta_content("handover-console:token"))
-            .flatten()
-            .map(|t| t.trim().to_string())
-            .filter(|t| !t.is_empty())
-    };
-    let Some(token) = super::host::token().or_else(from_meta) else {
-        return;
-    };
-    backend.renew(HttpClient::from_config(
-        base_url.clone(),
-        &config,
-        Auth::Bearer(token),
-    ));
+    if let Some(config) = ctx.run.config.get_value() {
+        super::state::renew_client(&config, backend);
+    }
 }
 
 /// The host handed over a new token: a run the expired session stopped checks the session

@@ -246,10 +246,6 @@ fn NavLink(
             aria-current=here
             // With a count, the link's name says it in words ("… (2 awaiting)").
             aria-label=move || counted().map(|n| format!("{}{}", label(lang.t()), (lang.t().approvals_n)(n)))
-            // The pages behind these links are in the later module: pointing at a link (or
-            // tabbing to it) starts the download, so the page opens without a wait.
-            on:pointerenter=move |_| super::later::prefetch()
-            on:focus=move |_| super::later::prefetch()
             on:click=move |ev| {
                 ev.prevent_default();
                 ctx.navigate(route.clone());

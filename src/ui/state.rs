@@ -14,7 +14,7 @@ use crate::api::demo::DemoBackend;
 use crate::api::http::HttpClient;
 use crate::api::types::{Handover, Session};
 use crate::api::{ApiError, Backend};
-use crate::config::{Config, Mode, Route};
+use crate::config::{Auth, Config, Mode, Route};
 use crate::domain::paging::Progress;
 use crate::domain::retry::{Decision, RetryPolicy};
 use crate::domain::wizard::Wizard;
@@ -109,6 +109,28 @@ pub fn backend_for(config: &Config) -> Backend {
             config.auth.clone(),
         ))),
     }
+}
+
+/// Swaps the HTTP client for one with the host's newest token (or the page's `<meta>` one).
+pub fn renew_client(config: &Config, backend: &Backend) {
+    let Mode::Http { base_url } = &config.mode else {
+        return;
+    };
+    let from_meta = || {
+        matches!(config.auth, Auth::Bearer(_))
+            .then(|| browser::meta_content("handover-console:token"))
+            .flatten()
+            .map(|t| t.trim().to_string())
+            .filter(|t| !t.is_empty())
+    };
+    let Some(token) = super::host::token().or_else(from_meta) else {
+        return;
+    };
+    backend.renew(HttpClient::from_config(
+        base_url.clone(),
+        config,
+        Auth::Bearer(token),
+    ));
 }
 
 /// This tab keeps a wizard draft: the page opens where it was.

@@ -135,7 +135,7 @@ pub fn mount(host: HtmlElement, layers: Vec<Layer>, page: Page) -> Started {
         resolved.config.clone(),
         backend,
         locale,
-        Some(events),
+        events,
     )));
     {
         let mut s = screen.borrow_mut();

@@ -27,7 +27,8 @@ use crate::i18n::{First, Locale};
 use crate::ui::host::Host;
 use crate::ui::lifetime::Lifetime;
 use crate::ui::router::Router;
-use crate::ui::{browser, format, LANG_KEY, SEARCH_DEBOUNCE_MS};
+use crate::ui::steps::member::worklist_query;
+use crate::ui::{browser, format, SEARCH_DEBOUNCE_MS};
 
 /// The badge's count of what awaits this admin's approval is asked again this often.
 const AWAITING_EVERY_MS: i32 = 30_000;
@@ -57,7 +58,7 @@ pub struct Screen {
     pub(super) config: Config,
     pub(super) backend: Backend,
     router: Router,
-    events: Option<Host>,
+    events: Host,
     pub(super) locale: Locale,
     q: String,
     department: String,
@@ -81,7 +82,6 @@ pub struct Screen {
     awaiting: Option<usize>,
     demo_reset: bool,
     shown: bool,
-    alive: bool,
     /// Set while the whole app is being fetched to take over.
     pub(super) leaving: bool,
     regions: Option<Regions>,
@@ -117,7 +117,7 @@ impl Screen {
         config: Config,
         backend: Backend,
         locale: Locale,
-        events: Option<Host>,
+        events: Host,
     ) -> Screen {
         let router = Router::new(config.routing, config.hash_prefix.clone());
         Screen {
@@ -147,7 +147,6 @@ impl Screen {
             awaiting: None,
             demo_reset: false,
             shown: false,
-            alive: true,
             leaving: false,
             regions: None,
             life: Lifetime::default(),
@@ -166,14 +165,11 @@ impl Screen {
     }
 
     pub fn emit(&self, e: HostEvent) {
-        if let Some(h) = &self.events {
-            h.emit(&e);
-        }
+        self.events.emit(&e);
     }
 
     /// Stops what the screen runs (timers, listeners, answers still to come) and empties it.
     pub fn end(&mut self) {
-        self.alive = false;
         self.life.end();
         self.generation = self.generation.wrapping_add(1);
         if let Some(w) = web_sys::window() {
@@ -206,7 +202,7 @@ impl Screen {
     }
 
     pub fn is_alive(&self) -> bool {
-        self.alive
+        self.life.is_alive()
     }
 
     pub fn chosen_member(&self) -> Option<DepartedMember> {
@@ -605,16 +601,7 @@ fn search_later(weak: &Weak<RefCell<Screen>>, text: String) {
 fn set_locale(weak: &Weak<RefCell<Screen>>, locale: Locale, from_switch: bool) {
     let Some(s) = weak.upgrade() else { return };
     s.borrow_mut().locale = locale;
-    browser::local_set(LANG_KEY, locale.tag());
-    let in_query = s.borrow().config.routing == Routing::Query;
-    let query = browser::query();
-    if in_query && crate::config::query_param(&query, "lang").is_some() {
-        browser::replace_query(&crate::config::with_query_param(
-            &query,
-            "lang",
-            Some(locale.tag()),
-        ));
-    }
+    crate::ui::remember_locale(locale, s.borrow().config.routing == Routing::Query);
     draw(&s);
     if from_switch {
         browser::focus("#hoc-lang-select");
@@ -672,16 +659,9 @@ fn load(screen: &Shared, more: bool) {
         s.generation = s.generation.wrapping_add(1);
         s.loading = true;
         s.error = None;
-        let opt = |v: &str| (!v.trim().is_empty()).then(|| v.to_string());
         let query = DepartedQuery {
-            q: opt(&s.q),
-            department: opt(&s.department),
-            departed_from: opt(&s.from).and_then(|d| format::day_bound(&d, false)),
-            departed_to: opt(&s.to).and_then(|d| format::day_bound(&d, true)),
-            sort: Some(s.sort.clone()),
-            limit: Some(20),
             cursor,
-            ..Default::default()
+            ..worklist_query(&s.q, &s.department, &s.from, &s.to, &s.sort)
         };
         (s.backend.clone(), query, s.generation)
     };
@@ -692,7 +672,7 @@ fn load(screen: &Shared, more: bool) {
         let Some(screen) = weak.upgrade() else { return };
         {
             let mut s = screen.borrow_mut();
-            if s.generation != generation || !s.alive {
+            if s.generation != generation || !s.is_alive() {
                 return;
             }
             s.loading = false;
@@ -735,7 +715,7 @@ fn load_departments(screen: Shared) {
     screen.borrow().spawn(async move {
         let departments = b.departments().await.unwrap_or_default();
         let Some(s) = weak.upgrade() else { return };
-        if !s.borrow().alive {
+        if !s.borrow().is_alive() {
             return;
         }
         s.borrow_mut().departments = departments;
@@ -754,7 +734,7 @@ fn load_session(screen: Shared) {
     screen.borrow().spawn(async move {
         let result = crate::ui::state::load_session(b, life).await;
         let Some(s) = weak.upgrade() else { return };
-        if !s.borrow().alive {
+        if !s.borrow().is_alive() {
             return;
         }
         if let Err(e) = &result {
@@ -786,7 +766,7 @@ fn load_awaiting(screen: Shared) {
             .ok()
             .map(|l| l.len());
         let Some(s) = weak.upgrade() else { return };
-        if !s.borrow().alive {
+        if !s.borrow().is_alive() {
             return;
         }
         s.borrow_mut().awaiting = count;
@@ -1152,13 +1132,7 @@ pub fn renew(screen: &Shared, token: &str) {
     crate::ui::host::set_token(Some(token.to_string()));
     let (retry_session, retry_list) = {
         let s = screen.borrow();
-        if let crate::config::Mode::Http { base_url } = &s.config.mode {
-            s.backend.renew(crate::api::http::HttpClient::from_config(
-                base_url.clone(),
-                &s.config,
-                crate::config::Auth::Bearer(token.to_string()),
-            ));
-        }
+        crate::ui::state::renew_client(&s.config, &s.backend);
         (matches!(s.session, Some(Err(_))), s.error.is_some())
     };
     if retry_session {

@@ -13,6 +13,27 @@ use crate::ui::widgets::search::SearchBox;
 use crate::ui::SEARCH_DEBOUNCE_MS;
 use crate::ui::{browser, format};
 
+/// The worklist's first page for its filters (the first screen asks the same).
+pub(crate) fn worklist_query(
+    q: &str,
+    department: &str,
+    from: &str,
+    to: &str,
+    sort: &str,
+) -> DepartedQuery {
+    let opt = |s: &str| (!s.trim().is_empty()).then(|| s.to_string());
+    DepartedQuery {
+        q: opt(q),
+        department: opt(department),
+        // The admin's own days, sent with their offset.
+        departed_from: opt(from).and_then(|d| format::day_bound(&d, false)),
+        departed_to: opt(to).and_then(|d| format::day_bound(&d, true)),
+        sort: Some(sort.to_string()),
+        limit: Some(20),
+        ..Default::default()
+    }
+}
+
 #[component]
 pub fn MemberStep() -> impl IntoView {
     let lang = use_lang();
@@ -29,17 +50,13 @@ pub fn MemberStep() -> impl IntoView {
     });
 
     let query = move || {
-        let opt = |s: String| (!s.trim().is_empty()).then_some(s);
-        DepartedQuery {
-            q: opt(q.get()),
-            department: opt(department.get()),
-            // The admin's own days, sent with their offset.
-            departed_from: opt(from.get()).and_then(|d| format::day_bound(&d, false)),
-            departed_to: opt(to.get()).and_then(|d| format::day_bound(&d, true)),
-            sort: Some(sort.get()),
-            limit: Some(20),
-            ..Default::default()
-        }
+        worklist_query(
+            &q.get(),
+            &department.get(),
+            &from.get(),
+            &to.get(),
+            &sort.get(),
+        )
     };
     let load = move |more: bool| {
         let b = ctx.backend();
@@ -165,10 +182,8 @@ fn MemberCard(member: DepartedMember, chosen: Signal<Option<String>>) -> impl In
                 on:change=move |_| {
                     browser::mark("member-chosen");
                     ctx.wizard.update(|w| w.choose_member(m.clone()));
-                    // Start loading the lists and the later steps' code now, so the next step
-                    // opens ready.
+                    // Start loading the lists now, so the next step opens ready.
                     crate::ui::lists::ensure_loaded(ctx);
-                    crate::ui::later::prefetch();
                 }
             />
             <label for=format!("hoc-dm-{}-radio", member.id) class="hoc-card-body">

@@ -3,7 +3,7 @@
 mod chat_history;
 mod confirm;
 mod customers;
-mod member;
+pub(crate) mod member;
 mod split;
 mod successor;
 
