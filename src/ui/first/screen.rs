@@ -872,17 +872,30 @@ fn notice(
     retry: impl Fn() + 'static,
 ) {
     let m = s.t();
-    let alert = Node::new("div")
-        .attr("role", "alert")
-        .class("hoc-alert-region");
+    // The alert region stays in the page (as the whole app's does), so screen readers announce
+    // what appears in it; its sentence and the Retry after it change.
+    let alert = match region.first_element_child() {
+        Some(alert) => alert,
+        None => {
+            let alert = Node::new("div")
+                .attr("role", "alert")
+                .class("hoc-alert-region")
+                .el();
+            let _ = region.append_child(&alert);
+            alert
+        }
+    };
+    while let Some(after) = alert.next_element_sibling() {
+        after.remove();
+    }
     let Some(e) = error else {
-        fill(region, [alert]);
+        alert.set_text_content(None);
         return;
     };
     let facts = e.technical();
-    let mut alert = alert.child(Node::new("p").class("hoc-error").text(&error_text(m, e)));
+    let mut said = vec![Node::new("p").class("hoc-error").text(&error_text(m, e))];
     if !facts.is_empty() {
-        alert = alert.child(
+        said.push(
             Node::new("details")
                 .class("hoc-tech")
                 .child(Node::new("summary").text(m.technical_details))
@@ -893,12 +906,13 @@ fn notice(
                 }))),
         );
     }
+    fill(&alert, said);
     let button = Node::new("button")
         .attr("type", "button")
         .class("hoc-button")
         .text(m.retry)
         .on("click", keep, move |_| retry());
-    fill(region, [alert, button]);
+    let _ = region.append_child(&button.el());
 }
 
 fn paint_banner(screen: &Shared) {
